@@ -1,0 +1,43 @@
+import { browser } from 'wxt/browser';
+import { assumeRoles } from '@/lib/background/assume-roles';
+import { refreshBadge } from '@/lib/background/badge';
+import { captureSignIn } from '@/lib/background/capture-sign-in';
+import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
+import { isMessage, type Handlers } from '@/lib/messages';
+import { acsMatchPatterns } from '@/lib/partitions';
+import { clearAll, readState, removeCaptures, removeOutcomes, restrictSessionStorage } from '@/lib/session-store';
+
+const handlers: Handlers = {
+  assume: assumeRoles,
+  async forget({ captureId }) {
+    if (captureId === undefined) await clearAll();
+    else {
+      const state = await readState();
+      await removeCaptures([captureId]);
+      await removeOutcomes(Object.values(state.outcomes).filter((o) => o.captureId === captureId).map((o) => o.roleArn));
+    }
+    await Promise.all([refreshBadge(), scheduleExpiry()]);
+    return { ok: true };
+  },
+};
+
+export default defineBackground(() => {
+  // Every listener is registered synchronously so a stopped service worker wakes for it.
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      void captureSignIn(details);
+      return undefined;
+    },
+    { urls: acsMatchPatterns(), types: ['main_frame', 'sub_frame'] },
+    ['requestBody'],
+  );
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    if (sender.id !== browser.runtime.id || !isMessage(message, handlers)) return undefined;
+    const handler = handlers[message.type] as (data: unknown) => Promise<unknown>;
+    return handler(message.data);
+  });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === EXPIRY_ALARM) void scheduleExpiry();
+  });
+  void restrictSessionStorage();
+});

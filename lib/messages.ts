@@ -1,0 +1,28 @@
+/**
+ * Browser: the one typed message protocol between the popup and the background. State itself is read from
+ * storage.session; messages only ask the background to act.
+ */
+import { browser } from 'wxt/browser';
+import type { DurationChoice } from './duration';
+
+export interface Protocol {
+  /** Assume the chosen roles of one capture; progress appears in storage.session as it happens. */
+  assume: {
+    request: { captureId: string; roleArns: string[]; duration: DurationChoice };
+    response: { ok: true; succeeded: number; failed: number } | { ok: false; message: string };
+  };
+  /** Forget captures and credentials: one capture (with its roles' credentials), or everything. */
+  forget: { request: { captureId?: string }; response: { ok: true } };
+}
+
+export type MessageType = keyof Protocol;
+export type Message = { [K in MessageType]: { type: K; data: Protocol[K]['request'] } }[MessageType];
+export type Handlers = { [K in MessageType]: (data: Protocol[K]['request']) => Promise<Protocol[K]['response']> };
+
+export function sendMessage<K extends MessageType>(type: K, data: Protocol[K]['request']): Promise<Protocol[K]['response']> {
+  return browser.runtime.sendMessage({ type, data }) as Promise<Protocol[K]['response']>;
+}
+
+export function isMessage(value: unknown, handlers: Handlers): value is Message {
+  return !!value && typeof value === 'object' && typeof (value as Message).type === 'string' && (value as Message).type in handlers;
+}

@@ -1,0 +1,131 @@
+/**
+ * One table for every AWS partition fact the extension needs: which sign-in (ACS) hosts to watch,
+ * which STS endpoint to call, and which audiences belong where. The manifest's host permissions,
+ * the webRequest filter and the STS endpoint choice are all derived from it.
+ * Facts: shared/design/DOMAIN.md §2 and §4.
+ */
+
+export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
+
+export const PARTITIONS: readonly Partition[] = ['aws', 'aws-us-gov', 'aws-cn'];
+
+interface PartitionInfo {
+  /** Human name shown in the UI. */
+  label: string;
+  /** The SAML sign-in (ACS) host; regional hosts prefix it with `<region>.`. */
+  signinHost: string;
+  /** Region whose STS endpoint is used when the ACS host names no region of this partition. */
+  defaultStsRegion: string;
+  /** A global STS host, where the partition has one (only `aws`). */
+  globalStsHost?: string;
+  /** DNS suffix of regional endpoints: `sts.<region>.<suffix>`. */
+  dnsSuffix: string;
+  /** Regions, for regional STS endpoints and the host permissions that cover them. */
+  regions: readonly string[];
+}
+
+export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
+  aws: {
+    label: 'AWS',
+    signinHost: 'signin.aws.amazon.com',
+    defaultStsRegion: 'us-east-1',
+    globalStsHost: 'sts.amazonaws.com',
+    dnsSuffix: 'amazonaws.com',
+    regions: [
+      'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+      'af-south-1',
+      'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
+      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+      'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+      'ca-central-1', 'ca-west-1',
+      'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+      'eu-south-1', 'eu-south-2', 'eu-north-1',
+      'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+    ],
+  },
+  'aws-us-gov': {
+    label: 'AWS GovCloud (US)',
+    signinHost: 'signin.amazonaws-us-gov.com',
+    defaultStsRegion: 'us-gov-west-1',
+    dnsSuffix: 'amazonaws.com',
+    regions: ['us-gov-west-1', 'us-gov-east-1'],
+  },
+  'aws-cn': {
+    label: 'AWS China',
+    signinHost: 'signin.amazonaws.cn',
+    defaultStsRegion: 'cn-north-1',
+    dnsSuffix: 'amazonaws.com.cn',
+    regions: ['cn-north-1', 'cn-northwest-1'],
+  },
+};
+
+/** Defender for Cloud Apps session control rewrites the ACS host by appending this suffix. */
+const MCAS_SUFFIX = '.mcas.ms';
+
+/** Where a SAML sign-in POST went: the partition and, for regional endpoints, the region. */
+export interface AcsEndpoint {
+  partition: Partition;
+  host: string;
+  region?: string;
+}
+
+const REGION_LABEL = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/**
+ * Recognises an AWS SAML sign-in (ACS) URL: `https://[<region>.]signin.<partition host>/saml`,
+ * optionally behind `.mcas.ms`, with an optional trailing slash or query. Returns null for anything else.
+ */
+export function parseAcsUrl(url: string): AcsEndpoint | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'https:' || (parsed.port !== '' && parsed.port !== '443')) return null;
+  if (parsed.pathname !== '/saml' && parsed.pathname !== '/saml/') return null;
+  let host = parsed.hostname.toLowerCase();
+  if (host.endsWith(MCAS_SUFFIX)) host = host.slice(0, -MCAS_SUFFIX.length);
+  for (const partition of PARTITIONS) {
+    const { signinHost } = PARTITION_INFO[partition];
+    if (host === signinHost) return { partition, host: parsed.hostname };
+    if (host.endsWith('.' + signinHost)) {
+      const region = host.slice(0, -signinHost.length - 1);
+      if (!REGION_LABEL.test(region)) return null;
+      return { partition, host: parsed.hostname, region };
+    }
+  }
+  return null;
+}
+
+/** The STS endpoint for a role in `partition`; regional when the sign-in went to a regional ACS host of that partition. */
+export function stsEndpointFor(partition: Partition, acs?: AcsEndpoint): { url: string; region: string } {
+  const info = PARTITION_INFO[partition];
+  const region = acs?.partition === partition && acs.region ? acs.region : undefined;
+  if (!region && info.globalStsHost) return { url: `https://${info.globalStsHost}`, region: info.defaultStsRegion };
+  const r = region ?? info.defaultStsRegion;
+  return { url: `https://sts.${r}.${info.dnsSuffix}`, region: r };
+}
+
+/** Match patterns for every ACS host (manifest host permissions and the webRequest filter). */
+export function acsMatchPatterns(): string[] {
+  return PARTITIONS.flatMap((p) => {
+    const h = PARTITION_INFO[p].signinHost;
+    return [h, `*.${h}`, `${h}${MCAS_SUFFIX}`, `*.${h}${MCAS_SUFFIX}`].map((host) => `https://${host}/saml*`);
+  });
+}
+
+/** Host permissions for every STS endpoint `stsEndpointFor` can return. */
+export function stsHostPermissions(): string[] {
+  return PARTITIONS.flatMap((p) => {
+    const info = PARTITION_INFO[p];
+    const hosts = info.regions.map((r) => `sts.${r}.${info.dnsSuffix}`);
+    if (info.globalStsHost) hosts.unshift(info.globalStsHost);
+    return hosts.map((h) => `https://${h}/*`);
+  });
+}
+
+/** Host permissions for the ACS hosts (origin-wide; a host permission's path is ignored by browsers). */
+export function acsHostPermissions(): string[] {
+  return acsMatchPatterns().map((p) => p.replace(/\/saml\*$/, '/*'));
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { acsHostPermissions, stsHostPermissions } from './lib/partitions';
+import { CHROME_PUBLIC_KEY, GECKO_ID } from './lib/extension-ids';
+
+// See https://wxt.dev/api/config.html
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifestVersion: 3,
+  vite: () => ({
+    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
+    build: { sourcemap: false },
+  }),
+  manifest: ({ browser }) => ({
+    name: 'AWS SAML Bridge',
+    description:
+      'Turns your Microsoft Entra ID (or other SAML) sign-in to AWS into temporary AWS CLI credentials.',
+    ...(browser === 'firefox' ? {} : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '116' }),
+    // storage: storage.session holds captures and credentials in memory only.
+    // webRequest: observe (never block) the browser's own SAML POST to the AWS sign-in page.
+    // alarms: forget assertions and credentials the moment they can no longer be used.
+    permissions: ['storage', 'webRequest', 'alarms'],
+    host_permissions: [...acsHostPermissions(), ...stsHostPermissions()],
+    action: { default_title: 'AWS SAML Bridge' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
