@@ -83,7 +83,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true, // decodes numeric character references such as &#13; (ADFS pads values with them)
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (name) => ARRAY_ELEMENTS.has(name),
