@@ -1,0 +1,167 @@
+/**
+ * Starts every emulator (Entra-like IdP, AWS sign-in + console, STS) behind one HTTPS server on 127.0.0.1
+ * that dispatches on the Host header, so browsers and Node clients can use the real hostnames
+ * (Chromium: `--host-resolver-rules=<chromiumHostResolverRules>` + `--ignore-certificate-errors`;
+ * Node: `loopbackHttpsAgent(port)` from ./node-client).
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSigninEmulator } from './aws-signin';
+import type { SigninEmulator } from './aws-signin';
+import { generateIdpSigningKey, generateTlsCertificate } from './certs';
+import type { SigningKeyPair } from './certs';
+import { createIdpEmulator, IDP_HOSTS } from './idp';
+import type { IdpEmulator } from './idp';
+import { requestHost } from './node-client';
+import { createStsEmulator, ProviderRegistry } from './sts';
+import type { StsEmulator } from './sts';
+import { world } from './world';
+import type { World } from './world';
+
+export type { IdpEmulator } from './idp';
+export type { SigninEmulator } from './aws-signin';
+export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind } from './sts';
+
+/** aws regions whose STS endpoints get a certificate name (the resolver rule covers every region). */
+const AWS_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-1',
+  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1',
+  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2',
+  'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+];
+
+const SIGNIN_DOMAINS = ['aws.amazon.com', 'amazonaws-us-gov.com', 'amazonaws.cn'];
+
+/** Host patterns served (wildcards cover one DNS label, as in certificates). */
+export const HOST_PATTERNS: readonly string[] = [
+  ...IDP_HOSTS,
+  ...SIGNIN_DOMAINS.flatMap((d) =>
+    ['signin', 'console'].flatMap((kind) => [`${kind}.${d}`, `*.${kind}.${d}`, `${kind}.${d}.mcas.ms`, `*.${kind}.${d}.mcas.ms`]),
+  ),
+  'sts.amazonaws.com',
+  ...AWS_REGIONS.map((r) => `sts.${r}.amazonaws.com`),
+  'sts.us-gov-west-1.amazonaws.com',
+  'sts.us-gov-east-1.amazonaws.com',
+  'sts.cn-north-1.amazonaws.com.cn',
+  'sts.cn-northwest-1.amazonaws.com.cn',
+];
+
+/** Chromium `--host-resolver-rules` patterns (glob `*` matches any run of characters). */
+const RESOLVER_PATTERNS: readonly string[] = [
+  ...IDP_HOSTS,
+  ...SIGNIN_DOMAINS.flatMap((d) =>
+    ['signin', 'console'].flatMap((kind) => [`${kind}.${d}`, `*.${kind}.${d}`, `${kind}.${d}.mcas.ms`, `*.${kind}.${d}.mcas.ms`]),
+  ),
+  'sts.amazonaws.com',
+  'sts.*.amazonaws.com',
+  'sts.*.amazonaws.com.cn',
+];
+
+export interface Emulators {
+  /** The HTTPS port on 127.0.0.1. */
+  port: number;
+  world: World;
+  idp: IdpEmulator;
+  sts: StsEmulator;
+  signin: SigninEmulator;
+  /** IAM SAML providers → trusted certificate (shared by STS and sign-in). */
+  providers: ProviderRegistry;
+  /** The IdP signing key pair made for this run. */
+  idpSigningKey: SigningKeyPair;
+  /** The TLS certificate (PEM) the server presents; it is self-signed, so clients skip checks. */
+  tlsCertPem: string;
+  /** Every hostname (and `*.` wildcard) served, also the certificate's SANs. */
+  hostnames: string[];
+  /** `MAP login.microsoftonline.com 127.0.0.1:PORT, MAP *.signin.aws.amazon.com 127.0.0.1:PORT, …` */
+  chromiumHostResolverRules: string;
+  /** Resets every control knob and log (sessions stay). */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** 0 (default) = a random free port. Firefox's `network.dns.forceResolve` needs 443. */
+  port?: number;
+  /** Reuse key material (e.g. across restarts in one run); generated when absent. */
+  idpSigningKey?: SigningKeyPair;
+}
+
+/** The TLS certificate is made once per process (in memory) and shared by every start. */
+let tlsMaterial: ReturnType<typeof generateTlsCertificate> | undefined;
+
+/** Starts the emulators; call `stop()` when done. */
+export async function startEmulators(opts: StartOptions = {}): Promise<Emulators> {
+  tlsMaterial ??= generateTlsCertificate(HOST_PATTERNS);
+  tlsMaterial.catch(() => {
+    tlsMaterial = undefined;
+  });
+  const [tls, signingKey] = await Promise.all([
+    tlsMaterial,
+    opts.idpSigningKey ? Promise.resolve(opts.idpSigningKey) : generateIdpSigningKey(),
+  ]);
+  const providers = new ProviderRegistry(world, signingKey.certPem);
+  const idp = createIdpEmulator({ world, signingKey });
+  const sts = createStsEmulator({ world, providers });
+  const signin = createSigninEmulator({ world, providers, findIssued: (id) => sts.findIssued(id) });
+
+  function dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const host = requestHost(req);
+    try {
+      if (sts.handles(host)) return sts.handle(req, res);
+      if (signin.handles(host)) return signin.handle(req, res);
+      if (idp.handles(host)) return idp.handle(req, res);
+    } catch (e) {
+      console.error(`emulators: handler for ${host} threw`, e);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('emulator error\n');
+      }
+      return;
+    }
+    req.resume();
+    const body = `No emulator serves host '${host || '(none)'}'. Served: ${HOST_PATTERNS.join(', ')}\n`;
+    res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  const server = https.createServer({ key: tls.keyPem, cert: tls.certPem, ALPNProtocols: ['http/1.1'] }, dispatch);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const chromiumHostResolverRules = RESOLVER_PATTERNS.map((p) => `MAP ${p} 127.0.0.1:${port}`).join(', ');
+
+  let stopped = false;
+  return {
+    port,
+    world,
+    idp,
+    sts,
+    signin,
+    providers,
+    idpSigningKey: signingKey,
+    tlsCertPem: tls.certPem,
+    hostnames: [...HOST_PATTERNS],
+    chromiumHostResolverRules,
+    reset(): void {
+      idp.reset();
+      sts.reset();
+      signin.reset();
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      sts.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
