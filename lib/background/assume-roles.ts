@@ -10,8 +10,11 @@ import { getCapture, saveOutcome } from '../session-store';
 import { assumeRoleWithSaml } from '../sts';
 import { scheduleExpiry } from './expiry';
 
-/** STS calls in flight at once: fast for 20 roles, gentle enough not to trip STS throttling for 300. */
-export const ASSUME_CONCURRENCY = 8;
+/**
+ * STS calls in flight at once: a typical pick (up to 20 roles) goes out in one wave; 300 roles go in waves
+ * rather than a burst that would trip STS throttling. Chromium itself keeps ≤ 6 HTTP/1.1 connections per host.
+ */
+export const ASSUME_CONCURRENCY = 20;
 
 type Assume = Protocol['assume'];
 

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench`: speed and size figures, printed (not asserted in unit tests: shared machines are noisy).
+ * Each figure has a target; the script exits non-zero only beyond a generous bound (2× the target), so a
+ * regression is loud while scheduling noise is not.
+ *
+ *   parse      parseSamlResponse on a signed 300-role Entra assertion (median of many runs)
+ *   assume     20 roles against the STS emulator with 150 ms latency, through lib/sts (the background's code)
+ *              and through the real extension in Chromium; compared with one call and with one-by-one
+ *   popup      first render of the popup with 300 roles, from navigation start to the rows on screen
+ *   size       gzip size of the built background and popup
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ensureBrowsers } from './ensure-browsers';
+import { parseRoleValue } from '../lib/arn';
+import { ASSUME_CONCURRENCY } from '../lib/background/assume-roles';
+import { mapWithConcurrency } from '../lib/concurrency';
+import { parseSamlResponse } from '../lib/saml-response';
+import { assumeRoleWithSaml, sdkTransport } from '../lib/sts';
+import { startEmulators } from '../tests/emulators/index';
+import { loopbackHttpsAgent } from '../tests/emulators/node-client';
+import { APP_IDS, rolesFor } from '../tests/emulators/world';
+import { buildSamlResponseXml, encodeSamlResponse, signAssertion } from '../tests/support/saml-builder';
+import { CHROME_BUILD, launchWithExtension, openAwsTile, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+
+interface Row { name: string; value: number; unit: string; target: number; note?: string }
+const rows: Row[] = [];
+const record = (name: string, value: number, unit: string, target: number, note?: string) => {
+  rows.push({ name, value, unit, target, note });
+  const status = value <= target ? 'ok' : value <= 2 * target ? 'over target' : 'FAIL';
+  console.log(`${name.padEnd(44)} ${value.toFixed(unit === 'x' ? 2 : 1).padStart(9)} ${unit.padEnd(3)} target ≤ ${target} ${unit}  ${status}${note ? `  (${note})` : ''}`);
+};
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+async function main(): Promise<void> {
+  console.log('Building the extension…');
+  execFileSync('npx', ['wxt', 'build', '-b', 'chrome', '--mv3'], { stdio: 'ignore' });
+  const emulators = await startEmulators();
+  try {
+    // ── parse ────────────────────────────────────────────────────────────────
+    const dave = rolesFor('dave@contoso.com', APP_IDS.aws);
+    const signed = (roles: typeof dave) =>
+      encodeSamlResponse(signAssertion(buildSamlResponseXml({ roles, roleSessionName: 'dave@contoso.com', sessionDuration: 43_200 }), emulators.idpSigningKey));
+    const samlResponse300 = signed(dave);
+    for (let i = 0; i < 30; i++) parseSamlResponse(samlResponse300);
+    const parseTimes: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t = performance.now();
+      const r = parseSamlResponse(samlResponse300);
+      parseTimes.push(performance.now() - t);
+      if (!r.ok || r.summary.roles.length !== 300) throw new Error('parse benchmark: wrong result');
+    }
+    console.log(`\n300-role signed Entra assertion: ${samlResponse300.length.toLocaleString('en-US')} base64 characters`);
+    record('parse 300 roles, median', median(parseTimes), 'ms', 5, `p95 ${percentile(parseTimes, 0.95).toFixed(1)} ms`);
+
+    // ── assume, lib/sts in Node ─────────────────────────────────────────────
+    const twenty = dave.slice(0, 20).map((r) => parseRoleValue(`${r.roleArn},${r.providerArn}`)!);
+    const samlResponse20 = signed(dave.slice(0, 20));
+    emulators.sts.latencyMs = 150;
+    const transport = sdkTransport({ requestHandler: new NodeHttpHandler({ httpsAgent: loopbackHttpsAgent(emulators.port, { keepAlive: true, maxSockets: 64 }) }) });
+    const assumeOne = async (role: (typeof twenty)[number]) => {
+      const out = await assumeRoleWithSaml({ role, samlResponse: samlResponse20, durationSeconds: 3600 }, { transport });
+      if (!out.ok) throw new Error(`assume failed: ${out.error.code} ${out.error.message}`);
+    };
+    await assumeOne(twenty[0]!); // warm-up: TLS, SDK initialisation
+    const single: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await assumeOne(twenty[i]!);
+      single.push(performance.now() - t);
+    }
+    const one = median(single);
+    let t = performance.now();
+    for (const role of twenty) await assumeOne(role);
+    const sequential = performance.now() - t;
+    const parallel: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t = performance.now();
+      await mapWithConcurrency(twenty, ASSUME_CONCURRENCY, assumeOne);
+      parallel.push(performance.now() - t);
+    }
+    const par = median(parallel);
+    console.log(`\nSTS emulator latency 150 ms; one call ${one.toFixed(0)} ms; 20 one by one ${sequential.toFixed(0)} ms; 20 in parallel (cap ${ASSUME_CONCURRENCY}) ${par.toFixed(0)} ms`);
+    record('assume 20 roles (Node, lib/sts) ÷ one call', par / one, 'x', 2, `${(sequential / par).toFixed(1)}× faster than one by one`);
+
+    // ── the real extension in Chromium ───────────────────────────────────────
+    ensureBrowsers({ packages: ['chromium'] });
+    emulators.sts.latencyMs = 0;
+    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules });
+    try {
+      const page = await ext.context.newPage();
+      await signInToMyApps(page, 'dave@contoso.com');
+      await openAwsTile(page, 'AWS');
+      await waitForCapturedRoles(ext, 300);
+      // Time from navigation start until the 300 role rows are in the DOM and painted.
+      const renders: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const popup = await ext.context.newPage();
+        await popup.addInitScript(() => {
+          const w = window as unknown as { __rendered?: Promise<number> };
+          w.__rendered = new Promise<number>((resolve) => {
+            const check = () => document.querySelectorAll('[data-testid="role-row"]').length >= 300;
+            const observer = new MutationObserver(() => {
+              if (check()) {
+                observer.disconnect();
+                requestAnimationFrame(() => resolve(performance.now()));
+              }
+            });
+            document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
+          });
+        });
+        await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+        renders.push(await popup.evaluate(() => (window as unknown as { __rendered: Promise<number> }).__rendered));
+        await popup.close();
+      }
+      record('popup first render, 300 roles, median', median(renders.slice(1)), 'ms', 150, `first open ${renders[0]!.toFixed(0)} ms`);
+
+      // 20 roles through the extension, 150 ms STS latency.
+      emulators.sts.latencyMs = 150;
+      const popup = await ext.context.newPage();
+      await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+      for (const role of dave.slice(0, 20)) await popup.locator(`[data-testid="role-row"][data-role-arn="${role.roleArn}"] input`).check();
+      const start = Date.now();
+      await popup.getByTestId('assume').click();
+      for (const role of dave.slice(0, 20)) {
+        await popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"][data-status="ok"]`).waitFor({ timeout: 30_000 });
+      }
+      const inBrowser = Date.now() - start;
+      record('assume 20 roles (Chromium, extension) ÷ one call', inBrowser / one, 'x', 4, `${inBrowser} ms; Chromium opens ≤ 6 HTTP/1.1 connections per host`);
+    } finally {
+      await ext.close();
+    }
+  } finally {
+    await emulators.stop();
+  }
+
+  // ── sizes ─────────────────────────────────────────────────────────────────
+  const gz = (file: string) => gzipSync(readFileSync(file)).length / 1024;
+  const assets = (dir: string, match: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => match.test(f)).map((f) => join(dir, f)) : []);
+  console.log('');
+  record('background.js, gzip', gz(join(CHROME_BUILD, 'background.js')), 'KB', 90);
+  const popupFiles = [join(CHROME_BUILD, 'popup.html'), ...assets(join(CHROME_BUILD, 'chunks'), /^popup-.*\.js$/), ...assets(join(CHROME_BUILD, 'assets'), /^popup-.*\.css$/)];
+  record('popup (html + js + css), gzip', popupFiles.reduce((n, f) => n + gz(f), 0), 'KB', 30);
+
+  const failed = rows.filter((r) => r.value > 2 * r.target);
+  console.log(`\n${rows.length - failed.length} of ${rows.length} figures within 2× their target`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

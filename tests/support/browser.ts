@@ -1,0 +1,149 @@
+/**
+ * Drives Debian's Chromium with the built extension the way a user does: sign in at (emulated) My Apps,
+ * click an AWS tile, open the popup, pick roles, assume, copy. Shared by the e2e suite, the demo and the
+ * benchmark so all three exercise the same path.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { PASSWORD } from '../emulators/world';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROME_BUILD = resolve('.output/chrome-mv3');
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: () => Promise<Worker>;
+  close: () => Promise<void>;
+}
+
+/** Starts Chromium with the built extension, resolving the real Entra/AWS hostnames to the emulators. */
+export async function launchWithExtension(opts: { hostResolverRules: string; headless?: boolean; extensionPath?: string; userDataDir?: string }): Promise<ExtensionBrowser> {
+  const ext = opts.extensionPath ?? CHROME_BUILD;
+  const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'aws-saml-bridge-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: opts.headless ?? true,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1100, height: 800 },
+    args: [
+      `--disable-extensions-except=${ext}`,
+      `--load-extension=${ext}`,
+      `--host-resolver-rules=${opts.hostResolverRules}`,
+      '--ignore-certificate-errors',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-features=Translate,OptimizationHints,MediaRouter',
+    ],
+  });
+  const serviceWorker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL((await serviceWorker()).url()).host;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `chrome-extension://${extensionId}` });
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    close: async () => {
+      await context.close();
+      if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in at the emulated Entra (through My Apps) and returns the My Apps page. */
+export async function signInToMyApps(page: Page, user: string): Promise<void> {
+  await page.goto('https://myapplications.microsoft.com/');
+  const login = page.locator('input[name="loginfmt"]');
+  if (await login.isVisible()) {
+    await login.fill(user);
+    await page.locator('input[name="passwd"]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.waitForURL(/myapplications\.microsoft\.com/);
+}
+
+/** Clicks an AWS tile and waits until the browser has POSTed the assertion to AWS (role picker or console). */
+export async function openAwsTile(page: Page, appName: string): Promise<void> {
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && /signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)(\.mcas\.ms)?\/saml/.test(r.url()));
+  await page.getByRole('link', { name: appName, exact: true }).click();
+  await posted;
+  await page.waitForLoadState('load');
+}
+
+/** Resolves when the extension holds `count` roles in storage.session (read from its service worker). */
+export async function waitForCapturedRoles(ext: ExtensionBrowser, count: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; Date.now() < deadline && i < 200; i++) {
+    const sw = await ext.serviceWorker();
+    const seen = await sw.evaluate(async () => {
+      const items = await chrome.storage.session.get(null);
+      return Object.entries(items)
+        .filter(([k]) => k.startsWith('capture:'))
+        .reduce((n, [, c]) => n + (c as { summary: { roles: unknown[] } }).summary.roles.length, 0);
+    });
+    if (seen >= count) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`The extension did not capture ${count} roles within ${timeoutMs} ms`);
+}
+
+export async function openPopup(ext: ExtensionBrowser): Promise<Page> {
+  const page = await ext.context.newPage();
+  await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+  return page;
+}
+
+/** Ticks the given roles in the popup (by role ARN) and presses Assume; resolves when every result settled. */
+export async function assumeInPopup(popup: Page, roleArns: string[], opts: { duration?: string } = {}): Promise<void> {
+  for (const arn of roleArns) {
+    await popup.locator(`[data-testid="role-row"][data-role-arn="${arn}"] input[type="checkbox"]`).check();
+  }
+  if (opts.duration) await popup.getByTestId('duration').selectOption(opts.duration);
+  await popup.getByTestId('assume').click();
+  for (const arn of roleArns) {
+    await popup.locator(`[data-testid="result"][data-role-arn="${arn}"]:not([data-status="pending"])`).waitFor({ timeout: 30_000 });
+  }
+}
+
+/** Clicks a copy button of one result and returns what landed on the clipboard. */
+export async function copyFromResult(popup: Page, roleArn: string, format: string): Promise<string> {
+  const card = popup.locator(`[data-testid="result"][data-role-arn="${roleArn}"]`);
+  await card.getByTestId(`copy-${format}`).click();
+  return popup.evaluate(() => navigator.clipboard.readText());
+}
+
+/**
+ * Stops the extension's service worker the way Chrome does after 30 s idle, through the DevTools protocol
+ * (`ServiceWorker.stopWorker`) of an extension page, and waits until Chrome reports it stopped.
+ */
+export async function stopServiceWorker(ext: ExtensionBrowser, extensionPage: Page): Promise<void> {
+  const cdp = await ext.context.newCDPSession(extensionPage);
+  type Version = { versionId: string; scriptURL: string; runningStatus: string };
+  const latest = new Map<string, Version>();
+  let onUpdate: () => void = () => undefined;
+  cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
+    for (const v of e.versions) if (v.scriptURL.startsWith(`chrome-extension://${ext.extensionId}/`)) latest.set(v.versionId, v);
+    onUpdate();
+  });
+  const settled = (status: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`service worker never reached "${status}"`)), 10_000);
+      onUpdate = () => {
+        if ([...latest.values()].some((v) => v.runningStatus === status) && [...latest.values()].every((v) => v.runningStatus === status)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      onUpdate();
+    });
+  await cdp.send('ServiceWorker.enable');
+  await settled('running').catch(() => undefined);
+  for (const v of latest.values()) if (v.runningStatus === 'running') await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+  await settled('stopped');
+  await cdp.send('ServiceWorker.disable');
+  await cdp.detach();
+}

@@ -1,0 +1,16 @@
+// The few `chrome.*` calls tests evaluate inside extension pages and the service worker (product code uses
+// `browser` from wxt/browser). Declared here so the tests type-check without pulling chrome types into lib/.
+declare namespace chrome {
+  namespace storage {
+    interface Area {
+      get(keys: null | string | string[]): Promise<Record<string, unknown>>;
+      set(items: Record<string, unknown>): Promise<void>;
+    }
+    const local: Area;
+    const sync: Area;
+    const session: Area;
+  }
+  namespace action {
+    function getBadgeText(details: { tabId?: number }): Promise<string>;
+  }
+}
