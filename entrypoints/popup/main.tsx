@@ -1,7 +1,5 @@
 import { render } from 'preact';
+import { App } from '@/components/App';
+import '@/components/popup.css';
 
-function App() {
-  return <main>AWS SAML Bridge</main>;
-}
-
-render(<App />, document.getElementById('app')!);
+render(<App />, document.getElementById('app') as HTMLElement);

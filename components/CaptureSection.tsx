@@ -1,0 +1,60 @@
+/** One sign-in (one AWS app): who signed in, how long the sign-in stays usable, its warnings and its roles. */
+import { useId } from 'preact/hooks';
+import type { Capture } from '../lib/capture';
+import { UsableFor } from './Countdown';
+import { RoleList, type RoleListProps } from './RoleList';
+import { captureTitle } from './view-model';
+
+interface CaptureSectionProps extends RoleListProps {
+  capture: Capture;
+  filtered: boolean;
+  /** The background's answer when it refused to assume (e.g. the assertion was already forgotten). */
+  assumeError?: string;
+  onForget: (captureId: string) => void;
+}
+
+export function CaptureSection({ capture, filtered, assumeError, onForget, ...list }: CaptureSectionProps) {
+  const headingId = useId();
+  const { summary } = capture;
+  const title = captureTitle(summary);
+  return (
+    <section class="capture" aria-labelledby={headingId} data-testid="capture" data-capture-id={capture.id}>
+      <div class="capture-head">
+        <h2 id={headingId}>
+          <span class="app">{title}</span>
+          {summary.subject && <span class="subject"> — {summary.subject}</span>}
+        </h2>
+        <div class="capture-meta">
+          <UsableFor capture={capture} />
+          <button
+            type="button"
+            class="btn btn-link"
+            data-testid="forget"
+            aria-label={`Forget the sign-in to ${title}`}
+            title="Forget this sign-in and its credentials"
+            onClick={() => onForget(capture.id)}
+          >
+            Forget
+          </button>
+        </div>
+      </div>
+      {assumeError && (
+        <p class="banner error" role="alert" data-testid="assume-error">
+          {assumeError}
+        </p>
+      )}
+      {summary.warnings.length > 0 && (
+        <ul class="notice warnings" data-testid="notice">
+          {summary.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      {list.groups.length > 0 ? (
+        <RoleList {...list} />
+      ) : (
+        <p class="muted no-match">{filtered ? 'No role of this sign-in matches the filter.' : 'This sign-in grants no roles.'}</p>
+      )}
+    </section>
+  );
+}

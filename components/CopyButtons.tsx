@@ -1,0 +1,92 @@
+/**
+ * Copy buttons: every export format of one role's credentials, and all live sessions as one credentials file.
+ * Secrets only ever go to the clipboard; nothing here renders or logs them.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RoleOutcome } from '../lib/capture';
+import type { AwsCredentials } from '../lib/credentials';
+import { EXPORT_FORMATS, formatExport, type ExportFormat } from '../lib/export-formats';
+import { allCredentialsFile } from './view-model';
+
+/** Short visible labels; the accessible name always carries the full label. */
+const SHORT_LABEL: Partial<Record<ExportFormat, string>> = {
+  'env-no-export': 'sh',
+  process: 'JSON',
+};
+
+/** A status line ("Copied …") that clears itself after a moment. */
+function useCopyStatus(): [string, (text: () => string, label: string) => Promise<void>] {
+  const [status, setStatus] = useState('');
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const copy = async (text: () => string, label: string) => {
+    clearTimeout(timer.current);
+    try {
+      await navigator.clipboard.writeText(text());
+      setStatus(`Copied ${label}`);
+    } catch {
+      setStatus('Could not copy: the browser refused access to the clipboard.');
+    }
+    timer.current = setTimeout(() => setStatus(''), 2500);
+  };
+  return [status, copy];
+}
+
+interface CopyButtonsProps {
+  /** "Admin (111111111111)": names the credentials in every button's accessible name. */
+  subject: string;
+  credentials: AwsCredentials;
+  profileName: string;
+  disabled: boolean;
+}
+
+export function CopyButtons({ subject, credentials, profileName, disabled }: CopyButtonsProps) {
+  const [status, copy] = useCopyStatus();
+  return (
+    <div class="copy">
+      <div class="copy-row" role="group" aria-label={`Copy ${subject} credentials`}>
+        <span class="copy-label" aria-hidden="true">
+          Copy
+        </span>
+        {EXPORT_FORMATS.map((f) => (
+          <button
+            key={f.id}
+            type="button"
+            class={f.id === 'env' ? 'btn copy-main' : 'btn btn-small'}
+            data-testid={`copy-${f.id}`}
+            aria-label={`Copy ${subject} credentials as ${f.label}`}
+            title={f.description}
+            disabled={disabled}
+            onClick={() => void copy(() => formatExport(f.id, credentials, profileName), f.label)}
+          >
+            {SHORT_LABEL[f.id] ?? f.label}
+          </button>
+        ))}
+      </div>
+      <span class="copied" aria-live="polite">
+        {status}
+      </span>
+    </div>
+  );
+}
+
+/** "Copy all as credentials file": one [profile] section per live session. */
+export function CopyAllButton({ sessions }: { sessions: Extract<RoleOutcome, { status: 'ok' }>[] }) {
+  const [status, copy] = useCopyStatus();
+  return (
+    <span class="copy-all">
+      <button
+        type="button"
+        class="btn"
+        data-testid="copy-all-credentials-file"
+        title={`${sessions.length} profiles for ~/.aws/credentials`}
+        onClick={() => void copy(() => allCredentialsFile(sessions), `${sessions.length} profiles`)}
+      >
+        Copy all as credentials file
+      </button>
+      <span class="copied" aria-live="polite">
+        {status}
+      </span>
+    </span>
+  );
+}

@@ -1,0 +1,102 @@
+/** The roles of one sign-in, grouped by account: a checkbox per role, its result in place underneath. */
+import { memo } from './memo';
+import { useId } from 'preact/hooks';
+import type { RoleOutcome } from '../lib/capture';
+import { RoleResult } from './RoleResult';
+import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
+
+export interface RoleListProps {
+  groups: AccountGroup[];
+  selected: ReadonlySet<string>;
+  outcomes: Record<string, RoleOutcome>;
+  /** Versions of the errors already there when the popup opened: those are not announced again. */
+  errorsAtOpen: ReadonlySet<string>;
+  onToggle: (key: string, on: boolean) => void;
+  onSetKeys: (keys: string[], on: boolean) => void;
+}
+
+export function RoleList({ groups, selected, outcomes, errorsAtOpen, onToggle, onSetKeys }: RoleListProps) {
+  return (
+    <>
+      {groups.map((group) => {
+        const keys = rowKeys([group]);
+        const all = keys.every((k) => selected.has(k));
+        const account = group.partitionLabel ? `${group.accountId} (${group.partitionLabel})` : group.accountId;
+        return (
+          <div class="account" key={group.key}>
+            <div class="account-head">
+              <h3>
+                Account <span class="mono">{group.accountId}</span>
+                {group.partitionLabel && <span class="badge"> {group.partitionLabel}</span>}
+                <span class="count">
+                  {' '}
+                  · {group.rows.length} {group.rows.length === 1 ? 'role' : 'roles'}
+                </span>
+              </h3>
+              <button
+                type="button"
+                class="btn btn-link"
+                data-testid="select-account"
+                data-account-id={group.accountId}
+                aria-label={`${all ? 'Clear' : 'Select all'} roles in account ${account}`}
+                onClick={() => onSetKeys(keys, !all)}
+              >
+                {all ? 'Clear' : 'Select all'}
+              </button>
+            </div>
+            <ul class="roles">
+              {group.rows.map((row) => {
+                const outcome = outcomes[row.role.roleArn];
+                const mine = outcome?.captureId === row.captureId ? outcome : undefined;
+                return (
+                  <RoleRow
+                    key={row.key}
+                    row={row}
+                    checked={selected.has(row.key)}
+                    outcome={mine}
+                    announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
+                    onToggle={onToggle}
+                  />
+                );
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </>
+  );
+}
+
+interface RoleRowProps {
+  row: RoleRowModel;
+  checked: boolean;
+  outcome: RoleOutcome | undefined;
+  announce: boolean;
+  onToggle: (key: string, on: boolean) => void;
+}
+
+const RoleRow = memo(function RoleRow({ row, checked, outcome, announce, onToggle }: RoleRowProps) {
+  const { role } = row;
+  const pathId = useId();
+  const hasPath = role.rolePath !== '/';
+  return (
+    <li class="role-row" data-testid="role-row" data-role-arn={role.roleArn}>
+      <label class={checked ? 'role-label is-selected' : 'role-label'}>
+        <input
+          type="checkbox"
+          checked={checked}
+          aria-describedby={hasPath ? pathId : undefined}
+          onChange={(e) => onToggle(row.key, e.currentTarget.checked)}
+        />
+        <span class="role-name">{role.roleName}</span>
+        <span class="sr-only"> in account {role.accountId}</span>
+        {hasPath && (
+          <span class="role-path mono" id={pathId} aria-hidden="true">
+            {role.rolePath}
+          </span>
+        )}
+      </label>
+      {outcome && <RoleResult outcome={outcome} announce={announce} />}
+    </li>
+  );
+});

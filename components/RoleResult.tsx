@@ -1,0 +1,66 @@
+/** The result of assuming one role, shown in place under the role: progress, the session, or what went wrong. */
+import type { RoleOutcome } from '../lib/capture';
+import { formatDuration } from '../lib/duration';
+import { ExpiresIn } from './Countdown';
+import { CopyButtons } from './CopyButtons';
+import { useIsPast } from './use-now';
+import { credentialsExpireAt } from './view-model';
+
+interface RoleResultProps {
+  outcome: RoleOutcome;
+  /** The error arrived while the popup was open: announce it (errors already there at open are not). */
+  announce: boolean;
+  /** Shown outside its role's row (its sign-in was forgotten), so it names the role itself. */
+  standalone?: boolean;
+}
+
+export function RoleResult({ outcome, announce, standalone }: RoleResultProps) {
+  const subject = `${outcome.roleName} (${outcome.accountId})`;
+  return (
+    <div class={`result result-${outcome.status}`} data-testid="result" data-role-arn={outcome.roleArn} data-status={outcome.status}>
+      {standalone && (
+        <p class="result-title">
+          {outcome.roleName} <span class="muted">in account</span> <span class="mono">{outcome.accountId}</span>
+        </p>
+      )}
+      {outcome.status === 'pending' && (
+        <p class="pending-line">
+          <span class="spinner" aria-hidden="true" />
+          <span role="status">Assuming {outcome.roleName}…</span>
+        </p>
+      )}
+      {outcome.status === 'error' && (
+        <div role={announce ? 'alert' : undefined}>
+          <p class="error-message">{outcome.error.message}</p>
+          <p class="error-action">{outcome.error.action}</p>
+        </div>
+      )}
+      {outcome.status === 'ok' && <Session outcome={outcome} subject={subject} />}
+    </div>
+  );
+}
+
+function Session({ outcome, subject }: { outcome: Extract<RoleOutcome, { status: 'ok' }>; subject: string }) {
+  const expiresAt = credentialsExpireAt(outcome.credentials);
+  // Re-renders once, to disable the buttons when the credentials expire; the countdown ticks on its own.
+  const expired = useIsPast(expiresAt);
+  return (
+    <>
+      <p class="session-line">
+        <span class="ok-mark">Ready</span> · {formatDuration(outcome.durationSeconds)} · <ExpiresIn expiresAt={expiresAt} />
+      </p>
+      <dl class="session-facts">
+        <dt>Profile</dt>
+        <dd class="mono">{outcome.profileName}</dd>
+        <dt>Access key</dt>
+        <dd class="mono">{outcome.credentials.accessKeyId}</dd>
+      </dl>
+      {outcome.notice && (
+        <p class="notice" data-testid="notice">
+          {outcome.notice}
+        </p>
+      )}
+      <CopyButtons subject={subject} credentials={outcome.credentials} profileName={outcome.profileName} disabled={expired} />
+    </>
+  );
+}

@@ -1,0 +1,243 @@
+/**
+ * Pure view model of the popup: grouping a sign-in's roles by account, filtering, selection keys, countdown
+ * and duration texts, and keeping unchanged objects identical across storage updates so memoised rows stay put.
+ * No browser API and no Preact here, so vitest runs it under plain Node.
+ */
+import type { SamlRole } from '../lib/arn';
+import type { Capture, RoleOutcome } from '../lib/capture';
+import type { AwsCredentials } from '../lib/credentials';
+import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
+import { formatExport } from '../lib/export-formats';
+import { PARTITION_INFO, type Partition } from '../lib/partitions';
+import type { SessionState } from '../lib/session-store';
+
+/** One role of one sign-in, as a row of the role list. */
+export interface RoleRowModel {
+  /** Selection key: the same role may come from two sign-ins, and each is assumed with its own assertion. */
+  key: string;
+  captureId: string;
+  role: SamlRole;
+  /** Lower-cased text the filter searches: name, path, account id. */
+  haystack: string;
+}
+
+/** The roles of one AWS account within one sign-in. */
+export interface AccountGroup {
+  /** `<partition>:<account id>`: the same 12 digits in two partitions are two accounts. */
+  key: string;
+  accountId: string;
+  partition: Partition;
+  /** The partition's short name, only when it is not plain `aws` (e.g. "GovCloud (US)"). */
+  partitionLabel?: string;
+  rows: RoleRowModel[];
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** The key a role is selected under. */
+export function selectionKey(captureId: string, roleArn: string): string {
+  return `${captureId}\n${roleArn}`;
+}
+
+/** Splits a selection key back into its capture id and role ARN. */
+export function parseSelectionKey(key: string): { captureId: string; roleArn: string } {
+  const at = key.lastIndexOf('\n');
+  return { captureId: key.slice(0, at), roleArn: key.slice(at + 1) };
+}
+
+/** Groups roles by account, accounts sorted by id (then partition), roles by name (then path). */
+export function groupByAccount(captureId: string, roles: readonly SamlRole[]): AccountGroup[] {
+  const groups = new Map<string, AccountGroup>();
+  for (const role of roles) {
+    const key = `${role.partition}:${role.accountId}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, accountId: role.accountId, partition: role.partition, rows: [] };
+      if (role.partition !== 'aws') group.partitionLabel = PARTITION_INFO[role.partition].label.replace(/^AWS /, '');
+      groups.set(key, group);
+    }
+    group.rows.push({
+      key: selectionKey(captureId, role.roleArn),
+      captureId,
+      role,
+      haystack: `${role.roleName}\n${role.rolePath}\n${role.accountId}`.toLowerCase(),
+    });
+  }
+  const sorted = [...groups.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.partition.localeCompare(b.partition));
+  for (const group of sorted) {
+    group.rows.sort((a, b) => collator.compare(a.role.roleName, b.role.roleName) || collator.compare(a.role.rolePath, b.role.rolePath));
+  }
+  return sorted;
+}
+
+/**
+ * The rows matching `query`: every whitespace-separated term must occur (case-insensitively) in the role's name,
+ * path or account id. Groups left empty are dropped; an empty query returns `groups` itself.
+ */
+export function filterGroups(groups: AccountGroup[], query: string): AccountGroup[] {
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return groups;
+  const result: AccountGroup[] = [];
+  for (const group of groups) {
+    const rows = group.rows.filter((row) => terms.every((t) => row.haystack.includes(t)));
+    if (rows.length === group.rows.length) result.push(group);
+    else if (rows.length > 0) result.push({ ...group, rows });
+  }
+  return result;
+}
+
+/** The selection keys of every row in `groups`. */
+export function rowKeys(groups: readonly AccountGroup[]): string[] {
+  return groups.flatMap((g) => g.rows.map((r) => r.key));
+}
+
+/** `selected` with `keys` added (`on`) or removed; the same Set when nothing changes. */
+export function withKeys(selected: ReadonlySet<string>, keys: readonly string[], on: boolean): ReadonlySet<string> {
+  if (keys.every((k) => selected.has(k) === on)) return selected;
+  const next = new Set(selected);
+  for (const k of keys) {
+    if (on) next.add(k);
+    else next.delete(k);
+  }
+  return next;
+}
+
+/**
+ * Turns the selection into one assume request per sign-in (newest first, as `captures` is ordered). Keys of
+ * forgotten sign-ins or roles are dropped; a role selected in two sign-ins is assumed once, from the newer.
+ */
+export function assumeRequests(captures: readonly Capture[], selected: ReadonlySet<string>): { captureId: string; roleArns: string[] }[] {
+  const requests: { captureId: string; roleArns: string[] }[] = [];
+  const taken = new Set<string>();
+  for (const capture of captures) {
+    const roleArns: string[] = [];
+    for (const role of capture.summary.roles) {
+      if (!selected.has(selectionKey(capture.id, role.roleArn)) || taken.has(role.roleArn)) continue;
+      taken.add(role.roleArn);
+      roleArns.push(role.roleArn);
+    }
+    if (roleArns.length > 0) requests.push({ captureId: capture.id, roleArns });
+  }
+  return requests;
+}
+
+/** How many roles an Assume press would request. */
+export function selectedRoleCount(captures: readonly Capture[], selected: ReadonlySet<string>): number {
+  return assumeRequests(captures, selected).reduce((n, r) => n + r.roleArns.length, 0);
+}
+
+/** A countdown: `m:ss` under an hour, `h:mm:ss` from one hour; `0:00` once passed. Rounds up to whole seconds. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** "expires in 59:58", or "expired". */
+export function expiryText(expiresAt: number, now: number): string {
+  return expiresAt > now ? `expires in ${formatCountdown(expiresAt - now)}` : 'expired';
+}
+
+/** Epoch ms at which credentials expire (NaN-safe: an unreadable time counts as expired). */
+export function credentialsExpireAt(credentials: Pick<AwsCredentials, 'expiration'>): number {
+  const t = Date.parse(credentials.expiration);
+  return Number.isFinite(t) ? t : 0;
+}
+
+/** A sign-in cannot be redeemed any more: its usable window passed, or the background already forgot the assertion. */
+export function isSignInExpired(capture: Pick<Capture, 'summary' | 'samlResponse'>, now: number): boolean {
+  return now >= capture.summary.usableUntil || capture.samlResponse === undefined;
+}
+
+/**
+ * What the duration choice means for this sign-in, when it is not simply the chosen value; undefined otherwise.
+ * The assertion's SessionDuration can only shorten a session.
+ */
+export function durationNote(choice: DurationChoice, samlSessionDuration?: number): string | undefined {
+  const effective = effectiveDuration(choice, samlSessionDuration);
+  if (choice === 'max') {
+    return samlSessionDuration === undefined
+      ? `Requests ${formatDuration(effective)}; roles that allow less get 1 h.`
+      : `Your sign-in allows at most ${formatDuration(effective)}; roles that allow less get 1 h.`;
+  }
+  if (effective === choice) return undefined;
+  return `Your sign-in allows at most ${formatDuration(effective)}.`;
+}
+
+/** The heading of a sign-in: the AWS app (audience, else issuer) without its scheme. */
+export function captureTitle(summary: Pick<Capture['summary'], 'audience' | 'issuer'>): string {
+  const app = summary.audience || summary.issuer || 'AWS sign-in';
+  return app.replace(/^https?:\/\//, '');
+}
+
+/** The problem to show: only one newer than every capture (an older one was superseded by a good sign-in). */
+export function currentProblem(state: Pick<SessionState, 'captures' | 'problem'>): SessionState['problem'] {
+  const { problem, captures } = state;
+  if (!problem) return undefined;
+  return captures.every((c) => problem.capturedAt > c.capturedAt) ? problem : undefined;
+}
+
+/** Outcomes whose sign-in (or role within it) is no longer listed, so they are shown on their own. */
+export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'>): RoleOutcome[] {
+  const known = new Set(state.captures.flatMap((c) => c.summary.roles.map((r) => selectionKey(c.id, r.roleArn))));
+  return Object.values(state.outcomes)
+    .filter((o) => !known.has(selectionKey(o.captureId, o.roleArn)))
+    .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+}
+
+/** Ok outcomes whose credentials are still valid at `now`, in list order. */
+export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number): Extract<RoleOutcome, { status: 'ok' }>[] {
+  return Object.values(outcomes)
+    .filter((o): o is Extract<RoleOutcome, { status: 'ok' }> => o.status === 'ok' && credentialsExpireAt(o.credentials) > now)
+    .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+}
+
+/** Every live session as one credentials file: its sections separated by a blank line. */
+export function allCredentialsFile(sessions: readonly Extract<RoleOutcome, { status: 'ok' }>[]): string {
+  return sessions.map((s) => formatExport('credentials-file', s.credentials, s.profileName)).join('\n');
+}
+
+/** Progress over all outcomes, for the status line. */
+export function outcomeCounts(outcomes: Record<string, RoleOutcome>): { pending: number; ok: number; error: number } {
+  const counts = { pending: 0, ok: 0, error: 0 };
+  for (const o of Object.values(outcomes)) counts[o.status]++;
+  return counts;
+}
+
+/** Identifies one version of an outcome: a new attempt at the same role is a new version. */
+export function outcomeVersion(outcome: RoleOutcome): string {
+  const at = outcome.status === 'pending' ? outcome.startedAt : outcome.status === 'ok' ? outcome.assumedAt : outcome.finishedAt;
+  return `${outcome.captureId}\n${outcome.status}\n${at}`;
+}
+
+function captureVersion(capture: Capture): string {
+  return `${capture.capturedAt}\n${capture.samlResponse === undefined ? 0 : 1}\n${capture.summary.roles.length}`;
+}
+
+/**
+ * `next`, reusing `prev`'s objects wherever nothing changed (storage hands back fresh copies on every read), so
+ * memoised components skip unchanged sign-ins and rows.
+ */
+export function reconcileState(prev: SessionState | undefined, next: SessionState): SessionState {
+  if (!prev) return next;
+  const prevCaptures = new Map(prev.captures.map((c) => [c.id, c]));
+  const captures = next.captures.map((c) => {
+    const old = prevCaptures.get(c.id);
+    return old && captureVersion(old) === captureVersion(c) ? old : c;
+  });
+  const sameCaptures = captures.length === prev.captures.length && captures.every((c, i) => c === prev.captures[i]);
+  const outcomes: Record<string, RoleOutcome> = {};
+  let sameOutcomes = Object.keys(next.outcomes).length === Object.keys(prev.outcomes).length;
+  for (const [arn, outcome] of Object.entries(next.outcomes)) {
+    const old = prev.outcomes[arn];
+    const keep = old !== undefined && outcomeVersion(old) === outcomeVersion(outcome);
+    outcomes[arn] = keep ? old : outcome;
+    if (!keep) sameOutcomes = false;
+  }
+  const problem =
+    prev.problem && next.problem && prev.problem.capturedAt === next.problem.capturedAt ? prev.problem : next.problem;
+  if (sameCaptures && sameOutcomes && problem === prev.problem) return prev;
+  return { captures: sameCaptures ? prev.captures : captures, outcomes: sameOutcomes ? prev.outcomes : outcomes, problem };
+}

@@ -1,0 +1,353 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoleValue, type SamlRole } from '../../lib/arn';
+import type { Capture, RoleOutcome } from '../../lib/capture';
+import type { DurationChoice } from '../../lib/duration';
+import type { Partition } from '../../lib/partitions';
+import type { SessionState } from '../../lib/session-store';
+import {
+  allCredentialsFile,
+  assumeRequests,
+  captureTitle,
+  currentProblem,
+  durationNote,
+  expiryText,
+  filterGroups,
+  formatCountdown,
+  groupByAccount,
+  isSignInExpired,
+  liveSessions,
+  orphanOutcomes,
+  outcomeCounts,
+  parseSelectionKey,
+  reconcileState,
+  rowKeys,
+  selectedRoleCount,
+  selectionKey,
+  withKeys,
+} from '../../components/view-model';
+
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+
+function role(accountId: string, name: string, path = '/', partition: Partition = 'aws'): SamlRole {
+  const parsed = parseRoleValue(`arn:${partition}:iam::${accountId}:role${path}${name},arn:${partition}:iam::${accountId}:saml-provider/EntraID`);
+  if (!parsed) throw new Error(`bad fixture ${accountId} ${name}`);
+  return parsed;
+}
+
+function capture(id: string, roles: SamlRole[], extra: Omit<Partial<Capture>, 'summary'> & { summary?: Partial<Capture['summary']> } = {}): Capture {
+  const { summary, ...rest } = extra;
+  return {
+    id,
+    capturedAt: NOW - 60_000,
+    acs: { partition: 'aws', host: 'signin.aws.amazon.com', url: 'https://signin.aws.amazon.com/saml' },
+    samlResponse: 'PHNhbWxwOlJlc3BvbnNlLz4=',
+    summary: { issuer: 'https://sts.windows.net/t/', audience: 'https://signin.aws.amazon.com/saml', usableUntil: NOW + 240_000, roles, skippedRoleValues: 0, warnings: [], ...summary },
+    ...rest,
+  };
+}
+
+const CREDS = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date(NOW + 3_600_000).toISOString() };
+
+function ok(r: SamlRole, captureId: string, extra: Partial<Extract<RoleOutcome, { status: 'ok' }>> = {}): RoleOutcome {
+  return {
+    roleArn: r.roleArn,
+    captureId,
+    accountId: r.accountId,
+    roleName: r.roleName,
+    partition: r.partition,
+    status: 'ok',
+    profileName: `${r.accountId}-${r.roleName}`,
+    credentials: CREDS,
+    durationSeconds: 3600,
+    assumedAt: NOW,
+    stsHost: 'sts.amazonaws.com',
+    ...extra,
+  };
+}
+
+function pending(r: SamlRole, captureId: string): RoleOutcome {
+  return { roleArn: r.roleArn, captureId, accountId: r.accountId, roleName: r.roleName, partition: r.partition, status: 'pending', startedAt: NOW };
+}
+
+/** Fisher–Yates with a fixed seed, so "unsorted input" is the same every run. */
+function shuffled<T>(items: T[], seed = 7): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+const ACCOUNTS = Array.from({ length: 30 }, (_, i) => String(555500000000 + i));
+const NAMES = ['Admin', 'ReadOnly', 'Developer', 'Billing', 'Auditor', 'NetworkAdmin', 'dataScientist', 'Ops2', 'Ops10', 'SecurityAudit'];
+const ROLES_300 = shuffled(ACCOUNTS.flatMap((a) => NAMES.map((n, i) => role(a, n, i === 0 ? '/team/platform/' : '/'))));
+
+describe('groupByAccount', () => {
+  it('groups 300 roles into 30 accounts, accounts and roles sorted', () => {
+    const groups = groupByAccount('c1', ROLES_300);
+    expect(groups).toHaveLength(30);
+    expect(groups.map((g) => g.accountId)).toEqual(ACCOUNTS);
+    for (const g of groups) {
+      expect(g.rows.map((r) => r.role.roleName)).toEqual([
+        'Admin', 'Auditor', 'Billing', 'dataScientist', 'Developer', 'NetworkAdmin', 'Ops2', 'Ops10', 'ReadOnly', 'SecurityAudit',
+      ]);
+      expect(g.partitionLabel).toBeUndefined();
+      expect(g.rows.every((r) => r.role.accountId === g.accountId)).toBe(true);
+    }
+  });
+
+  it.each([
+    { name: 'one role', roles: [role('111111111111', 'Admin')], expected: [['aws:111111111111', ['Admin']]] },
+    {
+      name: 'same account id in two partitions stays two accounts',
+      roles: [role('111111111111', 'Admin', '/', 'aws-us-gov'), role('111111111111', 'Admin')],
+      expected: [['aws:111111111111', ['Admin']], ['aws-us-gov:111111111111', ['Admin']]],
+    },
+    {
+      name: 'same name under two paths sorts by path',
+      roles: [role('222222222222', 'Deploy', '/z/'), role('222222222222', 'Deploy', '/a/')],
+      expected: [['aws:222222222222', ['Deploy', 'Deploy']]],
+    },
+  ])('$name', ({ roles, expected }) => {
+    const groups = groupByAccount('c1', roles);
+    expect(groups.map((g) => [g.key, g.rows.map((r) => r.role.roleName)])).toEqual(expected);
+  });
+
+  it.each([
+    ['aws', undefined],
+    ['aws-us-gov', 'GovCloud (US)'],
+    ['aws-cn', 'China'],
+  ] as const)('labels partition %s as %s', (partition, label) => {
+    expect(groupByAccount('c1', [role('333333333333', 'Admin', '/', partition)])[0]?.partitionLabel).toBe(label);
+  });
+
+  it('keys rows by sign-in and role', () => {
+    const [group] = groupByAccount('issuer|aud', [role('111111111111', 'Admin')]);
+    const key = group?.rows[0]?.key ?? '';
+    expect(parseSelectionKey(key)).toEqual({ captureId: 'issuer|aud', roleArn: 'arn:aws:iam::111111111111:role/Admin' });
+  });
+});
+
+describe('filterGroups', () => {
+  const groups = groupByAccount('c1', ROLES_300);
+
+  it.each([
+    { query: '', rows: 300, accounts: 30 },
+    { query: '   ', rows: 300, accounts: 30 },
+    { query: 'admin', rows: 60, accounts: 30 }, // Admin, NetworkAdmin
+    { query: 'ADMIN', rows: 60, accounts: 30 },
+    { query: 'networkadmin', rows: 30, accounts: 30 },
+    { query: '/team/', rows: 30, accounts: 30 }, // path
+    { query: 'platform', rows: 30, accounts: 30 },
+    { query: '555500000003', rows: 10, accounts: 1 }, // account id
+    { query: '55550000001', rows: 100, accounts: 10 }, // prefix of 10..19
+    { query: 'admin 555500000003', rows: 2, accounts: 1 }, // every term must match
+    { query: 'ops1', rows: 30, accounts: 30 },
+    { query: 'nothing-like-this', rows: 0, accounts: 0 },
+    { query: 'arn:aws', rows: 0, accounts: 0 }, // the ARN itself is not searched
+  ])('"$query" → $rows rows in $accounts accounts', ({ query, rows, accounts }) => {
+    const result = filterGroups(groups, query);
+    expect(rowKeys(result)).toHaveLength(rows);
+    expect(result).toHaveLength(accounts);
+  });
+
+  it('returns the same objects when nothing is filtered out', () => {
+    expect(filterGroups(groups, '')).toBe(groups);
+    const byAccount = filterGroups(groups, '5555000000');
+    expect(byAccount[0]).toBe(groups[0]);
+    const narrowed = filterGroups(groups, 'admin');
+    expect(narrowed[0]?.rows[0]).toBe(groups[0]?.rows[0]);
+  });
+});
+
+describe('selection', () => {
+  const a = role('111111111111', 'Admin');
+  const b = role('111111111111', 'ReadOnly');
+  const c = role('222222222222', 'Admin');
+  const newer = capture('new', [a, c], { capturedAt: NOW });
+  const older = capture('old', [a, b], { capturedAt: NOW - 100_000 });
+
+  it('withKeys adds and removes, and keeps the same Set when nothing changes', () => {
+    const empty: ReadonlySet<string> = new Set();
+    const one = withKeys(empty, ['x', 'y'], true);
+    expect([...one]).toEqual(['x', 'y']);
+    expect(withKeys(one, ['x'], true)).toBe(one);
+    expect([...withKeys(one, ['x'], false)]).toEqual(['y']);
+    expect(withKeys(one, ['z'], false)).toBe(one);
+  });
+
+  it.each([
+    { name: 'nothing selected', keys: [], expected: [] },
+    { name: 'one role', keys: [selectionKey('new', c.roleArn)], expected: [{ captureId: 'new', roleArns: [c.roleArn] }] },
+    {
+      name: 'roles of two sign-ins, newest first',
+      keys: [selectionKey('old', b.roleArn), selectionKey('new', c.roleArn)],
+      expected: [
+        { captureId: 'new', roleArns: [c.roleArn] },
+        { captureId: 'old', roleArns: [b.roleArn] },
+      ],
+    },
+    {
+      name: 'the same role in two sign-ins is assumed once, from the newer',
+      keys: [selectionKey('old', a.roleArn), selectionKey('new', a.roleArn)],
+      expected: [{ captureId: 'new', roleArns: [a.roleArn] }],
+    },
+    { name: 'keys of a forgotten sign-in are ignored', keys: [selectionKey('gone', a.roleArn)], expected: [] },
+  ])('assumeRequests: $name', ({ keys, expected }) => {
+    const selected = new Set(keys);
+    expect(assumeRequests([newer, older], selected)).toEqual(expected);
+    expect(selectedRoleCount([newer, older], selected)).toBe(expected.reduce((n, r) => n + r.roleArns.length, 0));
+  });
+});
+
+describe('formatCountdown', () => {
+  it.each([
+    [0, '0:00'],
+    [-5000, '0:00'],
+    [1, '0:01'],
+    [999, '0:01'],
+    [1000, '0:01'],
+    [59_000, '0:59'],
+    [60_000, '1:00'],
+    [252_000, '4:12'],
+    [300_000, '5:00'],
+    [3_598_001, '59:59'],
+    [3_600_000, '1:00:00'],
+    [3_661_000, '1:01:01'],
+    [43_200_000, '12:00:00'],
+  ])('%i ms → %s', (ms, text) => {
+    expect(formatCountdown(ms)).toBe(text);
+  });
+
+  it.each([
+    [NOW + 3_598_000, 'expires in 59:58'],
+    [NOW + 1, 'expires in 0:01'],
+    [NOW, 'expired'],
+    [NOW - 1, 'expired'],
+  ])('expiryText(%i) → %s', (at, text) => {
+    expect(expiryText(at, NOW)).toBe(text);
+  });
+});
+
+describe('sign-in state', () => {
+  it.each([
+    { name: 'within the window', usableUntil: NOW + 1000, saml: true, expired: false },
+    { name: 'at the deadline', usableUntil: NOW, saml: true, expired: true },
+    { name: 'past the deadline', usableUntil: NOW - 1000, saml: true, expired: true },
+    { name: 'assertion already forgotten', usableUntil: NOW + 1000, saml: false, expired: true },
+  ])('isSignInExpired: $name', ({ usableUntil, saml, expired }) => {
+    const c = capture('c', [], { summary: { usableUntil }, ...(saml ? {} : { samlResponse: undefined }) });
+    expect(isSignInExpired(c, NOW)).toBe(expired);
+  });
+
+  it.each([
+    [{ audience: 'https://signin.aws.amazon.com/saml#2', issuer: 'https://sts.windows.net/t/' }, 'signin.aws.amazon.com/saml#2'],
+    [{ audience: 'urn:amazon:webservices', issuer: 'x' }, 'urn:amazon:webservices'],
+    [{ audience: undefined, issuer: 'http://www.okta.com/exk1' }, 'www.okta.com/exk1'],
+    [{ audience: undefined, issuer: '' }, 'AWS sign-in'],
+  ])('captureTitle(%o) → %s', (summary, title) => {
+    expect(captureTitle(summary)).toBe(title);
+  });
+
+  it.each([
+    { name: 'no problem', problem: undefined, captures: [10], shown: false },
+    { name: 'problem and no capture', problem: 5, captures: [], shown: true },
+    { name: 'problem newer than every capture', problem: 20, captures: [10, 15], shown: true },
+    { name: 'problem older than a capture', problem: 12, captures: [10, 15], shown: false },
+  ])('currentProblem: $name', ({ problem, captures, shown }) => {
+    const state = {
+      captures: captures.map((at, i) => capture(`c${i}`, [], { capturedAt: at })),
+      problem: problem === undefined ? undefined : { capturedAt: problem, acsHost: 'signin.aws.amazon.com', error: { code: 'not-xml' as const, message: 'bad' } },
+    };
+    expect(currentProblem(state) !== undefined).toBe(shown);
+  });
+});
+
+describe('durationNote', () => {
+  it.each<[DurationChoice, number | undefined, string | undefined]>([
+    [3600, undefined, undefined],
+    [3600, 28_800, undefined],
+    [43_200, 28_800, 'Your sign-in allows at most 8 h.'],
+    [14_400, 3600, 'Your sign-in allows at most 1 h.'],
+    [3600, 1800, 'Your sign-in allows at most 30 min.'],
+    ['max', undefined, 'Requests 12 h; roles that allow less get 1 h.'],
+    ['max', 28_800, 'Your sign-in allows at most 8 h; roles that allow less get 1 h.'],
+  ])('choice %s with SessionDuration %s', (choice, sessionDuration, note) => {
+    expect(durationNote(choice, sessionDuration)).toBe(note);
+  });
+});
+
+describe('outcomes', () => {
+  const admin = role('111111111111', 'Admin');
+  const ro = role('222222222222', 'ReadOnly');
+  const c = capture('c1', [admin, ro]);
+
+  it('liveSessions keeps unexpired ok outcomes, sorted by account', () => {
+    const outcomes: Record<string, RoleOutcome> = {
+      [ro.roleArn]: ok(ro, 'c1'),
+      [admin.roleArn]: ok(admin, 'c1'),
+      x: ok(role('333333333333', 'Old'), 'c1', { credentials: { ...CREDS, expiration: new Date(NOW - 1).toISOString() } }),
+      y: pending(role('444444444444', 'Pending'), 'c1'),
+    };
+    expect(liveSessions(outcomes, NOW).map((o) => o.roleName)).toEqual(['Admin', 'ReadOnly']);
+    expect(outcomeCounts(outcomes)).toEqual({ pending: 1, ok: 3, error: 0 });
+  });
+
+  it('allCredentialsFile separates profiles by a blank line', () => {
+    const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1') }, NOW);
+    const text = allCredentialsFile(sessions);
+    expect(text.match(/^\[.+\]$/gm)).toEqual(['[111111111111-Admin]', '[222222222222-ReadOnly]']);
+    expect(text).toContain('\n\n[222222222222-ReadOnly]\n');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).not.toContain('\n\n\n');
+  });
+
+  it('orphanOutcomes lists outcomes whose sign-in or role is no longer listed', () => {
+    const stray = role('999999999999', 'Gone');
+    const outcomes = { [admin.roleArn]: ok(admin, 'c1'), [stray.roleArn]: ok(stray, 'c1'), other: ok(ro, 'forgotten') };
+    expect(orphanOutcomes({ captures: [c], outcomes }).map((o) => `${o.captureId}:${o.roleName}`)).toEqual(['forgotten:ReadOnly', 'c1:Gone']);
+  });
+});
+
+describe('reconcileState', () => {
+  const admin = role('111111111111', 'Admin');
+  const fresh = (): SessionState => ({
+    captures: [capture('c1', [admin])],
+    outcomes: { [admin.roleArn]: ok(admin, 'c1') },
+  });
+
+  it('returns the previous state when a re-read brings nothing new', () => {
+    const prev = fresh();
+    expect(reconcileState(prev, fresh())).toBe(prev);
+    expect(reconcileState(undefined, prev)).toBe(prev);
+  });
+
+  it('keeps unchanged captures and outcomes, takes changed ones', () => {
+    const prev = fresh();
+    const next = fresh();
+    next.outcomes[admin.roleArn] = ok(admin, 'c1', { assumedAt: NOW + 5 });
+    const merged = reconcileState(prev, next);
+    expect(merged).not.toBe(prev);
+    expect(merged.captures).toBe(prev.captures);
+    expect(merged.outcomes[admin.roleArn]).toBe(next.outcomes[admin.roleArn]);
+  });
+
+  it('takes a capture whose assertion was forgotten', () => {
+    const prev = fresh();
+    const next = fresh();
+    next.captures = [{ ...capture('c1', [admin]), samlResponse: undefined }];
+    const merged = reconcileState(prev, next);
+    expect(merged.captures[0]).toBe(next.captures[0]);
+    expect(merged.outcomes).toBe(prev.outcomes);
+  });
+
+  it('drops removed outcomes', () => {
+    const prev = fresh();
+    const merged = reconcileState(prev, { captures: fresh().captures, outcomes: {} });
+    expect(merged.outcomes).toEqual({});
+    expect(merged.captures).toBe(prev.captures);
+  });
+});
