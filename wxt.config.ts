@@ -1,14 +1,33 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { acsHostPermissions, stsHostPermissions } from './lib/partitions';
 import { CHROME_PUBLIC_KEY, GECKO_ID } from './lib/extension-ids';
+
+/**
+ * The AWS SDK's browser build parses XML with `DOMParser`, which a service worker does not have ("DOMParser is
+ * not defined" on every STS answer). Its Node build ships a self-contained parser: use that one everywhere.
+ */
+function sdkXmlParserWithoutDom(): Plugin {
+  const xmlBuilderDir = join(dirname(createRequire(import.meta.url).resolve('@aws-sdk/xml-builder/package.json')), 'dist-es');
+  return {
+    name: 'aws-sdk-xml-parser-without-dom',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './xml-parser' && importer && dirname(importer) === xmlBuilderDir) return join(xmlBuilderDir, 'xml-parser.js');
+      return null;
+    },
+  };
+}
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
   vite: () => ({
-    plugins: [preact({ devtoolsInProd: false, prefreshEnabled: false })],
+    plugins: [sdkXmlParserWithoutDom(), preact({ devtoolsInProd: false, prefreshEnabled: false })],
     build: { sourcemap: false },
   }),
   manifest: ({ browser }) => ({
