@@ -40,4 +40,6 @@ export default defineBackground(() => {
     if (alarm.name === EXPIRY_ALARM) void scheduleExpiry();
   });
   void restrictSessionStorage();
+  // Each start of the worker: fail requests a stopped worker cut off, and re-arm the expiry alarm.
+  void scheduleExpiry();
 });

@@ -1,13 +1,15 @@
 /**
  * Browser (background): forgets assertions once STS can no longer redeem them and credentials once they expire,
- * with one alarm set for the next such moment.
+ * marks requests cut off mid-call as failed, with one alarm set for the next such moment.
  */
 import { browser } from 'wxt/browser';
 import { ASSERTION_GRACE_MS, CAPTURE_LIFETIME_MS } from '../capture';
-import { readState, removeCaptures, removeOutcomes, saveCapture } from '../session-store';
+import { readState, removeCaptures, removeOutcomes, saveCapture, saveOutcome } from '../session-store';
 import { refreshBadge } from './badge';
 
 export const EXPIRY_ALARM = 'expire-secrets';
+/** A role still "pending" this long after it started was cut off (the browser stopped the worker mid-call). */
+export const PENDING_TIMEOUT_MS = 2 * 60 * 1000;
 
 /** Removes what has expired and sets the alarm for the next expiry. */
 export async function scheduleExpiry(now = Date.now()): Promise<void> {
@@ -27,6 +29,21 @@ export async function scheduleExpiry(now = Date.now()): Promise<void> {
   }
   const expired: string[] = [];
   for (const outcome of Object.values(state.outcomes)) {
+    if (outcome.status === 'pending') {
+      const giveUpAt = outcome.startedAt + PENDING_TIMEOUT_MS;
+      if (giveUpAt > now) deadlines.push(giveUpAt);
+      else {
+        const { startedAt: _startedAt, ...ref } = outcome;
+        await saveOutcome({
+          ...ref,
+          status: 'error',
+          error: { code: 'Interrupted', message: 'The request to AWS was cut off before it answered.', action: 'Open the AWS tile in My Apps again, then assume this role again.' },
+          finishedAt: now,
+          stsHost: '',
+        });
+      }
+      continue;
+    }
     if (outcome.status !== 'ok') continue;
     const expiresAt = Date.parse(outcome.credentials.expiration);
     if (expiresAt <= now) expired.push(outcome.roleArn);
