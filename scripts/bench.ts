@@ -26,6 +26,16 @@ import { APP_IDS, rolesFor } from '../tests/emulators/world';
 import { buildSamlResponseXml, encodeSamlResponse, signAssertion } from '../tests/support/saml-builder';
 import { CHROME_BUILD, launchWithExtension, openAwsTile, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
 
+/** Resolves window.__rendered with performance.now() at the first frame that shows 300 role rows. */
+const RENDER_PROBE = `
+window.__rendered = new Promise((resolve) => {
+  const done = () => document.querySelectorAll('[data-testid="role-row"]').length >= 300;
+  const observer = new MutationObserver(() => {
+    if (done()) { observer.disconnect(); requestAnimationFrame(() => resolve(performance.now())); }
+  });
+  document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
+});`;
+
 interface Row { name: string; value: number; unit: string; target: number; note?: string }
 const rows: Row[] = [];
 const record = (name: string, value: number, unit: string, target: number, note?: string) => {
@@ -103,19 +113,8 @@ async function main(): Promise<void> {
       const renders: number[] = [];
       for (let i = 0; i < 7; i++) {
         const popup = await ext.context.newPage();
-        await popup.addInitScript(() => {
-          const w = window as unknown as { __rendered?: Promise<number> };
-          w.__rendered = new Promise<number>((resolve) => {
-            const check = () => document.querySelectorAll('[data-testid="role-row"]').length >= 300;
-            const observer = new MutationObserver(() => {
-              if (check()) {
-                observer.disconnect();
-                requestAnimationFrame(() => resolve(performance.now()));
-              }
-            });
-            document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
-          });
-        });
+        // A plain-text script: tsx would decorate a function's inner helpers with names the page lacks.
+        await popup.addInitScript(RENDER_PROBE);
         await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
         renders.push(await popup.evaluate(() => (window as unknown as { __rendered: Promise<number> }).__rendered));
         await popup.close();

@@ -459,6 +459,23 @@ function manifestNotFound(providerArn: string, requestId: string): StsError {
 }
 
 /** Creates the STS emulator. Hosts: sts.amazonaws.com, sts.<region>.amazonaws.com (incl. us-gov-*), sts.cn-*.amazonaws.com.cn. */
+/**
+ * Signature verification is deterministic for the same assertion and certificate (time checks are separate),
+ * so answers are memoised: a client redeeming one assertion for 20 roles in parallel then measures its own
+ * concurrency rather than this process verifying the same XML 20 times on the client's CPU.
+ */
+const verifyMemo = new Map<string, VerifyResult>();
+function verifyCached(assertionB64: string, certPem: string): VerifyResult {
+  const key = `${certPem}\n${assertionB64}`;
+  let result = verifyMemo.get(key);
+  if (!result) {
+    result = verifySamlResponse(assertionB64, [certPem]);
+    if (verifyMemo.size >= 32) verifyMemo.delete(verifyMemo.keys().next().value!);
+    verifyMemo.set(key, result);
+  }
+  return result;
+}
+
 export function createStsEmulator(opts: StsOptions): StsEmulator {
   const now = opts.now ?? Date.now;
   const failures: FailureKind[] = [];
@@ -540,7 +557,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       );
     }
 
-    const verified = verifySamlResponse(assertionB64!, [certPem]);
+    const verified = verifyCached(assertionB64!, certPem);
     if (!verified.ok) {
       throw new StsError(400, 'InvalidIdentityToken', verified.message);
     }
