@@ -1,0 +1,181 @@
+/**
+ * The `aws-saml-bridge` command (built to dist-host/aws-saml-bridge.mjs):
+ *   install-host    register the host for browsers (default: every supported browser found for this user)
+ *   uninstall-host  remove it
+ *   doctor          check registration, launcher, allowed callers and the credentials file
+ *   list            the profiles in the credentials file (names, expiry, region; never secrets)
+ * Exit codes: 0 done / healthy, 1 failed / problems found, 2 wrong usage.
+ */
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { NATIVE_HOST_NAME } from '../lib/native-host-name';
+import { BROWSERS, type BrowserId, type HostPlatform, type PathContext } from './browsers';
+import { credentialsFilePath, listProfiles, StoreError } from './credentials-store';
+import { formatDoctorReport, runDoctor } from './doctor';
+import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
+import { applyInstall, applyUninstall, detectBrowsers, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
+import { HOST_VERSION } from './version';
+
+export const USAGE = `Usage: aws-saml-bridge <command> [options]
+
+Commands:
+  install-host    Register the native-messaging host ${NATIVE_HOST_NAME}
+                    --browser <name>        chrome, chromium, edge, brave or firefox (repeatable;
+                                            default: every one whose profile folder exists)
+                    --extension-id <id>     also allow this Chrome-family extension id (repeatable)
+                    --user-data-dir <dir>   register only for the Chromium profile folder <dir>
+                    --system                for every user, with --browser (needs root / administrator)
+  uninstall-host  Remove the registration (same --browser, --user-data-dir, --system)
+  doctor          Check the registration and the credentials file [--user-data-dir <dir>] [--json]
+  list            List the profiles in the credentials file
+  --version       Print the version
+
+Exit codes: 0 done or healthy, 1 failed or problems found, 2 wrong usage.
+`;
+
+/** Everything the CLI reads from or does to the outside world. */
+export interface CliEnvironment {
+  env: NodeJS.ProcessEnv;
+  home: string;
+  platform: HostPlatform;
+  nodePath: string;
+  /** The built host script that install-host copies. */
+  hostScriptSource: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  registry: RegistryRunner;
+}
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  browser: { type: 'string', multiple: true },
+  'extension-id': { type: 'string', multiple: true },
+  'user-data-dir': { type: 'string' },
+  system: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
+  'install-host': ['browser', 'extension-id', 'user-data-dir', 'system'],
+  'uninstall-host': ['browser', 'user-data-dir', 'system'],
+  doctor: ['user-data-dir', 'json'],
+  list: [],
+};
+
+function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undefined {
+  if (!names) return undefined;
+  return names.map((n) => {
+    if (!(BROWSERS as readonly string[]).includes(n)) throw new UsageError(`unknown browser "${n}"; choose from ${BROWSERS.join(', ')}`);
+    return n as BrowserId;
+  });
+}
+
+/** Runs one command line; returns the exit code. */
+export async function runCli(args: readonly string[], io: CliEnvironment): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.version) {
+      io.stdout(`${HOST_VERSION}\n`);
+      return 0;
+    }
+    const command = positionals[0];
+    if (values.help || command === 'help' || command === undefined) {
+      io.stdout(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    const allowed = ALLOWED[command];
+    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const extra = (Object.keys(values) as (keyof typeof OPTIONS)[]).find((k) => !allowed.includes(k));
+    if (extra) throw new UsageError(`--${extra} does not apply to ${command}`);
+
+    const context: PathContext = { platform: io.platform, home: io.home, env: io.env };
+    const userDataDir = values['user-data-dir'] === undefined ? undefined : resolve(values['user-data-dir']);
+    const system = values.system ?? false;
+    if (userDataDir && system) throw new UsageError('--user-data-dir and --system cannot be combined');
+    const named = browsersFrom(values.browser);
+    if (userDataDir && named?.some((b) => !supportsUserDataDir(b))) throw new UsageError('--user-data-dir works for Chrome-family browsers only');
+
+    switch (command) {
+      case 'install-host': {
+        const ids = values['extension-id'] ?? [];
+        const bad = ids.find((id) => !CHROME_EXTENSION_ID_PATTERN.test(id));
+        if (bad !== undefined) throw new UsageError(`"${bad}" is not a Chrome extension id (32 letters a–p)`);
+        if (system && !named) throw new UsageError('name the browsers to register for every user: --system --browser <name>');
+        const browsers = named ?? (userDataDir ? ['chromium' as const] : await detectBrowsers(context));
+        if (!browsers.length) {
+          io.stderr(`No supported browser profile found for this user. Name one: --browser ${BROWSERS.join('|')}\n`);
+          return 1;
+        }
+        if (!isAbsolute(io.nodePath)) throw new Error(`the Node path ${io.nodePath} is not absolute`);
+        const plan = planInstall({ context, browsers, system, userDataDir, extraChromeExtensionIds: ids, nodePath: io.nodePath, hostScriptSource: io.hostScriptSource });
+        await applyInstall(plan, io.registry);
+        io.stdout(`Installed the host in ${plan.installDir}\n`);
+        for (const m of plan.manifests) io.stdout(`  ${m.browser.padEnd(9)} ${m.path}\n`);
+        io.stdout('Restart the browser if it was running, then check with: aws-saml-bridge doctor\n');
+        return 0;
+      }
+      case 'uninstall-host': {
+        const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
+        const plan = planUninstall({ context, browsers, system, userDataDir });
+        await applyUninstall(plan, io.registry);
+        io.stdout(`Removed ${plan.manifests.length} manifest location(s)${plan.installDir ? ` and ${plan.installDir}` : ''}\n`);
+        return 0;
+      }
+      case 'doctor': {
+        const report = await runDoctor({ context, userDataDir, credentialsFile: credentialsFilePath(io.env, io.home) });
+        io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : formatDoctorReport(report));
+        return report.problems.length ? 1 : 0;
+      }
+      case 'list': {
+        const { credentialsFile, profiles } = await listProfiles(credentialsFilePath(io.env, io.home));
+        io.stdout(`${credentialsFile}\n`);
+        for (const p of profiles) {
+          io.stdout(`  ${p.name.padEnd(32)} ${(p.expiration ?? '-').padEnd(26)} ${(p.region ?? '-').padEnd(15)} ${p.managed ? 'aws-saml-bridge' : ''}\n`);
+        }
+        return 0;
+      }
+    }
+    return 2;
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr(`aws-saml-bridge: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`aws-saml-bridge: ${e instanceof StoreError || e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+/** The real world, for the built command. */
+function processEnvironment(): CliEnvironment {
+  const platform = process.platform === 'win32' || process.platform === 'darwin' ? process.platform : 'linux';
+  return {
+    env: process.env,
+    home: homedir(),
+    platform,
+    nodePath: process.execPath,
+    hostScriptSource: join(dirname(fileURLToPath(import.meta.url)), HOST_SCRIPT_NAME),
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    registry: runRegistry,
+  };
+}
+
+const invokedDirectly = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (invokedDirectly) {
+  runCli(process.argv.slice(2), processEnvironment()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,56 @@
+/** One frame in, one reply out: decoding, validation, dispatch to the credentials store, errors as replies. */
+import { decodeBody, encodeFrame, MAX_REPLY_BYTES } from './framing';
+import { credentialsFileStatus, listProfiles, removeProfiles, StoreError, writeProfiles } from './credentials-store';
+import { errorReply, parseRequest, PROTOCOL_VERSION, type HostReply, type HostRequest, type HostRequestType, type OkReply, type ReplyBodies } from './protocol';
+import { HOST_VERSION } from './version';
+
+/** What a request needs from the outside world. */
+export interface HostContext {
+  /** The credentials file path (from the environment, `~` expanded). */
+  credentialsFile: string;
+}
+
+function ok<T extends HostRequestType>(request: { id: string; type: T }, body: ReplyBodies[T]): OkReply<T> {
+  const head = { v: PROTOCOL_VERSION, id: request.id, ok: true, type: request.type } as const;
+  return { ...head, ...body } as OkReply<T>;
+}
+
+/** Runs one valid request. */
+export async function handleRequest(request: HostRequest, context: HostContext): Promise<HostReply> {
+  try {
+    switch (request.type) {
+      case 'ping':
+        return ok(request, { hostVersion: HOST_VERSION, protocol: PROTOCOL_VERSION, platform: process.platform, credentialsFile: await credentialsFileStatus(context.credentialsFile) });
+      case 'write-profiles':
+        return ok(request, await writeProfiles(context.credentialsFile, request.profiles, { overwriteUnmanaged: request.overwriteUnmanaged }));
+      case 'remove-profiles':
+        return ok(request, await removeProfiles(context.credentialsFile, request.names));
+      case 'list-profiles':
+        return ok(request, await listProfiles(context.credentialsFile));
+    }
+  } catch (e) {
+    if (e instanceof StoreError) return errorReply(request.id, e.code, e.message);
+    // Unexpected: say so without details that could carry file content.
+    process.stderr.write(`aws-saml-bridge: internal error in ${request.type}: ${e instanceof Error ? e.name : typeof e}\n`);
+    return errorReply(request.id, 'INTERNAL', `the host failed while handling ${request.type}; see the browser's log of the host's stderr`);
+  }
+}
+
+/** Decodes, validates and runs the request in one frame body. */
+export async function handleFrame(body: Buffer, context: HostContext): Promise<HostReply> {
+  const decoded = decodeBody(body);
+  if (!decoded.ok) {
+    return decoded.reason === 'invalid-utf8'
+      ? errorReply(null, 'INVALID_UTF8', 'the message is not valid UTF-8')
+      : errorReply(null, 'INVALID_JSON', body.length ? 'the message is not valid JSON' : 'the message is empty');
+  }
+  const parsed = parseRequest(decoded.value);
+  return parsed.ok ? handleRequest(parsed.request, context) : parsed.reply;
+}
+
+/** The frame for `reply`, or, if that would exceed the browser's 1 MB limit, a REPLY_TOO_LARGE error for the same id. */
+export function encodeReply(reply: HostReply, maxBytes: number = MAX_REPLY_BYTES): Buffer {
+  const frame = encodeFrame(JSON.stringify(reply));
+  if (frame.length - 4 <= maxBytes) return frame;
+  return encodeFrame(JSON.stringify(errorReply(reply.id, 'REPLY_TOO_LARGE', `the reply would be ${frame.length - 4} bytes; browsers accept at most ${maxBytes}`)));
+}

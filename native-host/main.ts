@@ -1,0 +1,50 @@
+/**
+ * The native-messaging host (built to dist-host/aws-saml-bridge-host.mjs). The browser starts it with the caller's
+ * identity in argv and talks over stdin/stdout; stdout carries only protocol frames, diagnostics go to stderr.
+ * Requests are handled one at a time, in order, until stdin ends.
+ */
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { credentialsFilePath } from './credentials-store';
+import { FrameDecoder, MAX_REQUEST_BYTES } from './framing';
+import { encodeReply, handleFrame, type HostContext } from './handlers';
+import { HOST_CONFIG_FILE, identifyCaller, isAllowedCaller, loadHostConfig } from './host-config';
+import { errorReply, type HostReply } from './protocol';
+
+function send(reply: HostReply): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(encodeReply(reply), (e) => (e ? reject(e) : resolve())));
+}
+
+async function main(): Promise<number> {
+  // The browser went away while a reply was being written: nothing left to do.
+  process.stdout.on('error', () => process.exit(0));
+  const config = await loadHostConfig(join(dirname(fileURLToPath(import.meta.url)), HOST_CONFIG_FILE));
+  const caller = identifyCaller(process.argv.slice(2));
+  if (!isAllowedCaller(caller, config)) {
+    await send(errorReply(null, 'FORBIDDEN_CALLER', caller.browser === 'unknown' ? 'the host was started without a browser extension caller' : `extension ${caller.extensionId} is not allowed to use this host; reinstall with --extension-id`));
+    return 1;
+  }
+  const context: HostContext = { credentialsFile: credentialsFilePath(process.env, homedir()) };
+  const decoder = new FrameDecoder(MAX_REQUEST_BYTES);
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    for (const event of decoder.push(chunk)) {
+      if (event.kind === 'oversized') {
+        // The rest of the stream cannot be framed reliably: say why and stop.
+        await send(errorReply(null, 'REQUEST_TOO_LARGE', `a message of ${event.length} bytes is over this host's limit of ${MAX_REQUEST_BYTES}`));
+        return 1;
+      }
+      await send(await handleFrame(event.body, context));
+    }
+  }
+  // EOF (the browser closed the port). A partial frame left over is dropped: nothing to answer.
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`aws-saml-bridge: host stopped: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
