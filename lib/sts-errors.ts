@@ -13,6 +13,12 @@ export interface PlainError {
   action: string;
 }
 
+/** STS refuses a SAML sign-in 5 minutes after issue; said the same way wherever the extension notices it. */
+export const EXPIRED_SIGN_IN = {
+  message: 'This sign-in is older than 5 minutes, and AWS only accepts a SAML sign-in within 5 minutes of issue.',
+  action: 'Open the AWS tile in My Apps again, then assume your roles right away.',
+} as const;
+
 /** How the retry loop treats a failure. */
 export type FailureKind = 'throttled' | 'server' | 'network' | 'duration-too-long' | 'final';
 
@@ -64,11 +70,7 @@ export function describeStsError(error: unknown, host: string, attempts = 1): Pl
       break;
   }
   if (code === 'ExpiredTokenException' || (code === 'InvalidIdentityToken' && /redeemed within 5 minutes|expired/i.test(e.message ?? ''))) {
-    return {
-      code,
-      message: 'This sign-in is older than 5 minutes, and AWS only accepts a SAML sign-in within 5 minutes of issue.',
-      action: 'Open the AWS tile in My Apps again, then assume your roles right away.',
-    };
+    return { code, ...EXPIRED_SIGN_IN };
   }
   if (code === 'InvalidIdentityToken' && /AuthSamlManifestNotFound/i.test(e.message ?? '')) {
     return {

@@ -8,6 +8,7 @@ import type { Protocol } from '../messages';
 import { defaultProfileName } from '../profile-name';
 import { getCapture, saveOutcome } from '../session-store';
 import { assumeRoleWithSaml } from '../sts';
+import { EXPIRED_SIGN_IN } from '../sts-errors';
 import { scheduleExpiry } from './expiry';
 
 /**
@@ -23,7 +24,7 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
   if (!capture) return { ok: false, message: 'That sign-in is no longer known. Open the AWS tile in My Apps again.' };
   const { samlResponse, summary } = capture;
   if (!samlResponse) {
-    return { ok: false, message: 'This sign-in is older than 5 minutes, and AWS only accepts a SAML sign-in within 5 minutes of issue. Open the AWS tile in My Apps again.' };
+    return { ok: false, message: `${EXPIRED_SIGN_IN.message} ${EXPIRED_SIGN_IN.action}` };
   }
   const wanted = new Set(roleArns);
   const roles = summary.roles.filter((r) => wanted.has(r.roleArn));

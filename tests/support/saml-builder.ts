@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
+import { TENANT_ID } from '../emulators/world';
 
 export type IdpShape = 'entra' | 'okta' | 'adfs';
 
@@ -87,7 +88,6 @@ export const AWS_ATTR = {
 } as const;
 
 export const STATUS_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-const DEFAULT_TENANT = '8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f';
 const AWS_ACS = 'https://signin.aws.amazon.com/saml';
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
@@ -230,7 +230,7 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
   const shape = opts.shape ?? 'entra';
   const n = names(shape);
   const { p, a } = n;
-  const tenantId = opts.tenantId ?? DEFAULT_TENANT;
+  const tenantId = opts.tenantId ?? TENANT_ID;
   const issuer = opts.issuer ?? defaultIssuer(shape, tenantId);
   const audience = opts.audience ?? AWS_ACS;
   const recipient = opts.recipient ?? AWS_ACS;
