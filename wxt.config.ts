@@ -38,7 +38,9 @@ export default defineConfig({
     // storage: storage.session holds captures and credentials in memory only.
     // webRequest: observe (never block) the browser's own SAML POST to the AWS sign-in page.
     // alarms: forget assertions and credentials the moment they can no longer be used.
-    permissions: ['storage', 'webRequest', 'alarms'],
+    // nativeMessaging: talk to the credentials helper (`aws-saml-bridge install-host`), which writes
+    // ~/.aws/credentials; the helper itself accepts only this extension's id.
+    permissions: ['storage', 'webRequest', 'alarms', 'nativeMessaging'],
     host_permissions: [...acsHostPermissions(), ...stsHostPermissions()],
     action: { default_title: 'AWS SAML Bridge' },
     ...(browser === 'firefox'

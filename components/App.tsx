@@ -9,7 +9,7 @@ import { DURATION_CHOICES, type DurationChoice } from '../lib/duration';
 import { sendMessage } from '../lib/messages';
 import type { SessionState } from '../lib/session-store';
 import { CaptureSection } from './CaptureSection';
-import { CopyAllButton } from './CopyButtons';
+import { DeliveryPanel } from './DeliveryPanel';
 import { EmptyState, ProblemBanner } from './EmptyState';
 import { RoleResult } from './RoleResult';
 import { useSessionState } from './use-session-state';
@@ -213,6 +213,7 @@ function Popup({ state }: { state: SessionState }) {
             selected={selected}
             outcomes={outcomes}
             errorsAtOpen={errorsAtOpen}
+            saved={state.saved}
             onToggle={onToggle}
             onSetKeys={onSetKeys}
             onForget={forget}
@@ -235,14 +236,11 @@ function Popup({ state }: { state: SessionState }) {
           </section>
         )}
       </main>
-      {(captures.length > 0 || sessions.length >= 2) && (
-        <footer class="actions">
-          <div class="actions-row status-row">
-            <p class="status" role="status">
-              {status}
-            </p>
-            {sessions.length >= 2 && <CopyAllButton sessions={sessions} />}
-          </div>
+      <footer class="actions">
+          <p class="status" role="status">
+            {status}
+          </p>
+          <DeliveryPanel sessions={sessions} saveProblem={state.saveProblem} />
           {captures.length > 0 && (
             <div class="actions-row">
               <label class="duration">
@@ -280,8 +278,7 @@ function Popup({ state }: { state: SessionState }) {
               {noteText}
             </p>
           )}
-        </footer>
-      )}
+      </footer>
     </div>
   );
 }

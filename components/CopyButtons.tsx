@@ -1,12 +1,10 @@
 /**
- * Copy buttons: every export format of one role's credentials, and all live sessions as one credentials file.
+ * Copy buttons: every export format of one role's credentials (all live sessions as one file: DeliveryPanel).
  * Secrets only ever go to the clipboard; nothing here renders or logs them.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RoleOutcome } from '../lib/capture';
 import type { AwsCredentials } from '../lib/credentials';
 import { EXPORT_FORMATS, formatExport, type ExportFormat } from '../lib/export-formats';
-import { allCredentialsFile } from './view-model';
 
 /** Short visible labels; the accessible name always carries the full label. */
 const SHORT_LABEL: Partial<Record<ExportFormat, string>> = {
@@ -15,7 +13,7 @@ const SHORT_LABEL: Partial<Record<ExportFormat, string>> = {
 };
 
 /** A status line ("Copied …") that clears itself after a moment. */
-function useCopyStatus(): [string, (text: () => string, label: string) => Promise<void>] {
+export function useCopyStatus(): [string, (text: () => string, label: string) => Promise<void>] {
   const [status, setStatus] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -67,26 +65,5 @@ export function CopyButtons({ subject, credentials, profileName, disabled }: Cop
         {status}
       </span>
     </div>
-  );
-}
-
-/** "Copy all as credentials file": one [profile] section per live session. */
-export function CopyAllButton({ sessions }: { sessions: Extract<RoleOutcome, { status: 'ok' }>[] }) {
-  const [status, copy] = useCopyStatus();
-  return (
-    <span class="copy-all">
-      <button
-        type="button"
-        class="btn"
-        data-testid="copy-all-credentials-file"
-        title={`${sessions.length} profiles for ~/.aws/credentials`}
-        onClick={() => void copy(() => allCredentialsFile(sessions), `${sessions.length} profiles`)}
-      >
-        Copy all as credentials file
-      </button>
-      <span class="copied" aria-live="polite">
-        {status}
-      </span>
-    </span>
   );
 }

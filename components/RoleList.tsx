@@ -2,6 +2,7 @@
 import { memo } from './memo';
 import { useId } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
+import { savedFor, type SavedProfile } from '../lib/delivery';
 import { RoleResult } from './RoleResult';
 import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
@@ -9,13 +10,15 @@ export interface RoleListProps {
   groups: AccountGroup[];
   selected: ReadonlySet<string>;
   outcomes: Record<string, RoleOutcome>;
+  /** What the last save wrote, per role ARN. */
+  saved: Record<string, SavedProfile>;
   /** Versions of the errors already there when the popup opened: those are not announced again. */
   errorsAtOpen: ReadonlySet<string>;
   onToggle: (key: string, on: boolean) => void;
   onSetKeys: (keys: string[], on: boolean) => void;
 }
 
-export function RoleList({ groups, selected, outcomes, errorsAtOpen, onToggle, onSetKeys }: RoleListProps) {
+export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onSetKeys }: RoleListProps) {
   return (
     <>
       {groups.map((group) => {
@@ -54,6 +57,7 @@ export function RoleList({ groups, selected, outcomes, errorsAtOpen, onToggle, o
                     row={row}
                     checked={selected.has(row.key)}
                     outcome={mine}
+                    saved={mine && savedFor(saved, mine)}
                     announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
                     onToggle={onToggle}
                   />
@@ -71,11 +75,12 @@ interface RoleRowProps {
   row: RoleRowModel;
   checked: boolean;
   outcome: RoleOutcome | undefined;
+  saved: SavedProfile | undefined;
   announce: boolean;
   onToggle: (key: string, on: boolean) => void;
 }
 
-const RoleRow = memo(function RoleRow({ row, checked, outcome, announce, onToggle }: RoleRowProps) {
+const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, onToggle }: RoleRowProps) {
   const { role } = row;
   const pathId = useId();
   const hasPath = role.rolePath !== '/';
@@ -96,7 +101,7 @@ const RoleRow = memo(function RoleRow({ row, checked, outcome, announce, onToggl
           </span>
         )}
       </label>
-      {outcome && <RoleResult outcome={outcome} announce={announce} />}
+      {outcome && <RoleResult outcome={outcome} saved={saved} announce={announce} />}
     </li>
   );
 });

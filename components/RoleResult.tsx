@@ -1,5 +1,6 @@
 /** The result of assuming one role, shown in place under the role: progress, the session, or what went wrong. */
 import type { RoleOutcome } from '../lib/capture';
+import { savedText, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
 import { ExpiresIn } from './Countdown';
 import { CopyButtons } from './CopyButtons';
@@ -8,13 +9,15 @@ import { credentialsExpireAt } from './view-model';
 
 interface RoleResultProps {
   outcome: RoleOutcome;
+  /** What the last save to the credentials file wrote for exactly this session. */
+  saved?: SavedProfile;
   /** The error arrived while the popup was open: announce it (errors already there at open are not). */
   announce: boolean;
   /** Shown outside its role's row (its sign-in was forgotten), so it names the role itself. */
   standalone?: boolean;
 }
 
-export function RoleResult({ outcome, announce, standalone }: RoleResultProps) {
+export function RoleResult({ outcome, saved, announce, standalone }: RoleResultProps) {
   const subject = `${outcome.roleName} (${outcome.accountId})`;
   return (
     <div class={`result result-${outcome.status}`} data-testid="result" data-role-arn={outcome.roleArn} data-status={outcome.status}>
@@ -35,12 +38,12 @@ export function RoleResult({ outcome, announce, standalone }: RoleResultProps) {
           <p class="error-action">{outcome.error.action}</p>
         </div>
       )}
-      {outcome.status === 'ok' && <Session outcome={outcome} subject={subject} />}
+      {outcome.status === 'ok' && <Session outcome={outcome} saved={saved} subject={subject} />}
     </div>
   );
 }
 
-function Session({ outcome, subject }: { outcome: Extract<RoleOutcome, { status: 'ok' }>; subject: string }) {
+function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { status: 'ok' }>; saved?: SavedProfile; subject: string }) {
   const expiresAt = credentialsExpireAt(outcome.credentials);
   // Re-renders once, to disable the buttons when the credentials expire; the countdown ticks on its own.
   const expired = useIsPast(expiresAt);
@@ -55,6 +58,11 @@ function Session({ outcome, subject }: { outcome: Extract<RoleOutcome, { status:
         <dt>Access key</dt>
         <dd class="mono">{outcome.credentials.accessKeyId}</dd>
       </dl>
+      {saved && (
+        <p class="saved-line" data-testid="saved" data-profile={saved.profileName} title={`Written to ${saved.file}`}>
+          {savedText(saved)}
+        </p>
+      )}
       {outcome.notice && (
         <p class="notice" data-testid="notice">
           {outcome.notice}

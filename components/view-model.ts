@@ -7,7 +7,7 @@ import type { SamlRole } from '../lib/arn';
 import type { Capture, RoleOutcome } from '../lib/capture';
 import type { AwsCredentials } from '../lib/credentials';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
-import { formatExport } from '../lib/export-formats';
+import { credentialsFileText, liveOkOutcomes, planDelivery, type OkOutcome } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
 import type { SessionState } from '../lib/session-store';
 
@@ -188,15 +188,18 @@ export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'
 }
 
 /** Ok outcomes whose credentials are still valid at `now`, in list order. */
-export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number): Extract<RoleOutcome, { status: 'ok' }>[] {
-  return Object.values(outcomes)
-    .filter((o): o is Extract<RoleOutcome, { status: 'ok' }> => o.status === 'ok' && credentialsExpireAt(o.credentials) > now)
+export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number): OkOutcome[] {
+  return liveOkOutcomes(outcomes, now)
     .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
 }
 
-/** Every live session as one credentials file: its sections separated by a blank line. */
-export function allCredentialsFile(sessions: readonly Extract<RoleOutcome, { status: 'ok' }>[]): string {
-  return sessions.map((s) => formatExport('credentials-file', s.credentials, s.profileName)).join('\n');
+/**
+ * Every live session as one credentials file, written by the same writer as the native host and the download
+ * (so the three never disagree); undefined with the reason when two sessions would share a profile name.
+ */
+export function allCredentialsFile(sessions: readonly OkOutcome[]): { ok: true; text: string } | { ok: false; message: string } {
+  const plan = planDelivery(sessions);
+  return plan.ok ? { ok: true, text: credentialsFileText(plan.profiles) } : plan;
 }
 
 /** Progress over all outcomes, for the status line. */
@@ -238,6 +241,17 @@ export function reconcileState(prev: SessionState | undefined, next: SessionStat
   }
   const problem =
     prev.problem && next.problem && prev.problem.capturedAt === next.problem.capturedAt ? prev.problem : next.problem;
-  if (sameCaptures && sameOutcomes && problem === prev.problem) return prev;
-  return { captures: sameCaptures ? prev.captures : captures, outcomes: sameOutcomes ? prev.outcomes : outcomes, problem };
+  const savedKeys = Object.keys(next.saved);
+  const sameSaved =
+    savedKeys.length === Object.keys(prev.saved).length &&
+    savedKeys.every((arn) => prev.saved[arn]?.savedAt === next.saved[arn]?.savedAt && prev.saved[arn]?.assumedAt === next.saved[arn]?.assumedAt);
+  const saveProblem = prev.saveProblem && next.saveProblem && prev.saveProblem.at === next.saveProblem.at ? prev.saveProblem : next.saveProblem;
+  if (sameCaptures && sameOutcomes && sameSaved && problem === prev.problem && saveProblem === prev.saveProblem) return prev;
+  return {
+    captures: sameCaptures ? prev.captures : captures,
+    outcomes: sameOutcomes ? prev.outcomes : outcomes,
+    saved: sameSaved ? prev.saved : next.saved,
+    problem,
+    saveProblem,
+  };
 }

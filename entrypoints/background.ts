@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { assumeRoles } from '@/lib/background/assume-roles';
 import { refreshBadge } from '@/lib/background/badge';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
+import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
 import { isMessage, type Handlers } from '@/lib/messages';
 import { acsMatchPatterns } from '@/lib/partitions';
@@ -19,6 +20,8 @@ const handlers: Handlers = {
     await Promise.all([refreshBadge(), scheduleExpiry()]);
     return { ok: true };
   },
+  hostStatus,
+  save: saveToCredentialsFile,
 };
 
 export default defineBackground(() => {

@@ -3,6 +3,7 @@
  * storage.session; messages only ask the background to act.
  */
 import { browser } from 'wxt/browser';
+import type { HostStatus, SaveResult } from './delivery';
 import type { DurationChoice } from './duration';
 
 export interface Protocol {
@@ -13,6 +14,13 @@ export interface Protocol {
   };
   /** Forget captures and credentials: one capture (with its roles' credentials), or everything. */
   forget: { request: { captureId?: string }; response: { ok: true } };
+  /** Ask the native host whether it is installed and where it writes. */
+  hostStatus: { request: Record<string, never>; response: HostStatus };
+  /**
+   * Write live sessions (all, or `roleArns`) to the credentials file through the native host. The result is also
+   * recorded in storage.session, so an auto-save with the popup closed shows up when it opens.
+   */
+  save: { request: { roleArns?: string[]; overwriteUnmanaged?: boolean }; response: SaveResult };
 }
 
 export type MessageType = keyof Protocol;

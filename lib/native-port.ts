@@ -38,7 +38,9 @@ interface Pending {
 
 /** Turns the browser's disconnect reason into plain words with the next step. */
 export function describeDisconnect(reason: string | undefined): NativeHostError {
-  if (reason && /not found|not installed|forbidden|access.*denied/i.test(reason)) {
+  // Chromium: "Specified native messaging host not found." / "Access to the specified native messaging host is
+  // forbidden."; Firefox: "No such native application …"; both without the nativeMessaging permission.
+  if (reason && /not found|not installed|forbidden|access.*denied|no such native application|connectNative/i.test(reason)) {
     return new NativeHostError('HOST_NOT_FOUND', `The credentials helper is not installed for this browser (${reason}). Install it once with: ${INSTALL_HOST_COMMAND}`);
   }
   return new NativeHostError('DISCONNECTED', `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "npx aws-saml-bridge doctor" to check it.`);
@@ -48,20 +50,27 @@ export class NativeHostClient {
   private port: PortLike | undefined;
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * @param timeoutMs how long one request may take.
+   * @param idleMs the port is closed this long after the last reply: an open native port keeps Chrome's service
+   *   worker and the host process alive, and neither should outlive the work.
+   */
   constructor(
     private readonly connect: () => PortLike,
     private readonly timeoutMs = 10_000,
+    private readonly idleMs = 5_000,
   ) {}
 
   /** Sends one request and resolves with its successful reply; rejects with a NativeHostError otherwise. */
   request<K extends HostRequestType>(type: K, body: RequestBody<K>): Promise<OkReply<K>> {
     const id = `r${this.nextId++}`;
     const message = { ...body, v: PROTOCOL_VERSION, id, type };
+    clearTimeout(this.idleTimer);
     return new Promise<OkReply<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new NativeHostError('TIMEOUT', `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s.`));
+        this.settle(id, undefined, new NativeHostError('TIMEOUT', `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`));
       }, this.timeoutMs);
       this.pending.set(id, { resolve: resolve as unknown as (reply: OkReply) => void, reject, timer });
       try {
@@ -74,8 +83,16 @@ export class NativeHostClient {
 
   /** Closes the port; pending requests fail. */
   close(): void {
-    this.port?.disconnect();
-    this.onDisconnect(undefined);
+    clearTimeout(this.idleTimer);
+    const port = this.port;
+    this.port = undefined;
+    port?.disconnect();
+    this.failPending(describeDisconnect(undefined));
+  }
+
+  /** Whether a port is open (for tests and diagnostics). */
+  get connected(): boolean {
+    return this.port !== undefined;
   }
 
   private ensurePort(): PortLike {
@@ -97,8 +114,12 @@ export class NativeHostClient {
   }
 
   private onDisconnect(reason: string | undefined): void {
+    clearTimeout(this.idleTimer);
     this.port = undefined;
-    const error = describeDisconnect(reason);
+    this.failPending(describeDisconnect(reason));
+  }
+
+  private failPending(error: NativeHostError): void {
     for (const id of [...this.pending.keys()]) this.settle(id, undefined, error);
   }
 
@@ -109,5 +130,11 @@ export class NativeHostClient {
     clearTimeout(p.timer);
     if (error) p.reject(error);
     else p.resolve(reply!);
+    if (this.pending.size === 0 && this.port) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => {
+        if (this.pending.size === 0) this.close();
+      }, this.idleMs);
+    }
   }
 }

@@ -5,7 +5,8 @@
  */
 import { browser } from 'wxt/browser';
 import type { Capture, CaptureProblem, RoleOutcome } from './capture';
-import { applyChanges, CAPTURE, OUTCOME, PROBLEM, stateFromItems, type SessionState } from './session-state';
+import type { SavedProfile, SaveProblem } from './delivery';
+import { applyChanges, CAPTURE, OUTCOME, PROBLEM, SAVE_PROBLEM, SAVED, stateFromItems, type SessionState } from './session-state';
 
 export type { SessionState };
 
@@ -34,9 +35,17 @@ export const clearProblem = () => area().remove(PROBLEM);
 export async function removeCaptures(ids: string[]): Promise<void> {
   await area().remove(ids.map((id) => CAPTURE + id));
 }
+/** Removes roles' outcomes together with what was saved of them. */
 export async function removeOutcomes(roleArns: string[]): Promise<void> {
-  await area().remove(roleArns.map((arn) => OUTCOME + arn));
+  await area().remove(roleArns.flatMap((arn) => [OUTCOME + arn, SAVED + arn]));
 }
+/** Records a save: one item per role, and clears the last save problem. */
+export async function recordSaved(records: SavedProfile[]): Promise<void> {
+  await area().set(Object.fromEntries(records.map((r) => [SAVED + r.roleArn, r])));
+  await area().remove(SAVE_PROBLEM);
+}
+export const saveSaveProblem = (problem: SaveProblem) => area().set({ [SAVE_PROBLEM]: problem });
+export const clearSaveProblem = () => area().remove(SAVE_PROBLEM);
 export async function clearAll(): Promise<void> {
   await area().clear();
 }

@@ -20,12 +20,20 @@ export interface ExtensionBrowser {
 }
 
 /** Starts Chromium with the built extension, resolving the real Entra/AWS hostnames to the emulators. */
-export async function launchWithExtension(opts: { hostResolverRules: string; headless?: boolean; extensionPath?: string; userDataDir?: string }): Promise<ExtensionBrowser> {
+export async function launchWithExtension(opts: {
+  hostResolverRules: string;
+  headless?: boolean;
+  extensionPath?: string;
+  userDataDir?: string;
+  /** Extra environment for the browser, and so for the native host it starts (e.g. a sandboxed HOME). */
+  env?: Record<string, string>;
+}): Promise<ExtensionBrowser> {
   const ext = opts.extensionPath ?? CHROME_BUILD;
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'aws-saml-bridge-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: opts.headless ?? true,
+    ...(opts.env ? { env: { ...(process.env as Record<string, string>), ...opts.env } } : {}),
     ignoreHTTPSErrors: true,
     viewport: { width: 1100, height: 800 },
     args: [

@@ -89,4 +89,39 @@ describe('NativeHostClient', () => {
     port.reply({ v: 1, id: port.posted[0]!.id, ok: true, type: 'ping' });
     await expect(p).resolves.toMatchObject({ ok: true });
   });
+
+  it('closes the port once idle (so the worker and the host can stop), and opens a new one for the next request', async () => {
+    vi.useFakeTimers();
+    try {
+      const ports = [fakePort(), fakePort()];
+      const opened: ReturnType<typeof fakePort>[] = [];
+      const client = new NativeHostClient(() => {
+        const port = ports.shift()!;
+        port.disconnect = vi.fn();
+        opened.push(port);
+        return port;
+      }, 10_000, 5_000);
+      const first = opened;
+      const a = client.request('ping', {});
+      const b = client.request('ping', {});
+      first[0]!.reply({ v: 1, id: first[0]!.posted[0]!.id, ok: true, type: 'ping' });
+      await a;
+      // One request is still open: the idle clock has not started.
+      vi.advanceTimersByTime(6_000);
+      expect(client.connected).toBe(true);
+      first[0]!.reply({ v: 1, id: first[0]!.posted[1]!.id, ok: true, type: 'ping' });
+      await b;
+      vi.advanceTimersByTime(4_999);
+      expect(client.connected).toBe(true);
+      vi.advanceTimersByTime(2);
+      expect(client.connected).toBe(false);
+      expect(opened[0]!.disconnect).toHaveBeenCalledTimes(1);
+      const c = client.request('ping', {});
+      expect(opened).toHaveLength(2);
+      opened[1]!.reply({ v: 1, id: opened[1]!.posted[0]!.id, ok: true, type: 'ping' });
+      await expect(c).resolves.toMatchObject({ ok: true });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

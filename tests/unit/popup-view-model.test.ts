@@ -298,11 +298,19 @@ describe('outcomes', () => {
 
   it('allCredentialsFile separates profiles by a blank line', () => {
     const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1') }, NOW);
-    const text = allCredentialsFile(sessions);
+    const file = allCredentialsFile(sessions);
+    if (!file.ok) throw new Error(file.message);
+    const text = file.text;
     expect(text.match(/^\[.+\]$/gm)).toEqual(['[111111111111-Admin]', '[222222222222-ReadOnly]']);
     expect(text).toContain('\n\n[222222222222-ReadOnly]\n');
     expect(text.endsWith('\n')).toBe(true);
     expect(text).not.toContain('\n\n\n');
+  });
+
+  it('allCredentialsFile refuses two sessions that would share one profile, naming both roles', () => {
+    const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1', { profileName: '111111111111-Admin' }) }, NOW);
+    const file = allCredentialsFile(sessions);
+    expect(file).toEqual({ ok: false, message: expect.stringContaining('Admin (111111111111) and ReadOnly (222222222222) would both be saved as profile 111111111111-Admin') });
   });
 
   it('orphanOutcomes lists outcomes whose sign-in or role is no longer listed', () => {
@@ -317,6 +325,7 @@ describe('reconcileState', () => {
   const fresh = (): SessionState => ({
     captures: [capture('c1', [admin])],
     outcomes: { [admin.roleArn]: ok(admin, 'c1') },
+    saved: {},
   });
 
   it('returns the previous state when a re-read brings nothing new', () => {
@@ -346,8 +355,21 @@ describe('reconcileState', () => {
 
   it('drops removed outcomes', () => {
     const prev = fresh();
-    const merged = reconcileState(prev, { captures: fresh().captures, outcomes: {} });
+    const merged = reconcileState(prev, { captures: fresh().captures, outcomes: {}, saved: {} });
     expect(merged.outcomes).toEqual({});
     expect(merged.captures).toBe(prev.captures);
+  });
+
+  it('takes a new save record and a new save problem, keeps unchanged ones', () => {
+    const record = { roleArn: admin.roleArn, profileName: '111111111111-Admin', assumedAt: NOW, expiration: CREDS.expiration, savedAt: NOW + 1, file: '/h/.aws/credentials' };
+    const prev = { ...fresh(), saved: { [admin.roleArn]: record } };
+    expect(reconcileState(prev, { ...fresh(), saved: { [admin.roleArn]: { ...record } } })).toBe(prev);
+    const resaved = reconcileState(prev, { ...fresh(), saved: { [admin.roleArn]: { ...record, savedAt: NOW + 2 } } });
+    expect(resaved.saved[admin.roleArn]?.savedAt).toBe(NOW + 2);
+    expect(resaved.outcomes).toBe(prev.outcomes);
+    const problem = { at: NOW + 3, code: 'LOCKED', message: 'busy', roleArns: [] };
+    const withProblem = reconcileState(prev, { ...fresh(), saved: prev.saved, saveProblem: problem });
+    expect(withProblem.saveProblem).toBe(problem);
+    expect(reconcileState(withProblem, { ...fresh(), saved: prev.saved, saveProblem: { ...problem } })).toBe(withProblem);
   });
 });

@@ -1,0 +1,193 @@
+/**
+ * Where live sessions go besides the clipboard: "Save to ~/.aws/credentials" through the native host, a download
+ * of the same file, and one copy of it. The host's status is always shown, with the exact command when it is
+ * missing. Secrets only ever reach the host, the clipboard or the downloaded file; nothing here renders them.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
+import { sendMessage } from '../lib/messages';
+import { useCopyStatus } from './CopyButtons';
+import { allCredentialsFile } from './view-model';
+
+/** The file name of the download: not `credentials`, so it never lands on top of a real one by accident. */
+export const DOWNLOAD_FILE_NAME = 'aws-saml-bridge-credentials';
+
+type HostCheck = { state: 'checking' } | HostStatus;
+
+/** Asks the background for the host's status when the popup opens, and again on demand. */
+function useHostStatus(): [HostCheck, () => void] {
+  const [status, setStatus] = useState<HostCheck>({ state: 'checking' });
+  const check = useCallback(() => {
+    setStatus({ state: 'checking' });
+    sendMessage('hostStatus', {}).then(setStatus, (e: unknown) =>
+      setStatus({ state: 'error', message: `The extension did not answer (${e instanceof Error ? e.message : String(e)}). Close this popup and open it again.` }),
+    );
+  }, []);
+  useEffect(check, [check]);
+  return [status, check];
+}
+
+/** `~/.aws/credentials` for a path under the home folder the host reported (display only). */
+function shortPath(path: string): string {
+  return path.replace(/^(\/home\/[^/]+|\/Users\/[^/]+|\/root|[A-Za-z]:\\Users\\[^\\]+)(?=[/\\])/, '~');
+}
+
+/** Starts a download of `text` from this page (a blob URL: works in Chrome's and Firefox's popups alike). */
+function downloadText(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoked later, not at once: the browser reads the blob after this returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+interface DeliveryPanelProps {
+  sessions: OkOutcome[];
+  saveProblem: SaveProblem | undefined;
+}
+
+export function DeliveryPanel({ sessions, saveProblem }: DeliveryPanelProps) {
+  const [host, recheck] = useHostStatus();
+  const [saving, setSaving] = useState(false);
+  const [saveStatus, setSaveStatus] = useState('');
+  const [copyStatus, copy] = useCopyStatus();
+  const saveButton = useRef<HTMLButtonElement>(null);
+  const count = sessions.length;
+  const file = count > 0 ? allCredentialsFile(sessions) : undefined;
+
+  const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}) => {
+    if (saving) return;
+    setSaving(true);
+    setSaveStatus('');
+    try {
+      const result = await sendMessage('save', options);
+      if (result.ok) setSaveStatus(`Saved ${result.saved} ${result.saved === 1 ? 'profile' : 'profiles'} to ${shortPath(result.file)}`);
+      // A failure is recorded in storage.session and shown as `saveProblem`.
+    } catch (e) {
+      setSaveStatus(`The extension did not answer (${e instanceof Error ? e.message : String(e)}). Close this popup and try again.`);
+    } finally {
+      setSaving(false);
+      saveButton.current?.focus();
+    }
+  };
+
+  const fileTarget = host.state === 'ready' ? shortPath(host.credentialsFile) : '~/.aws/credentials';
+  return (
+    <section class="delivery" aria-label="Save credentials" data-testid="delivery">
+      {count > 0 && (
+        <div class="actions-row delivery-buttons">
+          <button
+            ref={saveButton}
+            type="button"
+            class="btn btn-primary"
+            data-testid="save-to-file"
+            disabled={host.state !== 'ready'}
+            aria-disabled={saving || undefined}
+            title={host.state === 'ready' ? `Write ${count} ${count === 1 ? 'profile' : 'profiles'} to ${host.credentialsFile}` : 'Needs the credentials helper (see below)'}
+            onClick={() => void save()}
+          >
+            {saving ? 'Saving…' : `Save to ${fileTarget}`}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            data-testid="download-credentials-file"
+            disabled={!file?.ok}
+            title={`${count} ${count === 1 ? 'profile' : 'profiles'} as a credentials file (${DOWNLOAD_FILE_NAME})`}
+            onClick={() => file?.ok && downloadText(file.text, DOWNLOAD_FILE_NAME)}
+          >
+            Download
+          </button>
+          <button
+            type="button"
+            class="btn"
+            data-testid="copy-all-credentials-file"
+            disabled={!file?.ok}
+            title={`${count} ${count === 1 ? 'profile' : 'profiles'} for ~/.aws/credentials`}
+            onClick={() => file?.ok && void copy(() => file.text, `${count} ${count === 1 ? 'profile' : 'profiles'}`)}
+          >
+            Copy all
+          </button>
+        </div>
+      )}
+      {file && !file.ok && (
+        <p class="banner error" data-testid="delivery-conflict">
+          {file.message}
+        </p>
+      )}
+      <p class="copied small" aria-live="polite" data-testid="save-status">
+        {saveStatus || copyStatus}
+      </p>
+      {saveProblem && (
+        <div class="banner error" role="alert" data-testid="save-problem" data-code={saveProblem.code}>
+          <p>{saveProblem.message}</p>
+          {saveProblem.unmanaged && (
+            <button
+              type="button"
+              class="btn btn-small"
+              data-testid="save-overwrite"
+              disabled={host.state !== 'ready'}
+              onClick={() => void save({ roleArns: saveProblem.roleArns, overwriteUnmanaged: true })}
+            >
+              Overwrite them
+            </button>
+          )}
+        </div>
+      )}
+      <HostLine host={host} onRecheck={recheck} />
+    </section>
+  );
+}
+
+function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void }) {
+  const [copied, copy] = useCopyStatus();
+  if (host.state === 'checking') {
+    return (
+      <p class="host-status muted small" data-testid="host-status" data-state="checking">
+        Checking the credentials helper…
+      </p>
+    );
+  }
+  if (host.state === 'ready') {
+    const mode = host.fileExists && host.fileMode && host.fileMode !== '0600' ? ` (mode ${host.fileMode}; 0600 is safer)` : '';
+    return (
+      <p class="host-status muted small" data-testid="host-status" data-state="ready" title={`Helper ${host.hostVersion}`}>
+        <span class="ok-mark">●</span> Credentials helper ready · {host.fileExists ? 'writes' : 'will create'} <span class="mono">{host.credentialsFile}</span>
+        {mode}
+      </p>
+    );
+  }
+  return (
+    <div class="host-status small" data-testid="host-status" data-state={host.state}>
+      {host.state === 'missing' ? (
+        <>
+          <p>To save straight to ~/.aws/credentials, install the credentials helper once, in a terminal:</p>
+          <p class="fix-command">
+            <code class="mono" data-testid="host-fix-command">
+              {host.command}
+            </code>
+            <button type="button" class="btn btn-small" data-testid="copy-fix-command" onClick={() => void copy(() => host.command, 'the command')}>
+              Copy
+            </button>
+          </p>
+          <p class="muted">Then reopen this popup. Until then, Download and Copy give you the same file.</p>
+        </>
+      ) : (
+        <p data-testid="host-error">{host.message}</p>
+      )}
+      <p>
+        <button type="button" class="btn btn-link" data-testid="recheck-host" onClick={onRecheck}>
+          Check again
+        </button>
+        <span class="copied" aria-live="polite">
+          {copied}
+        </span>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Browser (background): the credentials file, written through the native host. Status for the popup, and saving
+ * live sessions; every result (or the reason nothing was written) is recorded in storage.session so the popup
+ * shows it whenever it opens, including after an auto-save it never saw.
+ */
+import { browser } from 'wxt/browser';
+import { liveOkOutcomes, planDelivery, type HostStatus, type SavedProfile, type SaveProblem, type SaveResult } from '../delivery';
+import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
+import { NATIVE_HOST_NAME } from '../native-host-name';
+import { PROTOCOL_VERSION } from '../../native-host/protocol';
+import { readState, recordSaved, saveSaveProblem } from '../session-store';
+
+let client: NativeHostClient | undefined;
+
+/**
+ * The browser's native port as a PortLike. Firefox reports why a port closed in `port.error`; Chromium only in
+ * `runtime.lastError` while the onDisconnect listener runs ("Specified native messaging host not found."), so the
+ * reason is read there and then.
+ */
+function connectPort(): PortLike {
+  const port = browser.runtime.connectNative(NATIVE_HOST_NAME);
+  const wrapped: PortLike = {
+    postMessage: (message) => port.postMessage(message),
+    disconnect: () => port.disconnect(),
+    onMessage: { addListener: (listener) => port.onMessage.addListener((message: unknown) => listener(message)) },
+    onDisconnect: {
+      addListener: (listener) =>
+        port.onDisconnect.addListener((p) => {
+          const reason = (p as { error?: { message?: string } }).error?.message ?? browser.runtime.lastError?.message;
+          wrapped.error = reason ? { message: reason } : null;
+          listener(wrapped);
+        }),
+    },
+    error: null,
+  };
+  return wrapped;
+}
+
+/** One client per worker lifetime; it opens the port on demand and closes it when idle. */
+function hostClient(): NativeHostClient {
+  client ??= new NativeHostClient(connectPort);
+  return client;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function hostStatus(): Promise<HostStatus> {
+  try {
+    const reply = await hostClient().request('ping', {});
+    if (reply.protocol !== PROTOCOL_VERSION) {
+      return { state: 'error', message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}` };
+    }
+    const file = reply.credentialsFile;
+    return { state: 'ready', hostVersion: reply.hostVersion, credentialsFile: file.path, fileExists: file.exists, fileMode: file.mode };
+  } catch (e) {
+    if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message, command: INSTALL_HOST_COMMAND };
+    return { state: 'error', message: errorMessage(e) };
+  }
+}
+
+/** Plain words for a failed save, with the next step where the host's own message has none. */
+function describeSaveError(e: unknown): { code: string; message: string } {
+  if (!(e instanceof NativeHostError)) return { code: 'INTERNAL', message: `Could not save: ${errorMessage(e)}` };
+  switch (e.code) {
+    case 'UNMANAGED_PROFILE':
+      return { code: e.code, message: `${e.message.replace(/; send overwriteUnmanaged: true to replace them/, '')}. Nothing was written. Overwrite them, or give these roles other profile names in the options.` };
+    case 'DAMAGED_FILE':
+    case 'UNSAFE_EDIT':
+      return { code: e.code, message: `${e.message}. Fix the file (or move it aside) and save again; the download below has the same profiles.` };
+    case 'LOCKED':
+      return { code: e.code, message: `${e.message}. Another program is writing the credentials file; save again in a moment.` };
+    default:
+      return { code: e.code, message: e.message };
+  }
+}
+
+/** Writes live sessions (all, or `roleArns`) to the credentials file; all or nothing, like the host itself. */
+export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { roleArns?: string[]; overwriteUnmanaged?: boolean }): Promise<SaveResult> {
+  const state = await readState();
+  const now = Date.now();
+  const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns));
+  const wanted = roleArns ?? [];
+  if (!plan.ok) {
+    const problem: SaveProblem = { at: now, code: 'NOTHING_TO_SAVE', message: plan.message, roleArns: wanted };
+    await saveSaveProblem(problem);
+    return { ok: false, problem };
+  }
+  try {
+    const reply = await hostClient().request('write-profiles', {
+      profiles: plan.profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
+      ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
+    });
+    const savedAt = Date.now();
+    const records: SavedProfile[] = plan.profiles.map((p) => ({
+      roleArn: p.roleArn,
+      profileName: p.name,
+      assumedAt: p.assumedAt,
+      expiration: p.credentials.expiration,
+      savedAt,
+      file: reply.credentialsFile,
+    }));
+    await recordSaved(records);
+    return { ok: true, saved: records.length, file: reply.credentialsFile };
+  } catch (e) {
+    const { code, message } = describeSaveError(e);
+    const problem: SaveProblem = {
+      at: Date.now(),
+      code,
+      message,
+      roleArns: plan.profiles.map((p) => p.roleArn),
+      ...(code === 'UNMANAGED_PROFILE' ? { unmanaged: true } : {}),
+    };
+    await saveSaveProblem(problem);
+    return { ok: false, problem };
+  }
+}

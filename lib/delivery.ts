@@ -1,0 +1,110 @@
+/**
+ * Delivering assumed credentials to the credentials file: which sessions to write, under which names, and what the
+ * popup says about each afterwards ("Saved as dev-admin, expires 14:32"). Pure; the background sends the result to
+ * the native host (lib/background/credentials-host.ts) and the popup renders the same profiles as a download.
+ */
+import type { RoleOutcome } from './capture';
+import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
+
+export type OkOutcome = Extract<RoleOutcome, { status: 'ok' }>;
+
+/** What the last save did for one role; kept in storage.session beside the role's outcome (no secrets). */
+export interface SavedProfile {
+  roleArn: string;
+  profileName: string;
+  /** The outcome this record belongs to: a later assume of the same role makes it stale. */
+  assumedAt: number;
+  /** When the saved credentials expire (ISO 8601). */
+  expiration: string;
+  savedAt: number;
+  /** The credentials file as the host named it. */
+  file: string;
+}
+
+/** Why the last save wrote nothing (the host never writes part of a request). */
+export interface SaveProblem {
+  at: number;
+  code: string;
+  /** Plain words and the next step; never a secret (host messages carry paths and profile names only). */
+  message: string;
+  /** The profiles the request held, so "Overwrite" can repeat exactly it. */
+  roleArns: string[];
+  /** Set when the refusal was for sections holding credentials the extension did not write. */
+  unmanaged?: boolean;
+}
+
+/** One profile ready to write, with the role it came from. */
+export interface ProfileToDeliver extends ProfileUpdate {
+  roleArn: string;
+  assumedAt: number;
+}
+
+/** Live ok sessions (credentials not yet expired at `now`), optionally only `roleArns`, in a stable order. */
+export function liveOkOutcomes(outcomes: Record<string, RoleOutcome>, now: number, roleArns?: readonly string[]): OkOutcome[] {
+  const wanted = roleArns ? new Set(roleArns) : undefined;
+  return Object.values(outcomes)
+    .filter((o): o is OkOutcome => o.status === 'ok' && Date.parse(o.credentials.expiration) > now && (!wanted || wanted.has(o.roleArn)))
+    .sort((a, b) => a.profileName.localeCompare(b.profileName) || a.roleArn.localeCompare(b.roleArn));
+}
+
+export type DeliveryPlan = { ok: true; profiles: ProfileToDeliver[] } | { ok: false; message: string };
+
+/**
+ * The profiles to write for `sessions`. Two roles that would land in one profile are refused up front, naming
+ * both, rather than letting one silently replace the other.
+ */
+export function planDelivery(sessions: readonly OkOutcome[], regionFor: (session: OkOutcome) => string | undefined = () => undefined): DeliveryPlan {
+  if (sessions.length === 0) return { ok: false, message: 'There are no live sessions to save. Assume a role first.' };
+  const byName = new Map<string, OkOutcome>();
+  for (const s of sessions) {
+    const other = byName.get(s.profileName);
+    if (other) {
+      return {
+        ok: false,
+        message: `${other.roleName} (${other.accountId}) and ${s.roleName} (${s.accountId}) would both be saved as profile ${s.profileName}. Give one of them another profile name in the options.`,
+      };
+    }
+    byName.set(s.profileName, s);
+  }
+  return {
+    ok: true,
+    profiles: sessions.map((s) => {
+      const region = regionFor(s);
+      return { roleArn: s.roleArn, assumedAt: s.assumedAt, name: s.profileName, credentials: s.credentials, ...(region ? { region } : {}) };
+    }),
+  };
+}
+
+/** The downloadable credentials file: the very writer the native host uses, on an empty file. */
+export function credentialsFileText(profiles: readonly ProfileUpdate[]): string {
+  return renderCredentialsFile(profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })));
+}
+
+/** The saved record for this outcome, if the last save wrote exactly these credentials. */
+export function savedFor(saved: Record<string, SavedProfile>, outcome: RoleOutcome): SavedProfile | undefined {
+  const record = saved[outcome.roleArn];
+  if (!record || outcome.status !== 'ok') return undefined;
+  return record.assumedAt === outcome.assumedAt && record.profileName === outcome.profileName ? record : undefined;
+}
+
+/** "14:32" in the user's locale and time zone. */
+export function clockTime(iso: string, locale?: string, timeZone?: string): string {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return 'unknown';
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', ...(timeZone ? { timeZone } : {}) }).format(t);
+}
+
+/** "Saved as dev-admin, expires 14:32". */
+export function savedText(record: Pick<SavedProfile, 'profileName' | 'expiration'>, locale?: string, timeZone?: string): string {
+  return `Saved as ${record.profileName}, expires ${clockTime(record.expiration, locale, timeZone)}`;
+}
+
+/** Whether the native host answers, as the popup shows it. */
+export type HostStatus =
+  | { state: 'ready'; hostVersion: string; credentialsFile: string; fileExists: boolean; fileMode: string | null }
+  /** Not registered for this browser (or not allowed for this extension): `command` fixes it. */
+  | { state: 'missing'; message: string; command: string }
+  /** Registered but failing (crashed, too old, timed out): `message` says what to run. */
+  | { state: 'error'; message: string };
+
+export type SaveResult = { ok: true; saved: number; file: string } | { ok: false; problem: SaveProblem };

@@ -1,0 +1,195 @@
+/**
+ * Credentials where the CLI looks, end to end in Chromium: the real host installed with the real installer into
+ * the test profile's user-data dir (Chromium reads `<user-data-dir>/NativeMessagingHosts/`), a sandboxed HOME for
+ * both the installer and the browser (so the host writes `<home>/.aws/credentials`), emulated Entra and STS.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatExpiration } from '../../lib/credentials';
+import { parseCredentialsFile } from '../../lib/credentials-file';
+import { defaultProfileName } from '../../lib/profile-name';
+import { APP_IDS, rolesFor } from '../emulators/world';
+import { assumeInPopup, launchWithExtension, openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
+import { test as base, expect } from './fixtures';
+
+const ALICE = 'alice@contoso.com';
+/** What the user already has: a comment, long-term keys, a config-style section. Must survive byte for byte. */
+const EXISTING = [
+  '# my long-term keys — do not lose',
+  '[default]',
+  'aws_access_key_id = AKIAEXISTINGEXAMPLE1',
+  'aws_secret_access_key = existing/secret+key',
+  '',
+  '; a second comment',
+  '[personal]',
+  'aws_access_key_id=AKIAPERSONALEXAMPLE2',
+  'aws_secret_access_key=personal/secret',
+  'region=eu-central-1',
+  '',
+].join('\n');
+
+interface Sandbox {
+  home: string;
+  userDataDir: string;
+  credentialsFile: string;
+}
+
+/** The host and installer built once into a temporary folder (never into the work tree). */
+let hostDist: string;
+base.beforeAll(() => {
+  hostDist = mkdtempSync(join(tmpdir(), 'aws-saml-bridge-e2e-host-'));
+  const built = spawnSync(process.execPath, ['scripts/build-host.mjs', '--outdir', hostDist], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`building the host failed: ${built.stderr}`);
+});
+base.afterAll(() => rmSync(hostDist, { recursive: true, force: true }));
+
+function installer(sandbox: Sandbox, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: sandbox.home };
+  delete env.XDG_DATA_HOME;
+  delete env.XDG_CONFIG_HOME;
+  delete env.AWS_SHARED_CREDENTIALS_FILE;
+  return spawnSync(process.execPath, [join(hostDist, 'aws-saml-bridge.mjs'), ...args], { encoding: 'utf8', env });
+}
+
+const test = base.extend<{ sandbox: Sandbox; ext: ExtensionBrowser }>({
+  sandbox: async ({}, use) => {
+    const root = mkdtempSync(join(tmpdir(), 'aws-saml-bridge-e2e-home-'));
+    const sandbox = { home: join(root, 'home'), userDataDir: join(root, 'profile'), credentialsFile: join(root, 'home', '.aws', 'credentials') };
+    mkdirSync(sandbox.home);
+    mkdirSync(sandbox.userDataDir);
+    await use(sandbox);
+    rmSync(root, { recursive: true, force: true });
+  },
+  // The browser runs with the sandboxed HOME, so the host it starts writes there.
+  ext: async ({ emulators, sandbox }, use) => {
+    emulators.reset();
+    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
+    await use(ext);
+    await ext.close();
+  },
+});
+
+function writeExisting(sandbox: Sandbox, text: string): void {
+  mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
+  writeFileSync(sandbox.credentialsFile, text, { mode: 0o600 });
+  chmodSync(sandbox.credentialsFile, 0o600);
+}
+
+function installHost(sandbox: Sandbox): void {
+  const r = installer(sandbox, ['install-host', '--browser', 'chromium', '--user-data-dir', sandbox.userDataDir]);
+  expect(r.status, r.stderr).toBe(0);
+  expect(existsSync(join(sandbox.userDataDir, 'NativeMessagingHosts', 'dev.aws_saml_bridge.host.json'))).toBe(true);
+}
+
+test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({ ext, page, emulators, sandbox }) => {
+  writeExisting(sandbox, EXISTING);
+  installHost(sandbox);
+  const roles = rolesFor(ALICE, APP_IDS.aws);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  await expect(popup.getByTestId('host-status')).toContainText(sandbox.credentialsFile);
+
+  const picked = [roles[0]!, roles[3]!];
+  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await popup.getByTestId('save-to-file').click();
+  await expect(popup.getByTestId('save-status')).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
+
+  const text = readFileSync(sandbox.credentialsFile, 'utf8');
+  // Everything the user had is still there, unchanged, ahead of the new sections.
+  expect(text.startsWith(EXISTING)).toBe(true);
+  const parsed = parseCredentialsFile(text);
+  if (!parsed.ok) throw new Error('the written file does not parse');
+  expect([...parsed.sections.keys()]).toEqual(['default', 'personal', ...picked.map((r) => defaultProfileName(r)).sort()]);
+  for (const role of picked) {
+    const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
+    const name = defaultProfileName(role);
+    const section = parsed.sections.get(name)!;
+    expect(Object.fromEntries(section)).toEqual({
+      aws_access_key_id: issued.accessKeyId,
+      aws_secret_access_key: issued.secretAccessKey,
+      aws_session_token: issued.sessionToken,
+      aws_security_token: issued.sessionToken,
+      x_security_token_expires: formatExpiration(issued.expiration),
+    });
+    // Per profile, in place: "Saved as <name>, expires 14:32" (the browser's local time and clock style).
+    const saved = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"] [data-testid="saved"]`);
+    await expect(saved).toHaveAttribute('data-profile', name);
+    await expect(saved).toHaveText(new RegExp(`^Saved as ${name}, expires \\d\\d:\\d\\d( [AP]M)?$`));
+  }
+  expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o600);
+  // The previous file is kept as the one backup.
+  expect(readFileSync(`${sandbox.credentialsFile}.aws-saml-bridge.bak`, 'utf8')).toBe(EXISTING);
+
+  // The saved state outlives the popup: a new popup shows the same result.
+  await popup.close();
+  const again = await openPopup(ext);
+  await expect(again.getByTestId('saved')).toHaveCount(2);
+});
+
+test('a profile holding keys the extension did not write is not overwritten without asking', async ({ ext, page, emulators, sandbox }) => {
+  const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
+  const name = defaultProfileName(role);
+  const existing = `[${name}]\naws_access_key_id = AKIALONGTERMEXAMPLE3\naws_secret_access_key = long/term\n`;
+  writeExisting(sandbox, existing);
+  installHost(sandbox);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await assumeInPopup(popup, [role.roleArn]);
+  await popup.getByTestId('save-to-file').click();
+
+  const problem = popup.getByTestId('save-problem');
+  await expect(problem).toHaveAttribute('data-code', 'UNMANAGED_PROFILE');
+  await expect(problem).toContainText(`[${name}]`);
+  await expect(problem).not.toContainText('AKIALONGTERMEXAMPLE3');
+  expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(existing);
+
+  await popup.getByTestId('save-overwrite').click();
+  await expect(problem).toHaveCount(0);
+  await expect(popup.getByTestId('saved')).toHaveAttribute('data-profile', name);
+  const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
+  const parsed = parseCredentialsFile(readFileSync(sandbox.credentialsFile, 'utf8'));
+  expect(parsed.ok && parsed.sections.get(name)?.get('aws_access_key_id')).toBe(issued.accessKeyId);
+  expect(readFileSync(`${sandbox.credentialsFile}.aws-saml-bridge.bak`, 'utf8')).toBe(existing);
+});
+
+test('no host: the popup says so with the exact install command, and Download gives the same file', async ({ ext, page, emulators, sandbox }) => {
+  const roles = rolesFor(ALICE, APP_IDS.aws);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  const status = popup.getByTestId('host-status');
+  await expect(status).toHaveAttribute('data-state', 'missing');
+  await expect(popup.getByTestId('host-fix-command')).toHaveText('npx aws-saml-bridge install-host');
+  await popup.getByTestId('copy-fix-command').click();
+  expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe('npx aws-saml-bridge install-host');
+
+  const picked = [roles[1]!, roles[2]!];
+  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await expect(popup.getByTestId('save-to-file')).toBeDisabled();
+
+  const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('download-credentials-file').click()]);
+  expect(download.suggestedFilename()).toBe('aws-saml-bridge-credentials');
+  const text = readFileSync(await download.path(), 'utf8');
+  const parsed = parseCredentialsFile(text);
+  if (!parsed.ok) throw new Error('the download does not parse');
+  expect([...parsed.sections.keys()].sort()).toEqual(picked.map((r) => defaultProfileName(r)).sort());
+  for (const role of picked) {
+    const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
+    expect(parsed.sections.get(defaultProfileName(role))?.get('aws_secret_access_key')).toBe(issued.secretAccessKey);
+  }
+  // Copy all is byte-identical to the download: one writer.
+  await popup.getByTestId('copy-all-credentials-file').click();
+  expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  // Nothing was written to the home folder.
+  expect(existsSync(sandbox.credentialsFile)).toBe(false);
+
+  // Installing the host and checking again turns the status to ready without reopening.
+  installHost(sandbox);
+  await popup.getByTestId('recheck-host').click();
+  await expect(status).toHaveAttribute('data-state', 'ready');
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { RoleOutcome } from '../../lib/capture';
+import { parseCredentialsFile } from '../../lib/credentials-file';
+import { clockTime, credentialsFileText, liveOkOutcomes, planDelivery, savedFor, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
+
+const NOW = Date.parse('2026-11-22T10:00:00Z');
+const LATER = new Date(NOW + 3_600_000).toISOString();
+
+function ok(account: string, name: string, extra: Partial<OkOutcome> = {}): OkOutcome {
+  return {
+    roleArn: `arn:aws:iam::${account}:role/${name}`,
+    captureId: 'c1',
+    accountId: account,
+    roleName: name,
+    partition: 'aws',
+    status: 'ok',
+    profileName: `${account}-${name}`,
+    credentials: { accessKeyId: `ASIA${account}`, secretAccessKey: `secret/${name}+`, sessionToken: `token-${name}==`, expiration: LATER },
+    durationSeconds: 3600,
+    assumedAt: NOW - 1000,
+    stsHost: 'sts.amazonaws.com',
+    ...extra,
+  };
+}
+
+describe('liveOkOutcomes', () => {
+  const outcomes: Record<string, RoleOutcome> = {
+    a: ok('222222222222', 'ReadOnly'),
+    b: ok('111111111111', 'Admin'),
+    c: ok('333333333333', 'Expired', { credentials: { ...ok('3', 'x').credentials, expiration: new Date(NOW).toISOString() } }),
+    d: { roleArn: 'arn:aws:iam::444444444444:role/P', captureId: 'c1', accountId: '444444444444', roleName: 'P', partition: 'aws', status: 'pending', startedAt: NOW },
+  };
+  it('keeps sessions whose credentials are still valid, ordered by profile name', () => {
+    expect(liveOkOutcomes(outcomes, NOW).map((o) => o.profileName)).toEqual(['111111111111-Admin', '222222222222-ReadOnly']);
+  });
+  it('keeps only the asked roles', () => {
+    expect(liveOkOutcomes(outcomes, NOW, ['arn:aws:iam::222222222222:role/ReadOnly', 'arn:aws:iam::333333333333:role/Expired']).map((o) => o.roleName)).toEqual(['ReadOnly']);
+  });
+});
+
+describe('planDelivery', () => {
+  it('turns sessions into profiles with their region', () => {
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], (s) => (s.roleName === 'Dev' ? 'eu-west-1' : undefined));
+    expect(plan.ok && plan.profiles.map((p) => [p.name, p.region, p.roleArn])).toEqual([
+      ['111111111111-Admin', undefined, 'arn:aws:iam::111111111111:role/Admin'],
+      ['222222222222-Dev', 'eu-west-1', 'arn:aws:iam::222222222222:role/Dev'],
+    ]);
+  });
+  it('refuses nothing to save', () => {
+    expect(planDelivery([])).toEqual({ ok: false, message: expect.stringContaining('no live sessions') });
+  });
+  it('refuses two roles landing in one profile, naming both', () => {
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('999999999999', 'Admin', { profileName: '111111111111-Admin' })]);
+    expect(plan).toEqual({ ok: false, message: expect.stringMatching(/Admin \(111111111111\) and Admin \(999999999999\) would both be saved as profile 111111111111-Admin/) });
+  });
+});
+
+describe('credentialsFileText', () => {
+  it('is the credentials-file writer on an empty file: readable, one section per profile, no secrets lost', () => {
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], () => 'us-east-1');
+    if (!plan.ok) throw new Error(plan.message);
+    const text = credentialsFileText(plan.profiles);
+    const parsed = parseCredentialsFile(text);
+    if (!parsed.ok) throw new Error('unreadable');
+    expect([...parsed.sections.keys()]).toEqual(['111111111111-Admin', '222222222222-Dev']);
+    const dev = parsed.sections.get('222222222222-Dev')!;
+    expect(dev.get('aws_secret_access_key')).toBe('secret/Dev+');
+    expect(dev.get('aws_session_token')).toBe('token-Dev==');
+    expect(dev.get('aws_security_token')).toBe('token-Dev==');
+    expect(dev.get('x_security_token_expires')).toBe('2026-11-22T11:00:00+00:00');
+    expect(dev.get('region')).toBe('us-east-1');
+    // Only profile fields reach the file: the role ARN and timestamps of the plan do not.
+    expect(text).not.toContain('arn:aws');
+  });
+});
+
+describe('savedFor / savedText', () => {
+  const session = ok('111111111111', 'Admin');
+  const record: SavedProfile = { roleArn: session.roleArn, profileName: session.profileName, assumedAt: session.assumedAt, expiration: LATER, savedAt: NOW, file: '/home/u/.aws/credentials' };
+  it('matches the record of exactly this session', () => {
+    expect(savedFor({ [session.roleArn]: record }, session)).toBe(record);
+  });
+  it('ignores a record of an earlier session of the same role, or under another name', () => {
+    expect(savedFor({ [session.roleArn]: record }, { ...session, assumedAt: NOW + 5 })).toBeUndefined();
+    expect(savedFor({ [session.roleArn]: record }, { ...session, profileName: 'other' })).toBeUndefined();
+    expect(savedFor({}, session)).toBeUndefined();
+  });
+  it('says where and until when', () => {
+    expect(savedText(record, 'en-GB', 'UTC')).toBe('Saved as 111111111111-Admin, expires 11:00');
+    expect(savedText(record, 'en-GB', 'Europe/Berlin')).toBe('Saved as 111111111111-Admin, expires 12:00');
+    expect(clockTime('not a time')).toBe('unknown');
+  });
+});
