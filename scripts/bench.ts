@@ -7,10 +7,13 @@
  *   assume     20 roles against the STS emulator with 150 ms latency, through lib/sts (the background's code)
  *              and through the real extension in Chromium; compared with one call and with one-by-one
  *   popup      first render of the popup with 300 roles, from navigation start to the rows on screen
+ *   save       click on "Save to ~/.aws/credentials" until the new keys are in the file, through the real native
+ *              host installed in a sandboxed HOME; with the host already running (the popup pings it on open) and
+ *              cold (the idle port was closed, so the browser starts the host process again)
  *   size       gzip size of the built background and popup
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -24,7 +27,8 @@ import { startEmulators } from '../tests/emulators/index';
 import { loopbackHttpsAgent } from '../tests/emulators/node-client';
 import { APP_IDS, rolesFor } from '../tests/emulators/world';
 import { buildSamlResponseXml, encodeSamlResponse, signAssertion } from '../tests/support/saml-builder';
-import { CHROME_BUILD, launchWithExtension, openAwsTile, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import { CHROME_BUILD, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
 
 /** Resolves window.__rendered with performance.now() at the first frame that shows 300 role rows. */
 const RENDER_PROBE = `
@@ -136,6 +140,10 @@ async function main(): Promise<void> {
     } finally {
       await ext.close();
     }
+
+    // ── save through the native host ─────────────────────────────────────────
+    emulators.sts.latencyMs = 0;
+    await benchSave(emulators);
   } finally {
     await emulators.stop();
   }
@@ -151,6 +159,65 @@ async function main(): Promise<void> {
   const failed = rows.filter((r) => r.value > 2 * r.target);
   console.log(`\n${rows.length - failed.length} of ${rows.length} figures within 2× their target`);
   process.exit(failed.length ? 1 : 0);
+}
+
+/** Milliseconds from the click on Save (recorded in the page) until the file holds `accessKeyId`. */
+async function clickToFile(popup: import('@playwright/test').Page, file: string, accessKeyId: string): Promise<number> {
+  await popup.evaluate(() => {
+    const w = window as unknown as { __clickedAt?: number };
+    delete w.__clickedAt;
+    document.querySelector('[data-testid="save-to-file"]')?.addEventListener('click', () => (w.__clickedAt = Date.now()), { capture: true, once: true });
+  });
+  await popup.getByTestId('save-to-file').click();
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file) && readFileSync(file, 'utf8').includes(accessKeyId)) {
+      const writtenAt = Date.now();
+      const clickedAt = await popup.evaluate(() => (window as unknown as { __clickedAt?: number }).__clickedAt);
+      if (clickedAt === undefined) throw new Error('save benchmark: the click was not seen');
+      return writtenAt - clickedAt;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  throw new Error('save benchmark: the file never held the new keys');
+}
+
+async function benchSave(emulators: Awaited<ReturnType<typeof startEmulators>>): Promise<void> {
+  const hostDist = buildHost();
+  const sandbox = makeSandbox();
+  const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
+  try {
+    installHostForChromium(hostDist, sandbox);
+    const page = await ext.context.newPage();
+    await signInToMyApps(page, 'alice@contoso.com');
+    await openAwsTile(page, 'AWS');
+    const [a, b] = rolesFor('alice@contoso.com', APP_IDS.aws);
+    const popup = await openPopup(ext);
+    await popup.getByTestId('host-status').and(popup.locator('[data-state="ready"]')).waitFor();
+    for (const role of [a!, b!]) await popup.locator(`[data-testid="role-row"][data-role-arn="${role.roleArn}"] input`).check();
+    const warm: number[] = [];
+    const cold: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      // New keys each round (the host skips a write that changes nothing).
+      const before = emulators.sts.issued.length;
+      await popup.getByTestId('assume').click();
+      while (emulators.sts.issued.length < before + 2) await new Promise((r) => setTimeout(r, 5));
+      await popup.locator(`[data-testid="result"][data-status="ok"]`).nth(1).waitFor();
+      const newest = emulators.sts.issued.at(-1)!;
+      await popup.locator(`[data-testid="result"][data-role-arn="${newest.roleArn}"]`).getByText(newest.accessKeyId).waitFor();
+      const isCold = i % 3 === 2;
+      // The background closes an idle port after 5 s; the next save starts the host process again.
+      if (isCold) await new Promise((r) => setTimeout(r, 6_000));
+      else await popup.evaluate(`chrome.runtime.sendMessage({ type: 'hostStatus', data: {} })`);
+      (isCold ? cold : warm).push(await clickToFile(popup, sandbox.credentialsFile, newest.accessKeyId));
+    }
+    record('save 2 profiles: click → file written, host running', median(warm), 'ms', 300, `${warm.length} runs, max ${Math.max(...warm).toFixed(0)} ms`);
+    record('save 2 profiles: click → file written, cold host', median(cold), 'ms', 300, `${cold.length} runs, max ${Math.max(...cold).toFixed(0)} ms`);
+  } finally {
+    await ext.close();
+    removeSandbox(sandbox);
+    rmSync(hostDist, { recursive: true, force: true });
+  }
 }
 
 main().catch((e: unknown) => {

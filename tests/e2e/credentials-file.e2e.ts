@@ -3,14 +3,13 @@
  * the test profile's user-data dir (Chromium reads `<user-data-dir>/NativeMessagingHosts/`), a sandboxed HOME for
  * both the installer and the browser (so the host writes `<home>/.aws/credentials`), emulated Entra and STS.
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { defaultProfileName } from '../../lib/profile-name';
 import { APP_IDS, rolesFor } from '../emulators/world';
+import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type HostSandbox } from '../support/native-host';
 import { assumeInPopup, launchWithExtension, openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
 import { test as base, expect } from './fixtures';
 
@@ -30,37 +29,17 @@ const EXISTING = [
   '',
 ].join('\n');
 
-interface Sandbox {
-  home: string;
-  userDataDir: string;
-  credentialsFile: string;
-}
-
-/** The host and installer built once into a temporary folder (never into the work tree). */
 let hostDist: string;
 base.beforeAll(() => {
-  hostDist = mkdtempSync(join(tmpdir(), 'aws-saml-bridge-e2e-host-'));
-  const built = spawnSync(process.execPath, ['scripts/build-host.mjs', '--outdir', hostDist], { encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`building the host failed: ${built.stderr}`);
+  hostDist = buildHost();
 });
 base.afterAll(() => rmSync(hostDist, { recursive: true, force: true }));
 
-function installer(sandbox: Sandbox, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: sandbox.home };
-  delete env.XDG_DATA_HOME;
-  delete env.XDG_CONFIG_HOME;
-  delete env.AWS_SHARED_CREDENTIALS_FILE;
-  return spawnSync(process.execPath, [join(hostDist, 'aws-saml-bridge.mjs'), ...args], { encoding: 'utf8', env });
-}
-
-const test = base.extend<{ sandbox: Sandbox; ext: ExtensionBrowser }>({
+const test = base.extend<{ sandbox: HostSandbox; ext: ExtensionBrowser }>({
   sandbox: async ({}, use) => {
-    const root = mkdtempSync(join(tmpdir(), 'aws-saml-bridge-e2e-home-'));
-    const sandbox = { home: join(root, 'home'), userDataDir: join(root, 'profile'), credentialsFile: join(root, 'home', '.aws', 'credentials') };
-    mkdirSync(sandbox.home);
-    mkdirSync(sandbox.userDataDir);
+    const sandbox = makeSandbox();
     await use(sandbox);
-    rmSync(root, { recursive: true, force: true });
+    removeSandbox(sandbox);
   },
   // The browser runs with the sandboxed HOME, so the host it starts writes there.
   ext: async ({ emulators, sandbox }, use) => {
@@ -71,17 +50,13 @@ const test = base.extend<{ sandbox: Sandbox; ext: ExtensionBrowser }>({
   },
 });
 
-function writeExisting(sandbox: Sandbox, text: string): void {
+function writeExisting(sandbox: HostSandbox, text: string): void {
   mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
   writeFileSync(sandbox.credentialsFile, text, { mode: 0o600 });
   chmodSync(sandbox.credentialsFile, 0o600);
 }
 
-function installHost(sandbox: Sandbox): void {
-  const r = installer(sandbox, ['install-host', '--browser', 'chromium', '--user-data-dir', sandbox.userDataDir]);
-  expect(r.status, r.stderr).toBe(0);
-  expect(existsSync(join(sandbox.userDataDir, 'NativeMessagingHosts', 'dev.aws_saml_bridge.host.json'))).toBe(true);
-}
+const installHost = (sandbox: HostSandbox) => installHostForChromium(hostDist, sandbox);
 
 test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({ ext, page, emulators, sandbox }) => {
   writeExisting(sandbox, EXISTING);
