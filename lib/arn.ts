@@ -20,6 +20,14 @@ export function isProviderArn(value: string): boolean {
   return PROVIDER_ARN.test(value);
 }
 
+/** A role ARN's parts without its provider (settings refer to roles by ARN alone), or null when it is not one. */
+export function parseRoleArn(value: string): Omit<SamlRole, 'providerArn'> | null {
+  const role = ROLE_ARN.exec(value);
+  if (!role) return null;
+  const [, partition, accountId, rolePath, roleName] = role as unknown as [string, Partition, string, string, string];
+  return { roleArn: value, partition, accountId, roleName, rolePath };
+}
+
 /**
  * Parses one Role attribute value — `role,provider` or `provider,role`, with any surrounding whitespace —
  * into a SamlRole. Returns null when it is not exactly one role ARN and one provider ARN of the same

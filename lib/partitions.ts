@@ -71,6 +71,11 @@ export interface AcsEndpoint {
 
 const REGION_LABEL = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+/** Whether `value` is shaped like an AWS region name (`eu-west-1`, `us-gov-east-1`), known to this table or not. */
+export function isRegionName(value: string): boolean {
+  return REGION_LABEL.test(value);
+}
+
 /**
  * Recognises an AWS SAML sign-in (ACS) URL: `https://[<region>.]signin.<partition host>/saml`,
  * optionally behind `.mcas.ms`, with an optional trailing slash or query. Returns null for anything else.

@@ -1,8 +1,5 @@
-/** Default profile names for assumed roles: stable for a role whatever else the assertion holds. */
-import type { SamlRole } from './arn';
-
-/** `<account>-<role>`, reduced to the characters every SDK accepts. */
-export function defaultProfileName(role: Pick<SamlRole, 'accountId' | 'roleName'>, accountName?: string): string {
-  const raw = `${accountName ?? role.accountId}-${role.roleName}`;
-  return raw.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64);
-}
+/**
+ * Profile names now live in `profile-template.ts` (templates, overrides, collisions). This re-export keeps
+ * `lib/background/assume-roles.ts` building until it resolves names from settings; delete the file then.
+ */
+export { defaultProfileName } from './profile-template';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { formatExpiration } from '@/lib/credentials';
 import { isValidProfileName, renderProfileSection } from '@/lib/credentials-file';
 import { EXPORT_FORMATS, formatExport, type ExportFormat } from '@/lib/export-formats';
-import { defaultProfileName } from '@/lib/profile-name';
 
 const creds = {
   accessKeyId: 'ASIAEXAMPLEKEYID1234',
@@ -100,14 +99,5 @@ describe('profile names', () => {
 
   it('writes CRLF and region when asked', () => {
     expect(renderProfileSection('p', creds, { region: 'eu-west-1', newline: '\r\n' })).toMatch(/^\[p\]\r\n(.+\r\n){5}region = eu-west-1\r\n$/);
-  });
-
-  it.each([
-    [{ accountId: '111111111111', roleName: 'Admin' }, undefined, '111111111111-Admin'],
-    [{ accountId: '111111111111', roleName: 'Admin' }, 'contoso-prod', 'contoso-prod-Admin'],
-    [{ accountId: '111111111111', roleName: 'a+b=c,d.e@f' }, undefined, '111111111111-a_b_c_d_e_f'],
-  ])('default profile name of %j (%s) → %s', (role, alias, expected) => {
-    expect(defaultProfileName(role, alias)).toBe(expected);
-    expect(isValidProfileName(defaultProfileName(role, alias))).toBe(true);
   });
 });

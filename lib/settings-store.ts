@@ -1,0 +1,89 @@
+/**
+ * Browser: the user's settings in storage.local (one key, no secrets) and the organisation's in storage.managed.
+ * Reading always validates (lib/settings.ts): a damaged or older stored value still gives working settings.
+ */
+import { browser } from 'wxt/browser';
+import { settingsSnapshot, type Settings, type SettingsSnapshot } from './settings';
+
+/** The storage.local key holding the user's settings. */
+export const SETTINGS_KEY = 'settings';
+
+/**
+ * The organisation's policy, or nothing. Firefox rejects `storage.managed.get` when no policies.json names the
+ * add-on ("Managed storage manifest not found"); some Chromium builds have no managed area at all.
+ */
+export async function readManagedPolicy(): Promise<unknown> {
+  try {
+    return await browser.storage.managed.get(null);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user's settings with the organisation's on top, which values are locked, and any problems found. */
+export async function readSettingsSnapshot(): Promise<SettingsSnapshot> {
+  const [stored, managed] = await Promise.all([browser.storage.local.get(SETTINGS_KEY), readManagedPolicy()]);
+  return settingsSnapshot(stored[SETTINGS_KEY], managed);
+}
+
+/** The settings that apply now (for the background). */
+export async function readSettings(): Promise<Settings> {
+  return (await readSettingsSnapshot()).settings;
+}
+
+/** Stores the user's own settings (never the effective ones: a policy removed later must not leave its values behind). */
+export async function saveLocalSettings(settings: Settings): Promise<void> {
+  await browser.storage.local.set({ [SETTINGS_KEY]: settings });
+}
+
+/** Updates from one page run one after another, so two quick changes never overwrite each other. */
+let updates: Promise<unknown> = Promise.resolve();
+
+/** Reads the user's settings, applies `change`, stores the result and returns it. */
+export function updateLocalSettings(change: (local: Settings) => Settings): Promise<Settings> {
+  const run = updates.then(async () => {
+    const { local } = await readSettingsSnapshot();
+    const next = change(structuredClone(local));
+    await saveLocalSettings(next);
+    return next;
+  });
+  updates = run.catch(() => undefined);
+  return run;
+}
+
+/** Writes stored settings of an older version back in the current shape (call from `runtime.onInstalled`). */
+export async function migrateStoredSettings(): Promise<number | undefined> {
+  const snapshot = await readSettingsSnapshot();
+  if (snapshot.migratedFrom !== undefined) await saveLocalSettings(snapshot.local);
+  return snapshot.migratedFrom;
+}
+
+/**
+ * Calls `listener` with the settings now and whenever the user's settings or the policy change (Chrome fires
+ * storage.onChanged for the managed area when a policy changes). Returns an unsubscribe function.
+ */
+export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, onError: (error: unknown) => void = () => undefined): () => void {
+  let alive = true;
+  // Reads can overlap when changes come quickly; only the latest read may reach the listener.
+  let generation = 0;
+  const refresh = () => {
+    const mine = ++generation;
+    readSettingsSnapshot().then(
+      (snapshot) => {
+        if (alive && mine === generation) listener(snapshot);
+      },
+      (e: unknown) => {
+        if (alive) onError(e);
+      },
+    );
+  };
+  const onChanged = (changes: Record<string, unknown>, areaName: string) => {
+    if (areaName === 'managed' || (areaName === 'local' && SETTINGS_KEY in changes)) refresh();
+  };
+  browser.storage.onChanged.addListener(onChanged);
+  refresh();
+  return () => {
+    alive = false;
+    browser.storage.onChanged.removeListener(onChanged);
+  };
+}

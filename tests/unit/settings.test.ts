@@ -1,0 +1,489 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EXPORT_FORMATS } from '@/lib/export-formats';
+import {
+  accountDisplayNames,
+  applyManaged,
+  DEFAULT_SETTINGS,
+  defaultSettings,
+  durationFor,
+  exportSettings,
+  importSettings,
+  isAccountAllowed,
+  isLocked,
+  MANAGED_KEYS,
+  namingRules,
+  parseManagedSettings,
+  parseSettings,
+  regionFor,
+  settingPath,
+  settingsSnapshot,
+  SETTINGS_VERSION,
+  type Settings,
+  type SettingsV1,
+} from '@/lib/settings';
+
+const ADMIN = 'arn:aws:iam::111111111111:role/Admin';
+const DEPLOYER = 'arn:aws:iam::111111111111:role/team/platform/Deployer';
+const GOV = 'arn:aws-us-gov:iam::333333333333:role/GovAdmin';
+const ALL_FORMATS = EXPORT_FORMATS.map((f) => f.id);
+
+/** A full, non-default v2 settings object. */
+function custom(): Settings {
+  return {
+    version: 2,
+    accountNames: { '111111111111': 'Production', '222222222222': 'Développement' },
+    allowedAccounts: ['111111111111', '222222222222'],
+    profileTemplate: '{account_name}_{role_path}_{role}',
+    roles: { [ADMIN]: { profileName: 'prod-admin', duration: 'max', region: 'eu-west-1' }, [GOV]: { duration: 900 } },
+    defaultDuration: 7200,
+    defaultRegion: 'us-east-2',
+    defaultProfileRole: ADMIN,
+    delivery: { autoSaveToHost: true, formatOrder: ['fish', 'process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'credentials-file'] },
+    pinnedRoles: [DEPLOYER, ADMIN],
+    reminders: { enabled: false, minutesBefore: 30 },
+  };
+}
+
+describe('defaults', () => {
+  it('are current, valid and list every export format', () => {
+    expect(parseSettings(DEFAULT_SETTINGS)).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    expect(DEFAULT_SETTINGS.version).toBe(SETTINGS_VERSION);
+    expect(DEFAULT_SETTINGS.delivery.formatOrder).toEqual(ALL_FORMATS);
+    expect(DEFAULT_SETTINGS.profileTemplate).toBe('{account_name}-{role}');
+  });
+
+  it('nothing stored gives the defaults, silently; defaultSettings() is a copy that can be changed', () => {
+    expect(parseSettings(undefined)).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    expect(parseSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, issues: [] });
+    const copy = defaultSettings();
+    copy.accountNames['111111111111'] = 'x';
+    copy.delivery.formatOrder.reverse();
+    expect(DEFAULT_SETTINGS.accountNames).toEqual({});
+    expect(DEFAULT_SETTINGS.delivery.formatOrder).toEqual(ALL_FORMATS);
+  });
+});
+
+describe('migrations', () => {
+  const v1: SettingsV1 = {
+    version: 1,
+    profileTemplate: '{account}-{role}',
+    accountAliases: { '111111111111': 'Production' },
+    durationSeconds: 14400,
+    region: 'eu-central-1',
+    autoSave: true,
+    pinned: [ADMIN],
+  };
+
+  it('version 1 → 2: every field carried over, {account} becomes {account_name}, new fields default', () => {
+    const { settings, issues, migratedFrom } = parseSettings(v1);
+    expect(issues).toEqual([]);
+    expect(migratedFrom).toBe(1);
+    expect(settings).toEqual({
+      ...DEFAULT_SETTINGS,
+      version: 2,
+      profileTemplate: '{account_name}-{role}',
+      accountNames: { '111111111111': 'Production' },
+      defaultDuration: 14400,
+      defaultRegion: 'eu-central-1',
+      delivery: { autoSaveToHost: true, formatOrder: ALL_FORMATS },
+      pinnedRoles: [ADMIN],
+    });
+  });
+
+  it('a custom v1 template keeps its text and every {account}', () => {
+    expect(parseSettings({ ...v1, profileTemplate: 'x-{account}-{role}-{account}' }).settings.profileTemplate).toBe('x-{account_name}-{role}-{account_name}');
+  });
+
+  it('a partial v1 object migrates what it has', () => {
+    expect(parseSettings({ version: 1, durationSeconds: 900 })).toEqual({ settings: { ...DEFAULT_SETTINGS, defaultDuration: 900 }, issues: [], migratedFrom: 1 });
+  });
+
+  it('bad v1 values are reported under their new names and take the defaults', () => {
+    const { settings, issues } = parseSettings({ ...v1, durationSeconds: 60, region: 'Europe', profileTemplate: '{account}.{role}', pinned: ['Admin'] });
+    expect(issues.map((i) => i.path)).toEqual(['profileTemplate', 'defaultDuration', 'defaultRegion', 'pinnedRoles[0]']);
+    expect(settings.defaultDuration).toBe(DEFAULT_SETTINGS.defaultDuration);
+    expect(settings.profileTemplate).toBe(DEFAULT_SETTINGS.profileTemplate);
+    expect(settings.pinnedRoles).toEqual([]);
+  });
+
+  it('an unknown v1 key is reported, not kept', () => {
+    expect(parseSettings({ ...v1, theme: 'dark' }).issues).toEqual([{ path: 'theme', message: 'is not a setting this version knows; ignored' }]);
+  });
+
+  it('a migrated object reads as itself afterwards (migration is done once)', () => {
+    const once = parseSettings(v1).settings;
+    expect(parseSettings(once)).toEqual({ settings: once, issues: [] });
+  });
+});
+
+describe('versions', () => {
+  it.each([
+    [{}, 'is missing; read as version 2'],
+    [{ version: 'two' }, '"two" is not a settings version; read as version 2'],
+    [{ version: 0 }, '0 is not a settings version; read as version 2'],
+    [{ version: 1.5 }, '1.5 is not a settings version; read as version 2'],
+    [{ version: 3, futureThing: true }, 'version 3 comes from a newer release of the extension; settings this one does not know are ignored'],
+  ])('%j → %s', (raw, message) => {
+    const { issues } = parseSettings(raw);
+    expect(issues[0]).toEqual({ path: 'version', message });
+  });
+
+  it('a newer version still reads the fields it knows', () => {
+    expect(parseSettings({ version: 3, defaultDuration: 900, somethingNew: 1 }).settings.defaultDuration).toBe(900);
+  });
+});
+
+describe('validation, field by field', () => {
+  it('a fully custom object is valid as is', () => {
+    expect(parseSettings(custom())).toEqual({ settings: custom(), issues: [] });
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ['not an object', { accountNames: ['x'] }, 'accountNames', /must be an object of account id → name/],
+    ['a short account id', { accountNames: { '1234': 'x' } }, 'accountNames["1234"]', /not a 12-digit account id/],
+    ['a name that is a number', { accountNames: { '111111111111': 7 } }, 'accountNames["111111111111"]', /must be text, not 7/],
+    ['a 65-character name', { accountNames: { '111111111111': 'x'.repeat(65) } }, 'accountNames["111111111111"]', /longer than 64/],
+    ['a name with a newline', { accountNames: { '111111111111': 'a\nb' } }, 'accountNames["111111111111"]', /control characters/],
+    ['a name with a bidi override', { accountNames: { '111111111111': 'a\u202eb' } }, 'accountNames["111111111111"]', /control characters/],
+    ['allowed accounts not a list', { allowedAccounts: '111111111111' }, 'allowedAccounts', /list of 12-digit/],
+    ['an allowed account that is not an id', { allowedAccounts: ['111111111111', 'prod'] }, 'allowedAccounts[1]', /"prod" is not a 12-digit account id/],
+    ['a template with an unknown placeholder', { profileTemplate: '{acount_name}-{role}' }, 'profileTemplate', /Unknown placeholder \{acount_name\}/],
+    ['a template that is not text', { profileTemplate: 42 }, 'profileTemplate', /must be text/],
+    ['roles not an object', { roles: [] }, 'roles', /must be an object of role ARN/],
+    ['a role key that is not an ARN', { roles: { Admin: { duration: 900 } } }, 'roles["Admin"]', /not an IAM role ARN/],
+    ['a role profile name with a space', { roles: { [ADMIN]: { profileName: 'my admin' } } }, `roles[${JSON.stringify(ADMIN)}].profileName`, /not a profile name/],
+    ['a role profile name "default"', { roles: { [ADMIN]: { profileName: 'default' } } }, `roles[${JSON.stringify(ADMIN)}].profileName`, /kept for the “also save as \[default\]”/],
+    ['a role duration too short', { roles: { [ADMIN]: { duration: 899 } } }, `roles[${JSON.stringify(ADMIN)}].duration`, /from 900 to 43200, not 899/],
+    ['a role region that is not a region', { roles: { [ADMIN]: { region: 'EU' } } }, `roles[${JSON.stringify(ADMIN)}].region`, /not an AWS region name/],
+    ['an unknown role preference', { roles: { [ADMIN]: { colour: 'red' } } }, `roles[${JSON.stringify(ADMIN)}].colour`, /not a role preference/],
+    ['a role value that is not an object', { roles: { [ADMIN]: 900 } }, `roles[${JSON.stringify(ADMIN)}]`, /must be an object with profileName/],
+    ['a duration over 12 h', { defaultDuration: 43201 }, 'defaultDuration', /not 43201/],
+    ['a duration in text', { defaultDuration: '3600' }, 'defaultDuration', /not "3600"/],
+    ['a fractional duration', { defaultDuration: 1000.5 }, 'defaultDuration', /whole number/],
+    ['a region with capitals', { defaultRegion: 'EU-WEST-1' }, 'defaultRegion', /not an AWS region name/],
+    ['a [default] role that is not an ARN', { defaultProfileRole: 'Admin' }, 'defaultProfileRole', /not an IAM role ARN/],
+    ['delivery not an object', { delivery: true }, 'delivery', /must be an object/],
+    ['auto-save as text', { delivery: { autoSaveToHost: 'yes' } }, 'delivery.autoSaveToHost', /true or false, not "yes"/],
+    ['an unknown format', { delivery: { formatOrder: ['zsh'] } }, 'delivery.formatOrder[0]', /"zsh" is not an export format/],
+    ['an unknown delivery key', { delivery: { email: true } }, 'delivery.email', /not a setting this version knows/],
+    ['pinned roles not a list', { pinnedRoles: ADMIN }, 'pinnedRoles', /list of IAM role ARNs/],
+    ['reminder minutes 0', { reminders: { minutesBefore: 0 } }, 'reminders.minutesBefore', /from 1 to 120, not 0/],
+    ['reminders enabled as 1', { reminders: { enabled: 1 } }, 'reminders.enabled', /true or false/],
+    ['an unknown top-level key', { colour: 'red' }, 'colour', /not a setting this version knows/],
+  ])('%s: reported at %s, other fields unaffected', (_, fields, path, message) => {
+    const { settings, issues } = parseSettings({ ...custom(), ...fields });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(path);
+    expect(issues[0]!.message).toMatch(message);
+    // Every field without an issue is exactly what it was.
+    const top = Object.keys(fields)[0]!;
+    for (const key of Object.keys(custom()) as (keyof Settings)[]) if (key !== top) expect(settings[key]).toEqual(custom()[key]);
+  });
+
+  it('a bad entry in a map or list drops only that entry', () => {
+    const { settings } = parseSettings({ ...custom(), accountNames: { '111111111111': 'ok', '12': 'bad' }, pinnedRoles: [ADMIN, 'bad', GOV] });
+    expect(settings.accountNames).toEqual({ '111111111111': 'ok' });
+    expect(settings.pinnedRoles).toEqual([ADMIN, GOV]);
+  });
+
+  it('a whole bad field keeps the base value', () => {
+    expect(parseSettings({ version: 2, defaultDuration: 'soon' }, custom()).settings.defaultDuration).toBe(7200);
+  });
+
+  it('normalises: names trimmed, empty names and empty role preferences dropped, duplicates removed, missing formats appended', () => {
+    const { settings, issues } = parseSettings({
+      version: 2,
+      accountNames: { '111111111111': '  Prod  ', '222222222222': '' },
+      roles: { [ADMIN]: { profileName: '', duration: null, region: '' }, [GOV]: { region: 'us-gov-west-1' } },
+      allowedAccounts: ['111111111111', ' 111111111111 '],
+      pinnedRoles: [ADMIN, ADMIN],
+      delivery: { formatOrder: ['process', 'process', 'fish'] },
+    });
+    expect(issues).toEqual([]);
+    expect(settings.accountNames).toEqual({ '111111111111': 'Prod' });
+    expect(settings.roles).toEqual({ [GOV]: { region: 'us-gov-west-1' } });
+    expect(settings.allowedAccounts).toEqual(['111111111111']);
+    expect(settings.pinnedRoles).toEqual([ADMIN]);
+    expect(settings.delivery.formatOrder).toEqual(['process', 'fish', ...ALL_FORMATS.filter((f) => f !== 'process' && f !== 'fish')]);
+  });
+
+  it('keys named like Object.prototype members are reported, never called or assigned to the prototype', () => {
+    const raw = JSON.parse('{"version":2,"valueOf":1,"__proto__":{"defaultDuration":900},"reminders":{"__proto__":null,"toString":1},"roles":{"__proto__":{}}}') as unknown;
+    const { settings, issues } = parseSettings(raw);
+    expect(issues.map((i) => i.path)).toEqual(['valueOf', '__proto__', 'reminders.__proto__', 'reminders.toString', 'roles["__proto__"]']);
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(Object.getPrototypeOf(settings.reminders)).toBe(Object.prototype);
+  });
+
+  it('issue messages never repeat a long value in full', () => {
+    const { issues } = parseSettings({ version: 2, defaultRegion: 'x'.repeat(10_000) });
+    expect(issues[0]!.message.length).toBeLessThan(150);
+  });
+
+  it('turns any JSON into valid settings, and reading them again changes nothing (property)', () => {
+    const anyField = fc.record(
+      {
+        version: fc.oneof(fc.constantFrom(1, 2, 3), fc.jsonValue()),
+        accountNames: fc.oneof(fc.dictionary(fc.oneof(fc.stringMatching(/^\d{12}$/), fc.string()), fc.oneof(fc.string(), fc.jsonValue())), fc.jsonValue()),
+        profileTemplate: fc.oneof(fc.constantFrom('{role}', '{account}-{role}', '{x}', '{account_name}.{role}'), fc.string()),
+        defaultDuration: fc.oneof(fc.integer({ min: 0, max: 50_000 }), fc.constant('max'), fc.jsonValue()),
+        roles: fc.dictionary(fc.constantFrom(ADMIN, GOV, 'x'), fc.record({ profileName: fc.string(), duration: fc.jsonValue(), region: fc.constantFrom('eu-west-1', 'x', '') }, { requiredKeys: [] })),
+        delivery: fc.oneof(fc.record({ autoSaveToHost: fc.jsonValue(), formatOrder: fc.array(fc.constantFrom(...ALL_FORMATS, 'zsh')) }, { requiredKeys: [] }), fc.jsonValue()),
+        reminders: fc.jsonValue(),
+        pinnedRoles: fc.array(fc.constantFrom(ADMIN, GOV, 'bad')),
+        other: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(anyField, fc.jsonValue()), (raw) => {
+        const { settings } = parseSettings(raw);
+        expect(parseSettings(settings)).toEqual({ settings, issues: [] });
+        expect(JSON.parse(exportSettings(settings))).toEqual(settings);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('import and export', () => {
+  it('round-trips the user’s settings', () => {
+    const text = exportSettings(custom());
+    expect(text.endsWith('\n')).toBe(true);
+    expect(importSettings(text, DEFAULT_SETTINGS)).toEqual({ ok: true, settings: custom(), issues: [] });
+  });
+
+  it('imports a version 1 file, migrating it', () => {
+    const result = importSettings(JSON.stringify({ version: 1, profileTemplate: '{account}_{role}' }), custom());
+    expect(result).toMatchObject({ ok: true, migratedFrom: 1, issues: [] });
+    expect(result.ok && result.settings.profileTemplate).toBe('{account_name}_{role}');
+    // Fields the file does not have keep their current values.
+    expect(result.ok && result.settings.defaultRegion).toBe('us-east-2');
+  });
+
+  it('reports each bad field and keeps its current value', () => {
+    const result = importSettings(JSON.stringify({ version: 2, defaultRegion: 'mars-1', reminders: { minutesBefore: 500, enabled: true } }), custom());
+    expect(result.ok && result.issues).toEqual([
+      { path: 'defaultRegion', message: '"mars-1" is not an AWS region name such as eu-west-1' },
+      { path: 'reminders.minutesBefore', message: 'must be a whole number of minutes from 1 to 120, not 500' },
+    ]);
+    expect(result.ok && result.settings.defaultRegion).toBe('us-east-2');
+    expect(result.ok && result.settings.reminders).toEqual({ enabled: true, minutesBefore: 30 });
+  });
+
+  it.each([
+    ['not JSON', '{ version: 2 ', /not valid JSON/],
+    ['a JSON array', '[]', /does not hold a settings object/],
+    ['a JSON string', '"settings"', /does not hold a settings object/],
+    ['too large', `{"x":"${'a'.repeat(1_000_001)}"}`, /larger than 1 MB/],
+  ])('refuses a file that is %s', (_, text, error) => {
+    const result = importSettings(text, DEFAULT_SETTINGS);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(error);
+  });
+
+  it('accepts a file with a byte-order mark', () => {
+    expect(importSettings('\uFEFF' + exportSettings(custom()), DEFAULT_SETTINGS)).toMatchObject({ ok: true, issues: [] });
+  });
+});
+
+describe('managed settings', () => {
+  const policy = {
+    accountNames: { '111111111111': 'Corp Production' },
+    allowedAccounts: ['111111111111'],
+    profileTemplate: 'corp-{account_id}-{role}',
+    roles: { [GOV]: { profileName: 'gov', duration: 3600 } },
+    defaultDuration: 28800,
+    defaultRegion: 'eu-west-1',
+    delivery: { autoSaveToHost: false },
+    reminders: { minutesBefore: 5 },
+  };
+
+  it('managed values win and each is locked; the user’s other values stay', () => {
+    const { managed, issues } = parseManagedSettings(policy);
+    expect(issues).toEqual([]);
+    const { settings, locked } = applyManaged(custom(), managed);
+    expect(settings).toEqual({
+      ...custom(),
+      accountNames: { '111111111111': 'Corp Production', '222222222222': 'Développement' },
+      allowedAccounts: ['111111111111'],
+      profileTemplate: 'corp-{account_id}-{role}',
+      roles: { [ADMIN]: custom().roles[ADMIN], [GOV]: { profileName: 'gov', duration: 3600 } },
+      defaultDuration: 28800,
+      defaultRegion: 'eu-west-1',
+      delivery: { ...custom().delivery, autoSaveToHost: false },
+      reminders: { enabled: false, minutesBefore: 5 },
+    });
+    expect([...locked].sort()).toEqual(
+      [
+        'accountNames["111111111111"]',
+        'allowedAccounts',
+        'profileTemplate',
+        `roles[${JSON.stringify(GOV)}].profileName`,
+        `roles[${JSON.stringify(GOV)}].duration`,
+        'defaultDuration',
+        'defaultRegion',
+        'delivery.autoSaveToHost',
+        'reminders.minutesBefore',
+      ].sort(),
+    );
+  });
+
+  it('the user’s own settings are not changed by applying a policy', () => {
+    const local = custom();
+    applyManaged(local, parseManagedSettings(policy).managed);
+    expect(local).toEqual(custom());
+  });
+
+  it('no policy (Firefox without policies.json, Chrome without policy) locks nothing', () => {
+    for (const raw of [undefined, null, {}]) {
+      const { managed, issues } = parseManagedSettings(raw);
+      expect(issues).toEqual([]);
+      expect(applyManaged(custom(), managed)).toEqual({ settings: custom(), locked: new Set() });
+    }
+  });
+
+  it('an invalid policy value (Firefox does not check policies.json) is reported and not applied', () => {
+    const { managed, issues } = parseManagedSettings({
+      profileTemplate: '{account}',
+      defaultDuration: 'max',
+      defaultRegion: 'Frankfurt',
+      accountNames: { '111111111111': 'ok', bad: 'x' },
+      pinnedRoles: [ADMIN],
+      roles: { [ADMIN]: { profileName: 'default' } },
+    });
+    expect(issues.map((i) => i.path)).toEqual(['profileTemplate', 'defaultDuration', 'defaultRegion', 'accountNames["bad"]', 'pinnedRoles', `roles[${JSON.stringify(ADMIN)}].profileName`]);
+    expect(issues[1]!.message).toMatch(/whole number of seconds from 900/);
+    expect(issues[4]!.message).toMatch(/not a policy this extension knows/);
+    const { locked } = applyManaged(custom(), managed);
+    expect([...locked]).toEqual(['accountNames["111111111111"]']);
+    expect(parseManagedSettings('oops').issues).toEqual([{ path: '', message: 'the policy must be an object' }]);
+  });
+
+  it('the snapshot combines stored and managed values and keeps the user’s own apart', () => {
+    const snapshot = settingsSnapshot({ version: 1, region: 'eu-central-1' }, { defaultRegion: 'eu-west-1', bogus: 1 });
+    expect(snapshot.local.defaultRegion).toBe('eu-central-1');
+    expect(snapshot.settings.defaultRegion).toBe('eu-west-1');
+    expect(snapshot.migratedFrom).toBe(1);
+    expect(snapshot.managedIssues).toEqual([{ path: 'bogus', message: 'is not a policy this extension knows; ignored' }]);
+    expect(snapshot.localIssues).toEqual([]);
+    expect(isLocked(snapshot.locked, 'defaultRegion')).toBe(true);
+    expect(isLocked(snapshot.locked, 'defaultDuration')).toBe(false);
+  });
+
+  it('the managed schema declares exactly the keys the extension reads, in a form Chrome accepts', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../public/managed_schema.json', import.meta.url), 'utf8')) as Schema;
+    expect(schema.type).toBe('object');
+    expect(schema.additionalProperties).toBeUndefined();
+    expect(Object.keys(schema.properties!).sort()).toEqual([...MANAGED_KEYS].sort());
+    checkChromeSchema(schema);
+    expect(schema.properties!.delivery!.properties!.formatOrder!.items!.enum).toEqual(ALL_FORMATS);
+  });
+
+  it('every value the schema accepts in the test policy is accepted by the extension, and vice versa for bad ones', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../public/managed_schema.json', import.meta.url), 'utf8')) as Schema;
+    expect(conforms(schema, policy)).toBe(true);
+    expect(parseManagedSettings(policy).issues).toEqual([]);
+    for (const bad of [{ defaultDuration: 60 }, { defaultRegion: 'EU' }, { allowedAccounts: ['x'] }, { reminders: { minutesBefore: 0 } }, { roles: { [ADMIN]: { profileName: 'a b' } } }]) {
+      expect(conforms(schema, bad)).toBe(false);
+      expect(parseManagedSettings(bad).issues).not.toEqual([]);
+    }
+  });
+});
+
+describe('paths and locks', () => {
+  it('builds unambiguous paths for keys with dots and slashes', () => {
+    expect(settingPath('reminders', 'enabled')).toBe('reminders.enabled');
+    expect(settingPath('roles', { key: 'arn:aws:iam::1:role/a.b' }, 'duration')).toBe('roles["arn:aws:iam::1:role/a.b"].duration');
+  });
+
+  it('a locked setting locks what is inside it, not its siblings or prefixes of its name', () => {
+    const locked = new Set(['delivery', 'roles["x"].duration', 'accountNames["111111111111"]']);
+    expect(isLocked(locked, 'delivery.autoSaveToHost')).toBe(true);
+    expect(isLocked(locked, 'delivery')).toBe(true);
+    expect(isLocked(locked, 'deliveryX')).toBe(false);
+    expect(isLocked(locked, 'roles["x"].duration')).toBe(true);
+    expect(isLocked(locked, 'roles["x"].region')).toBe(false);
+    expect(isLocked(locked, 'accountNames["222222222222"]')).toBe(false);
+  });
+});
+
+describe('what consumers ask', () => {
+  it('durations, regions, allowed accounts and names per role', () => {
+    const s = custom();
+    expect(durationFor(s, ADMIN)).toBe('max');
+    expect(durationFor(s, DEPLOYER)).toBe(7200);
+    expect(regionFor(s, ADMIN)).toBe('eu-west-1');
+    expect(regionFor(s, DEPLOYER)).toBe('us-east-2');
+    expect(regionFor(DEFAULT_SETTINGS, ADMIN)).toBeUndefined();
+    expect(isAccountAllowed(s, '111111111111')).toBe(true);
+    expect(isAccountAllowed(s, '333333333333')).toBe(false);
+    expect(isAccountAllowed(DEFAULT_SETTINGS, '333333333333')).toBe(true);
+  });
+
+  it('settings names win over learnt aliases; naming rules carry overrides', () => {
+    const learnt = { '111111111111': 'contoso-prod', '444444444444': 'contoso-sandbox' };
+    expect(accountDisplayNames(custom(), learnt)).toEqual({ '111111111111': 'Production', '222222222222': 'Développement', '444444444444': 'contoso-sandbox' });
+    expect(namingRules(custom(), learnt)).toEqual({
+      template: '{account_name}_{role_path}_{role}',
+      overrides: { [ADMIN]: 'prod-admin' },
+      accountNames: { '111111111111': 'Production', '222222222222': 'Développement', '444444444444': 'contoso-sandbox' },
+    });
+  });
+});
+
+// ── Chrome's schema subset (https://developer.chrome.com/docs/extensions/reference/manifest/storage) ─────────────
+
+interface Schema {
+  type?: string;
+  title?: string;
+  description?: string;
+  properties?: Record<string, Schema>;
+  patternProperties?: Record<string, Schema>;
+  additionalProperties?: Schema;
+  items?: Schema;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+}
+
+const CHROME_TYPES = ['object', 'array', 'string', 'integer', 'number', 'boolean'];
+const CHROME_KEYWORDS = new Set(['type', 'title', 'description', 'properties', 'patternProperties', 'additionalProperties', 'items', 'enum', 'minimum', 'maximum', 'pattern']);
+
+/** Every schema has exactly one type Chrome knows, and uses only keywords Chrome's policy schema parser knows. */
+function checkChromeSchema(schema: Schema): void {
+  expect(CHROME_TYPES).toContain(schema.type);
+  for (const key of Object.keys(schema)) expect(CHROME_KEYWORDS.has(key), `unknown keyword ${key}`).toBe(true);
+  for (const sub of [...Object.values(schema.properties ?? {}), ...Object.values(schema.patternProperties ?? {}), schema.additionalProperties, schema.items]) {
+    if (sub) checkChromeSchema(sub);
+  }
+  if (schema.pattern) expect(() => new RegExp(schema.pattern!)).not.toThrow();
+}
+
+function conforms(schema: Schema, value: unknown): boolean {
+  switch (schema.type) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+    case 'number':
+      return typeof value === 'number' && (schema.type === 'number' || Number.isInteger(value)) && (schema.minimum === undefined || value >= schema.minimum) && (schema.maximum === undefined || value <= schema.maximum);
+    case 'string':
+      return typeof value === 'string' && (!schema.pattern || new RegExp(schema.pattern).test(value)) && (!schema.enum || schema.enum.includes(value));
+    case 'array':
+      return Array.isArray(value) && value.every((v) => conforms(schema.items!, v));
+    case 'object':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+      return Object.entries(value).every(([k, v]) => {
+        const direct = schema.properties?.[k];
+        if (direct) return conforms(direct, v);
+        const byPattern = Object.entries(schema.patternProperties ?? {}).find(([p]) => new RegExp(p).test(k));
+        if (byPattern) return conforms(byPattern[1], v);
+        return schema.additionalProperties ? conforms(schema.additionalProperties, v) : false;
+      });
+    default:
+      return false;
+  }
+}
