@@ -26,6 +26,15 @@ function sdkXmlParserWithoutDom(): Plugin {
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
+  // The AMO sources zip (made for Firefox only): WXT already leaves out node_modules, dot-folders (.output, .wxt,
+  // .git, .env*) and *.test.* files; also leave out the test suites, run artefacts and anything key-like.
+  // `npm run zip` checks the result (scripts/zip.ts).
+  zip: {
+    excludeSources: [
+      'tests/**', 'test-results/**', 'playwright-report/**', 'demo-output/**', 'dist-host/**', 'stats.html', 'tmp/**',
+      '**/*.pem', '**/*.key', '**/*.p12', '**/*.zip', '**/*.xpi', '**/*.crx',
+    ],
+  },
   vite: () => ({
     plugins: [sdkXmlParserWithoutDom(), preact({ devtoolsInProd: false, prefreshEnabled: false })],
     build: { sourcemap: false },
@@ -34,13 +43,17 @@ export default defineConfig({
     name: 'AWS SAML Bridge',
     description:
       'Turns your Microsoft Entra ID (or other SAML) sign-in to AWS into temporary AWS CLI credentials.',
-    ...(browser === 'firefox' ? {} : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '116' }),
+    // managed_schema: the policies an organisation may set (Firefox reads policies.json and needs no schema).
+    ...(browser === 'firefox'
+      ? {}
+      : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed_schema.json' } }),
     // storage: storage.session holds captures and credentials in memory only.
     // webRequest: observe (never block) the browser's own SAML POST to the AWS sign-in page.
     // alarms: forget assertions and credentials the moment they can no longer be used.
     // nativeMessaging: talk to the credentials helper (`aws-saml-bridge install-host`), which writes
     // ~/.aws/credentials; the helper itself accepts only this extension's id.
-    permissions: ['storage', 'webRequest', 'alarms', 'nativeMessaging'],
+    // notifications: a reminder shortly before credentials expire (profile names and times only; can be off).
+    permissions: ['storage', 'webRequest', 'alarms', 'nativeMessaging', 'notifications'],
     host_permissions: [...acsHostPermissions(), ...stsHostPermissions()],
     action: { default_title: 'AWS SAML Bridge' },
     ...(browser === 'firefox'
@@ -51,6 +64,9 @@ export default defineConfig({
               strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
+            // Firefox for Android reads data_collection_permissions from 142 on (desktop from 140); without this
+            // floor AMO's linter warns that Android 140–141 would ignore it.
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {}),

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
 import { sendMessage } from '../lib/messages';
 import { useCopyStatus } from './CopyButtons';
+import { downloadText } from './download';
 import { allCredentialsFile } from './view-model';
 
 /** The file name of the download: not `credentials`, so it never lands on top of a real one by accident. */
@@ -30,20 +31,6 @@ function useHostStatus(): [HostCheck, () => void] {
 /** `~/.aws/credentials` for a path under the home folder the host reported (display only). */
 function shortPath(path: string): string {
   return path.replace(/^(\/home\/[^/]+|\/Users\/[^/]+|\/root|[A-Za-z]:\\Users\\[^\\]+)(?=[/\\])/, '~');
-}
-
-/** Starts a download of `text` from this page (a blob URL: works in Chrome's and Firefox's popups alike). */
-function downloadText(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoked later, not at once: the browser reads the blob after this returns.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 interface DeliveryPanelProps {

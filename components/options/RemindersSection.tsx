@@ -1,0 +1,55 @@
+/** The notification shortly before credentials expire. */
+import { MAX_REMINDER_MINUTES, MIN_REMINDER_MINUTES } from '../../lib/settings';
+import type { OptionsContext } from './context';
+import { LockedNote, Section, ValidatedInput } from './fields';
+
+function minutesError(text: string): string | undefined {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) && n >= MIN_REMINDER_MINUTES && n <= MAX_REMINDER_MINUTES
+    ? undefined
+    : `Enter whole minutes from ${MIN_REMINDER_MINUTES} to ${MAX_REMINDER_MINUTES}.`;
+}
+
+export function RemindersSection({ ctx }: { ctx: OptionsContext }) {
+  const enabledLocked = ctx.isLocked('reminders.enabled');
+  const minutesLocked = ctx.isLocked('reminders.minutesBefore');
+  const enabled = (enabledLocked ? ctx.settings : ctx.local).reminders.enabled;
+  const minutes = (minutesLocked ? ctx.settings : ctx.local).reminders.minutesBefore;
+  return (
+    <Section id="reminders" title="Reminders" intro="The toolbar badge shows how many roles were captured and how many have live credentials.">
+      <div class="field">
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="reminders-enabled"
+            checked={enabled}
+            disabled={enabledLocked}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              ctx.save((s) => ({ ...s, reminders: { ...s.reminders, enabled: on } }), on ? 'reminders on' : 'reminders off');
+            }}
+          />
+          Notify me before credentials expire
+        </label>
+        {enabledLocked && <LockedNote path="reminders.enabled" />}
+      </div>
+      <div class="field">
+        <label for="reminders-minutes">Minutes before expiry</label>
+        <ValidatedInput
+          id="reminders-minutes"
+          testId="reminders-minutes"
+          type="number"
+          class="text narrow"
+          min={MIN_REMINDER_MINUTES}
+          max={MAX_REMINDER_MINUTES}
+          value={String(minutes)}
+          disabled={minutesLocked || !enabled}
+          validate={minutesError}
+          onCommit={(text) => ctx.save((s) => ({ ...s, reminders: { ...s.reminders, minutesBefore: Number(text) } }), 'the reminder time')}
+        />
+        {minutesLocked && <LockedNote path="reminders.minutesBefore" />}
+        <p class="hint">A notification names the role and when it expires; it never contains keys.</p>
+      </div>
+    </Section>
+  );
+}

@@ -1,0 +1,41 @@
+/** Browser: settings and learnt account aliases for Preact pages, kept current from storage. */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { LearntAliases } from '../lib/account-aliases';
+import { watchLearntAliases } from '../lib/account-names-store';
+import type { Settings, SettingsSnapshot } from '../lib/settings';
+import { updateLocalSettings, watchSettings } from '../lib/settings-store';
+
+export type LoadedSettings =
+  | { status: 'loading' }
+  | { status: 'failed'; message: string }
+  | {
+      status: 'ready';
+      /** What applies: the user's settings with the organisation's on top. */
+      settings: Settings;
+      /** Paths set by the organisation (see `isLocked`). */
+      locked: ReadonlySet<string>;
+      snapshot: SettingsSnapshot;
+      /** Changes the user's own settings (stored; every open page sees the change). */
+      update: (change: (local: Settings) => Settings) => Promise<Settings>;
+    };
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function useSettings(): LoadedSettings {
+  const [snapshot, setSnapshot] = useState<SettingsSnapshot>();
+  const [failure, setFailure] = useState<string>();
+  useEffect(() => watchSettings(setSnapshot, (e) => setFailure(errorText(e))), []);
+  const update = useCallback((change: (local: Settings) => Settings) => updateLocalSettings(change), []);
+  if (failure !== undefined) return { status: 'failed', message: failure };
+  if (!snapshot) return { status: 'loading' };
+  return { status: 'ready', settings: snapshot.settings, locked: snapshot.locked, snapshot, update };
+}
+
+/** Account aliases learnt from the AWS sign-in page (empty until read, and when there are none). */
+export function useLearntAliases(): LearntAliases {
+  const [aliases, setAliases] = useState<LearntAliases>({});
+  useEffect(() => watchLearntAliases(setAliases), []);
+  return aliases;
+}
