@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import type { Capture, CaptureProblem, RoleOutcome } from './capture';
 import type { SavedProfile, SaveProblem } from './delivery';
+import type { Reminded } from './reminders';
 import { applyChanges, CAPTURE, OUTCOME, PROBLEM, SAVE_PROBLEM, SAVED, stateFromItems, type SessionState } from './session-state';
 
 export type { SessionState };
@@ -44,6 +45,13 @@ export async function recordSaved(records: SavedProfile[]): Promise<void> {
   await area().set(Object.fromEntries(records.map((r) => [SAVED + r.roleArn, r])));
   await area().remove(SAVE_PROBLEM);
 }
+/** Sessions already reminded about (background only; see lib/reminders.ts). */
+const REMINDED = 'reminded';
+export async function readReminded(): Promise<Reminded> {
+  const items = await area().get(REMINDED);
+  return (items[REMINDED] as Reminded | undefined) ?? {};
+}
+export const saveReminded = (reminded: Reminded) => area().set({ [REMINDED]: reminded });
 export const saveSaveProblem = (problem: SaveProblem) => area().set({ [SAVE_PROBLEM]: problem });
 export const clearSaveProblem = () => area().remove(SAVE_PROBLEM);
 export async function clearAll(): Promise<void> {

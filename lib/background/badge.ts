@@ -1,19 +1,22 @@
-/** Browser (background): the toolbar badge shows how many roles the latest sign-ins carry, or `!` for a problem. */
+/** Browser (background): the toolbar badge — live sessions, else roles captured, or `!` for a problem (lib/reminders.ts). */
 import { browser } from 'wxt/browser';
+import { clockTime, liveOkOutcomes } from '../delivery';
+import { badgeModel } from '../reminders';
 import { readState } from '../session-store';
 
-export async function refreshBadge(): Promise<void> {
+export async function refreshBadge(now = Date.now()): Promise<void> {
   const state = await readState();
   const newest = state.captures[0]?.capturedAt ?? 0;
+  const live = liveOkOutcomes(state.outcomes, now);
+  const soonest = live.map((o) => o.credentials.expiration).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  const badge = badgeModel({
+    roles: state.captures.reduce((n, c) => n + c.summary.roles.length, 0),
+    live: live.length,
+    problem: state.problem !== undefined && state.problem.capturedAt > newest,
+    ...(soonest ? { nextExpiry: clockTime(soonest) } : {}),
+  });
   const action = browser.action;
-  if (state.problem && state.problem.capturedAt > newest) {
-    await action.setBadgeBackgroundColor({ color: '#b42318' });
-    await action.setBadgeText({ text: '!' });
-    await action.setTitle({ title: 'AWS SAML Bridge: the last sign-in could not be used — open for details' });
-    return;
-  }
-  const roles = state.captures.reduce((n, c) => n + c.summary.roles.length, 0);
-  await action.setBadgeBackgroundColor({ color: '#1d4ed8' });
-  await action.setBadgeText({ text: roles > 0 ? String(roles) : '' });
-  await action.setTitle({ title: roles > 0 ? `AWS SAML Bridge: ${roles} role${roles === 1 ? '' : 's'} from your sign-in` : 'AWS SAML Bridge' });
+  await action.setBadgeBackgroundColor({ color: badge.color });
+  await action.setBadgeText({ text: badge.text });
+  await action.setTitle({ title: badge.title });
 }

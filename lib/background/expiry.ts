@@ -1,11 +1,16 @@
 /**
  * Browser (background): forgets assertions once STS can no longer redeem them and credentials once they expire,
- * marks requests cut off mid-call as failed, with one alarm set for the next such moment.
+ * marks requests cut off mid-call as failed, reminds before credentials expire (if the user wants that), with one
+ * alarm set for the next such moment.
  */
 import { browser } from 'wxt/browser';
 import { ASSERTION_GRACE_MS, CAPTURE_LIFETIME_MS } from '../capture';
-import { readState, removeCaptures, removeOutcomes, saveCapture, saveOutcome } from '../session-store';
+import { planReminders, reminderMessage, type Reminded } from '../reminders';
+import { readState, readReminded, removeCaptures, removeOutcomes, saveCapture, saveOutcome, saveReminded } from '../session-store';
+import { readSettings } from '../settings-store';
 import { refreshBadge } from './badge';
+
+export const REMINDER_NOTIFICATION = 'expiry-reminder';
 
 export const EXPIRY_ALARM = 'expire-secrets';
 /** A role still "pending" this long after it started was cut off (the browser stopped the worker mid-call). */
@@ -51,7 +56,27 @@ export async function scheduleExpiry(now = Date.now()): Promise<void> {
   }
   if (stale.length) await removeCaptures(stale);
   if (expired.length) await removeOutcomes(expired);
-  if (stale.length || expired.length) await refreshBadge();
+  await refreshBadge(now);
+  const reminderAt = await remindBeforeExpiry(state.outcomes, now);
+  if (reminderAt !== undefined) deadlines.push(reminderAt);
   if (deadlines.length) await browser.alarms.create(EXPIRY_ALARM, { when: Math.min(...deadlines) + 1000 });
   else await browser.alarms.clear(EXPIRY_ALARM);
+}
+
+/** Notifies about sessions whose reminder time has come; returns when the next reminder is due. */
+async function remindBeforeExpiry(outcomes: Parameters<typeof planReminders>[0], now: number): Promise<number | undefined> {
+  const [settings, reminded] = await Promise.all([readSettings(), readReminded()]);
+  const plan = planReminders(outcomes, reminded, settings.reminders, now);
+  if (plan.due.length) {
+    const { title, message } = reminderMessage(plan.due, now);
+    const next: Reminded = {};
+    // Only sessions still listed are remembered, so the map never outgrows the outcomes.
+    for (const o of Object.values(outcomes)) if (o.status === 'ok' && reminded[o.roleArn] === o.assumedAt) next[o.roleArn] = o.assumedAt;
+    for (const o of plan.due) next[o.roleArn] = o.assumedAt;
+    await saveReminded(next);
+    await browser.notifications
+      .create(REMINDER_NOTIFICATION, { type: 'basic', iconUrl: browser.runtime.getURL('/icon/128.png'), title, message })
+      .catch(() => undefined);
+  }
+  return plan.nextAt;
 }

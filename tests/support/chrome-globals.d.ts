@@ -12,5 +12,10 @@ declare namespace chrome {
   }
   namespace action {
     function getBadgeText(details: { tabId?: number }): Promise<string>;
+    function getTitle(details: { tabId?: number }): Promise<string>;
+  }
+  namespace notifications {
+    function getAll(): Promise<Record<string, boolean>>;
+    function clear(id: string): Promise<boolean>;
   }
 }
