@@ -11,6 +11,7 @@ import type { SessionState } from '../lib/session-store';
 import { CaptureSection } from './CaptureSection';
 import { DeliveryPanel } from './DeliveryPanel';
 import { EmptyState, ProblemBanner } from './EmptyState';
+import HostPermissionBanner from './HostPermissionBanner';
 import { RoleResult } from './RoleResult';
 import { useSessionState } from './use-session-state';
 import {
@@ -197,6 +198,7 @@ function Popup({ state }: { state: SessionState }) {
         </div>
       )}
       <main class="scroll">
+        <HostPermissionBanner />
         {actionError && (
           <p class="banner error" role="alert">
             {actionError}

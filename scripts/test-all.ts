@@ -1,5 +1,6 @@
-// `npm test` (run through tsx): type-check, build the extension, run the unit suite (vitest) and the end-to-end suite
-// (Playwright driving Debian's Chromium with the built extension against the loopback emulators), then
+// `npm test` (run through tsx): type-check, build the extension for Chrome and Firefox, lint the Firefox build
+// with AMO's linter, run the unit suite (vitest) and the end-to-end suites (Playwright driving Debian's Chromium,
+// and Debian's Firefox ESR over WebDriver BiDi, with the built extension against the loopback emulators), then
 // print one line `N passed, M failed` summing every suite.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -29,6 +30,9 @@ function readJson(path: string): any {
 for (const [title, args] of <[string, string[]][]>[
   ['type-check', ['tsc', '--noEmit']],
   ['build chrome-mv3', ['wxt', 'build', '-b', 'chrome', '--mv3']],
+  ['build firefox-mv3', ['wxt', 'build', '-b', 'firefox', '--mv3']],
+  // AMO's linter on the Firefox build: no errors, no warnings but the explained ones (scripts/lint-firefox.ts).
+  ['web-ext lint firefox-mv3', ['tsx', 'scripts/lint-firefox.ts']],
 ]) {
   if (run(title, 'npx', args)) passed++;
   else failed++;
@@ -44,24 +48,32 @@ if (v) {
   failed += v.numFailedTests + brokenFiles;
 } else failed++;
 
-let e2eReady = true;
-try {
-  ensureBrowsers({ packages: ['chromium'] });
-} catch (e) {
-  console.error(String(e instanceof Error ? e.message : e));
-  e2eReady = false;
-  failed++;
-}
-if (e2eReady && existsSync('.output/chrome-mv3/manifest.json')) {
-  const pwJson = join(out, 'playwright.json');
-  run('end-to-end tests (Playwright, Chromium)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+/** Runs one Playwright project (its browser installed from Debian's packages first) and adds up its results. */
+function runE2e(title: string, project: 'chromium' | 'firefox', browserPackage: 'chromium' | 'firefox-esr', build: string): void {
+  try {
+    ensureBrowsers({ packages: [browserPackage] });
+  } catch (e) {
+    console.error(String(e instanceof Error ? e.message : e));
+    failed++;
+    return;
+  }
+  if (!existsSync(`${build}/manifest.json`)) {
+    failed++;
+    return;
+  }
+  const pwJson = join(out, `playwright-${project}.json`);
+  run(title, 'npx', ['playwright', 'test', `--project=${project}`, '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
   const p = readJson(pwJson);
   if (p?.stats) {
     passed += p.stats.expected + p.stats.flaky;
     failed += p.stats.unexpected;
     if (p.errors?.length) failed += p.errors.length;
   } else failed++;
-} else if (e2eReady) failed++;
+}
+
+runE2e('end-to-end tests (Playwright, Chromium)', 'chromium', 'chromium', '.output/chrome-mv3');
+// Firefox ESR over WebDriver BiDi (tests/firefox/); Playwright's runner runs and counts them.
+runE2e('end-to-end tests (Firefox ESR, WebDriver BiDi)', 'firefox', 'firefox-esr', '.output/firefox-mv3');
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

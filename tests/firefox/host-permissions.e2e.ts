@@ -1,0 +1,101 @@
+/**
+ * Firefox lets the user withhold or revoke a Manifest V3 add-on's host permissions. Here they are revoked the way
+ * the add-on manager's switches do it (`permissions.remove`), and the test checks what the user then sees: the
+ * banner, that sign-ins really go unseen, that "Grant access" opens Firefox's own permission prompt (answered in
+ * Firefox's window, as a user would), and that everything works again once granted.
+ */
+import type { Page } from 'puppeteer-core';
+import { requiredHostOrigins } from '../../lib/host-permissions';
+import { APP_IDS, rolesFor } from '../emulators/world';
+import { expect, test } from './fixtures';
+import type { FirefoxWithExtension } from './harness';
+import { assumeInPopup, isVisible, openAwsTile, resultStatus, signInToMyApps, waitForRoleRows } from './flows';
+
+const BANNER = '[data-testid="host-permission-banner"]';
+const GRANT = '[data-testid="grant-host-permissions"]';
+
+type PermissionsPage = { browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean>; remove(p: { origins: string[] }): Promise<boolean> } } };
+
+async function holdsHostPermissions(popup: Page): Promise<boolean> {
+  return popup.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.contains({ origins }), requiredHostOrigins());
+}
+
+/** The text of Firefox's add-on permission prompt, or null while none is open (read in Firefox's window). */
+function permissionPrompt(firefox: FirefoxWithExtension): Promise<string | null> {
+  return firefox.evaluateInBrowserWindow<string | null>(
+    `[...PopupNotifications.panel.children].find((n) => n.notification?.id === 'addon-webext-permissions')?.textContent ?? null`,
+  );
+}
+
+async function waitForPermissionPrompt(firefox: FirefoxWithExtension): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = await permissionPrompt(firefox);
+    if (text !== null) return text;
+    if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Presses the prompt's main ("Allow") or secondary ("Don't allow") button. */
+async function answerPermissionPrompt(firefox: FirefoxWithExtension, allow: boolean): Promise<void> {
+  await firefox.evaluateInBrowserWindow(
+    `(() => { const n = [...PopupNotifications.panel.children].find((n) => n.notification?.id === 'addon-webext-permissions'); n.${allow ? 'button' : 'secondaryButton'}.click(); return true; })()`,
+  );
+}
+
+async function waitForVisibility(page: Page, selector: string, visible: boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await isVisible(page, selector)) !== visible) {
+    if (Date.now() > deadline) throw new Error(`${selector} did not become ${visible ? 'visible' : 'hidden'}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('Firefox: revoked host access — the banner explains, sign-ins go unseen, Grant access asks Firefox and all works again', async ({ firefox, tab, emulators }) => {
+  const roles = rolesFor('alice@contoso.com', APP_IDS.aws);
+  const popup = await firefox.openExtensionPage('popup.html');
+  await popup.waitForSelector('[data-testid="empty-state"]', { timeout: 10_000 });
+  // Firefox granted the host permissions at install: no banner.
+  expect(await holdsHostPermissions(popup)).toBe(true);
+  expect(await isVisible(popup, BANNER)).toBe(false);
+
+  // The user switches them off in the add-on manager; the open popup notices (permissions.onRemoved).
+  await popup.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.remove({ origins }), requiredHostOrigins());
+  await waitForVisibility(popup, BANNER, true).catch((e: Error) => {
+    throw new Error(`${e.message} — is HostPermissionBanner mounted in the popup (components/App.tsx)?`);
+  });
+  if (process.env.BANNER_SCREENSHOT) await popup.screenshot({ path: process.env.BANNER_SCREENSHOT });
+  const bannerText = await popup.$eval(BANNER, (el) => el.textContent ?? '');
+  expect(bannerText).toContain('cannot see your sign-ins to AWS or get credentials');
+
+  // Without host access the add-on really does not see the sign-in.
+  await signInToMyApps(tab, 'alice@contoso.com');
+  await openAwsTile(tab, 'AWS');
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(await popup.$$('[data-testid="role-row"]')).toHaveLength(0);
+
+  // Declining Firefox's prompt leaves the banner, with a pointer to the add-on manager.
+  await popup.click(GRANT);
+  const prompt = await waitForPermissionPrompt(firefox);
+  expect(prompt).toMatch(/AWS SAML Bridge/);
+  await answerPermissionPrompt(firefox, false);
+  await popup.waitForSelector('[data-testid="host-permission-declined"]', { timeout: 10_000 });
+  expect(await holdsHostPermissions(popup)).toBe(false);
+
+  // Allowing it removes the banner.
+  await popup.click(GRANT);
+  await waitForPermissionPrompt(firefox);
+  await answerPermissionPrompt(firefox, true);
+  await waitForVisibility(popup, BANNER, false);
+  expect(await holdsHostPermissions(popup)).toBe(true);
+  expect(await permissionPrompt(firefox)).toBeNull();
+
+  // And the next sign-in is seen and its roles can be assumed.
+  await tab.goto('https://myapplications.microsoft.com/', { waitUntil: 'load' });
+  await openAwsTile(tab, 'AWS');
+  await waitForRoleRows(popup, roles.length);
+  await assumeInPopup(popup, [roles[1]!.roleArn]);
+  expect(await resultStatus(popup, roles[1]!.roleArn)).toBe('ok');
+  expect(emulators.sts.issued.map((i) => i.roleArn)).toEqual([roles[1]!.roleArn]);
+});
