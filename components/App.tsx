@@ -4,10 +4,16 @@
  */
 import type { ComponentChildren, Ref } from 'preact';
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
-import type { Capture } from '../lib/capture';
-import { DURATION_CHOICES, type DurationChoice } from '../lib/duration';
+import { browser } from 'wxt/browser';
+import { aliasNames, type LearntAliases } from '../lib/account-aliases';
+import { clockTime, type DeliveryOptions } from '../lib/delivery';
+import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
 import { sendMessage } from '../lib/messages';
 import type { SessionState } from '../lib/session-store';
+import { accountDisplayNames, DEFAULT_SETTINGS, regionFor, type Settings } from '../lib/settings';
+import { DurationSelect } from './DurationSelect';
+import { PopupSettingsContext } from './popup-settings';
+import { useLearntAliases, useSettings } from './use-settings';
 import { CaptureSection } from './CaptureSection';
 import { DeliveryPanel } from './DeliveryPanel';
 import { EmptyState, ProblemBanner } from './EmptyState';
@@ -21,6 +27,7 @@ import {
   durationNote,
   filterGroups,
   groupByAccount,
+  hiddenByAllowList,
   liveSessions,
   orphanOutcomes,
   outcomeCounts,
@@ -29,21 +36,8 @@ import {
   rowKeys,
   selectedRoleCount,
   withKeys,
-  type AccountGroup,
+  type ListOptions,
 } from './view-model';
-
-const DEFAULT_DURATION: DurationChoice = 3600;
-
-/** Grouping is computed once per capture object (unchanged captures keep their identity across updates). */
-const groupCache = new WeakMap<Capture, AccountGroup[]>();
-function groupsOf(capture: Capture): AccountGroup[] {
-  let groups = groupCache.get(capture);
-  if (!groups) {
-    groups = groupByAccount(capture.id, capture.summary.roles);
-    groupCache.set(capture, groups);
-  }
-  return groups;
-}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -56,14 +50,32 @@ function Header({ headingRef, children }: { headingRef?: Ref<HTMLHeadingElement>
       <h1 ref={headingRef} tabIndex={-1}>
         AWS SAML Bridge
       </h1>
-      {children}
+      <div class="top-actions">
+        {children}
+        <button
+          type="button"
+          class="btn btn-small"
+          data-testid="open-options"
+          title="Account names, profile names, durations, auto-save and reminders"
+          onClick={() => void browser.runtime.openOptionsPage()}
+        >
+          Options
+        </button>
+      </div>
     </header>
   );
 }
 
 export function App() {
   const loaded = useSessionState();
-  if (loaded.status === 'ready') return <Popup state={loaded.state} />;
+  const loadedSettings = useSettings();
+  const learnt = useLearntAliases();
+  if (loaded.status === 'ready' && loadedSettings.status !== 'loading') {
+    // Settings that cannot be read must not keep the user from their credentials: the defaults apply then.
+    const settings = loadedSettings.status === 'ready' ? loadedSettings.settings : DEFAULT_SETTINGS;
+    const update = loadedSettings.status === 'ready' ? loadedSettings.update : undefined;
+    return <Popup state={loaded.state} settings={settings} learnt={learnt} updateSettings={update} />;
+  }
   return (
     <div class="popup">
       <Header />
@@ -76,13 +88,20 @@ export function App() {
   );
 }
 
-function Popup({ state }: { state: SessionState }) {
+interface PopupProps {
+  state: SessionState;
+  settings: Readonly<Settings>;
+  learnt: LearntAliases;
+  updateSettings: ((change: (local: Settings) => Settings) => Promise<Settings>) | undefined;
+}
+
+function Popup({ state, settings, learnt, updateSettings }: PopupProps) {
   const { captures, outcomes } = state;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
-  const [duration, setDuration] = useState<DurationChoice>(DEFAULT_DURATION);
+  const [duration, setDuration] = useState<DurationChoice>(settings.defaultDuration);
   const [busy, setBusy] = useState(false);
   const [assumeErrors, setAssumeErrors] = useState<Record<string, string>>({});
   const [actionError, setActionError] = useState<string>();
@@ -91,7 +110,33 @@ function Popup({ state }: { state: SessionState }) {
     () => new Set(Object.values(outcomes).filter((o) => o.status === 'error').map(outcomeVersion)),
   );
 
-  const groups = useMemo(() => captures.map(groupsOf), [captures]);
+  const accountNames = useMemo(() => accountDisplayNames(settings, aliasNames(learnt)), [settings.accountNames, learnt]);
+  const listOptions = useMemo<ListOptions>(
+    () => ({
+      accountNames,
+      pinned: new Set(settings.pinnedRoles),
+      allowedAccounts: settings.allowedAccounts,
+      durations: Object.fromEntries(Object.entries(settings.roles).flatMap(([arn, p]) => (p.duration === undefined ? [] : [[arn, p.duration]]))),
+    }),
+    [accountNames, settings.pinnedRoles, settings.allowedAccounts, settings.roles],
+  );
+  const groups = useMemo(() => captures.map((c) => groupByAccount(c.id, c.summary.roles, listOptions)), [captures, listOptions]);
+  const hidden = useMemo(() => captures.reduce((n, c) => n + hiddenByAllowList(c.summary.roles, settings.allowedAccounts), 0), [captures, settings.allowedAccounts]);
+  const delivery = useMemo<DeliveryOptions>(
+    () => ({ regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole }),
+    [settings],
+  );
+  const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
+  const onTogglePin = useMemo(
+    () =>
+      updateSettings &&
+      ((roleArn: string) =>
+        void updateSettings((local) => ({
+          ...local,
+          pinnedRoles: local.pinnedRoles.includes(roleArn) ? local.pinnedRoles.filter((a) => a !== roleArn) : [...local.pinnedRoles, roleArn],
+        })).catch((e: unknown) => setActionError(`Could not change the pinned roles: ${errorText(e)}`))),
+    [updateSettings],
+  );
   const visible = useMemo(() => groups.map((g) => filterGroups(g, query)), [groups, query]);
   const visibleKeys = useMemo(() => visible.flatMap(rowKeys), [visible]);
   const totalRoles = useMemo(() => groups.reduce((n, g) => n + g.reduce((m, a) => m + a.rows.length, 0), 0), [groups]);
@@ -150,6 +195,12 @@ function Popup({ state }: { state: SessionState }) {
       ? distinctNotes[0]
       : notes.map((n) => `${n.title}: ${n.note}`).join(' ');
 
+  // What Assume would give, before pressing it: the sign-in's SessionDuration caps the choice.
+  const cap = captures[0]?.summary.sessionDuration;
+  const lasts = effectiveDuration(duration, cap);
+  const ownDurations = Object.keys(listOptions.durations ?? {}).length > 0;
+  const expiryPreview = `Credentials last ${formatDuration(lasts)}, until about ${clockTime(new Date(Date.now() + lasts * 1000).toISOString())}${ownDurations ? ' (roles with their own duration in the options use it)' : ''}.`;
+
   const status =
     busy || counts.pending > 0
       ? 'Assuming roles…'
@@ -206,6 +257,11 @@ function Popup({ state }: { state: SessionState }) {
         )}
         {problem && <ProblemBanner problem={problem} />}
         {captures.length === 0 && <EmptyState />}
+        {hidden > 0 && (
+          <p class="muted small" data-testid="hidden-by-policy">
+            {hidden} {hidden === 1 ? 'role is' : 'roles are'} not shown: your organisation allows only some accounts here.
+          </p>
+        )}
         {captures.map((capture, i) => (
           <CaptureSection
             key={capture.id}
@@ -216,6 +272,7 @@ function Popup({ state }: { state: SessionState }) {
             outcomes={outcomes}
             errorsAtOpen={errorsAtOpen}
             saved={state.saved}
+            onTogglePin={onTogglePin}
             onToggle={onToggle}
             onSetKeys={onSetKeys}
             onForget={forget}
@@ -239,47 +296,36 @@ function Popup({ state }: { state: SessionState }) {
         )}
       </main>
       <footer class="actions">
-          <p class="status" role="status">
-            {status}
+        <p class="status" role="status">
+          {status}
+        </p>
+        {captures.length > 0 && (
+          <div class="actions-row">
+            <label class="duration">
+              <span>Session duration</span>
+              <DurationSelect testId="duration" value={duration} describedBy="duration-note" onChange={(d) => d !== undefined && setDuration(d)} />
+            </label>
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="assume"
+              disabled={count === 0}
+              aria-disabled={busy || undefined}
+              onClick={() => void assume()}
+            >
+              Assume {count} {count === 1 ? 'role' : 'roles'}
+            </button>
+          </div>
+        )}
+        {captures.length > 0 && (
+          <p id="duration-note" class="muted small" data-testid="duration-note">
+            <span data-testid="expiry-preview">{expiryPreview}</span>
+            {noteText && ` ${noteText}`}
           </p>
-          <DeliveryPanel sessions={sessions} saveProblem={state.saveProblem} />
-          {captures.length > 0 && (
-            <div class="actions-row">
-              <label class="duration">
-                <span>Session duration</span>
-                <select
-                  data-testid="duration"
-                  aria-describedby={noteText ? 'duration-note' : undefined}
-                  value={String(duration)}
-                  onChange={(e) => {
-                    const v = e.currentTarget.value;
-                    setDuration(v === 'max' ? 'max' : Number(v));
-                  }}
-                >
-                  {DURATION_CHOICES.map((c) => (
-                    <option key={String(c.value)} value={String(c.value)}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button
-                type="button"
-                class="btn btn-primary"
-                data-testid="assume"
-                disabled={count === 0}
-                aria-disabled={busy || undefined}
-                onClick={() => void assume()}
-              >
-                Assume {count} {count === 1 ? 'role' : 'roles'}
-              </button>
-            </div>
-          )}
-          {captures.length > 0 && noteText && (
-            <p id="duration-note" class="muted small" data-testid="duration-note">
-              {noteText}
-            </p>
-          )}
+        )}
+        <PopupSettingsContext.Provider value={popupSettings}>
+          <DeliveryPanel sessions={sessions} saveProblem={state.saveProblem} delivery={delivery} />
+        </PopupSettingsContext.Provider>
       </footer>
     </div>
   );

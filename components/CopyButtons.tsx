@@ -2,9 +2,10 @@
  * Copy buttons: every export format of one role's credentials (all live sessions as one file: DeliveryPanel).
  * Secrets only ever go to the clipboard; nothing here renders or logs them.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { AwsCredentials } from '../lib/credentials';
 import { EXPORT_FORMATS, formatExport, type ExportFormat } from '../lib/export-formats';
+import { PopupSettingsContext } from './popup-settings';
 
 /** Short visible labels; the accessible name always carries the full label. */
 const SHORT_LABEL: Partial<Record<ExportFormat, string>> = {
@@ -40,17 +41,24 @@ interface CopyButtonsProps {
 
 export function CopyButtons({ subject, credentials, profileName, disabled }: CopyButtonsProps) {
   const [status, copy] = useCopyStatus();
+  const { formatOrder } = useContext(PopupSettingsContext);
+  // The user's order from the options (formats it does not name keep theirs, after it).
+  const rank = (id: ExportFormat) => {
+    const i = formatOrder.indexOf(id);
+    return i === -1 ? formatOrder.length + EXPORT_FORMATS.findIndex((f) => f.id === id) : i;
+  };
+  const formats = [...EXPORT_FORMATS].sort((a, b) => rank(a.id) - rank(b.id));
   return (
     <div class="copy">
       <div class="copy-row" role="group" aria-label={`Copy ${subject} credentials`}>
         <span class="copy-label" aria-hidden="true">
           Copy
         </span>
-        {EXPORT_FORMATS.map((f) => (
+        {formats.map((f, i) => (
           <button
             key={f.id}
             type="button"
-            class={f.id === 'env' ? 'btn copy-main' : 'btn btn-small'}
+            class={i === 0 ? 'btn copy-main' : 'btn btn-small'}
             data-testid={`copy-${f.id}`}
             aria-label={`Copy ${subject} credentials as ${f.label}`}
             title={f.description}

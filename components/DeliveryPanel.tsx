@@ -4,7 +4,7 @@
  * missing. Secrets only ever reach the host, the clipboard or the downloaded file; nothing here renders them.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
+import type { DeliveryOptions, HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
 import { sendMessage } from '../lib/messages';
 import { useCopyStatus } from './CopyButtons';
 import { downloadText } from './download';
@@ -36,16 +36,18 @@ function shortPath(path: string): string {
 interface DeliveryPanelProps {
   sessions: OkOutcome[];
   saveProblem: SaveProblem | undefined;
+  /** Regions and the `[default]` copy, from settings: the download and Copy all match what Save writes. */
+  delivery: DeliveryOptions;
 }
 
-export function DeliveryPanel({ sessions, saveProblem }: DeliveryPanelProps) {
+export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanelProps) {
   const [host, recheck] = useHostStatus();
   const [saving, setSaving] = useState(false);
   const [saveStatus, setSaveStatus] = useState('');
   const [copyStatus, copy] = useCopyStatus();
   const saveButton = useRef<HTMLButtonElement>(null);
   const count = sessions.length;
-  const file = count > 0 ? allCredentialsFile(sessions) : undefined;
+  const file = count > 0 ? allCredentialsFile(sessions, delivery) : undefined;
 
   const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}) => {
     if (saving) return;

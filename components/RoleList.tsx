@@ -3,6 +3,7 @@ import { memo } from './memo';
 import { useId } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
 import { savedFor, type SavedProfile } from '../lib/delivery';
+import { formatDuration } from '../lib/duration';
 import { RoleResult } from './RoleResult';
 import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
@@ -15,10 +16,12 @@ export interface RoleListProps {
   /** Versions of the errors already there when the popup opened: those are not announced again. */
   errorsAtOpen: ReadonlySet<string>;
   onToggle: (key: string, on: boolean) => void;
+  /** Pins or unpins a role (stored in settings); absent when settings cannot be written. */
+  onTogglePin?: (roleArn: string) => void;
   onSetKeys: (keys: string[], on: boolean) => void;
 }
 
-export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onSetKeys }: RoleListProps) {
+export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys }: RoleListProps) {
   return (
     <>
       {groups.map((group) => {
@@ -29,7 +32,18 @@ export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onTo
           <div class="account" key={group.key}>
             <div class="account-head">
               <h3>
-                Account <span class="mono">{group.accountId}</span>
+                {group.accountName ? (
+                  <>
+                    <span class="account-name" data-testid="account-name">
+                      {group.accountName}
+                    </span>{' '}
+                    <span class="mono muted">{group.accountId}</span>
+                  </>
+                ) : (
+                  <>
+                    Account <span class="mono">{group.accountId}</span>
+                  </>
+                )}
                 {group.partitionLabel && <span class="badge"> {group.partitionLabel}</span>}
                 <span class="count">
                   {' '}
@@ -60,6 +74,7 @@ export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onTo
                     saved={mine && savedFor(saved, mine)}
                     announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
                     onToggle={onToggle}
+                    onTogglePin={onTogglePin}
                   />
                 );
               })}
@@ -78,9 +93,10 @@ interface RoleRowProps {
   saved: SavedProfile | undefined;
   announce: boolean;
   onToggle: (key: string, on: boolean) => void;
+  onTogglePin: ((roleArn: string) => void) | undefined;
 }
 
-const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, onToggle }: RoleRowProps) {
+const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, onToggle, onTogglePin }: RoleRowProps) {
   const { role } = row;
   const pathId = useId();
   const hasPath = role.rolePath !== '/';
@@ -100,7 +116,25 @@ const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, 
             {role.rolePath}
           </span>
         )}
+        {row.duration !== undefined && (
+          <span class="tag" data-testid="role-duration" title="This role's own session duration, from the options">
+            {row.duration === 'max' ? 'longest' : formatDuration(row.duration)}
+          </span>
+        )}
       </label>
+      {onTogglePin && (
+        <button
+          type="button"
+          class={row.pinned ? 'pin is-pinned' : 'pin'}
+          data-testid="pin"
+          aria-pressed={row.pinned}
+          aria-label={`${row.pinned ? 'Unpin' : 'Pin'} ${role.roleName} in account ${role.accountId}`}
+          title={row.pinned ? 'Pinned: listed first. Click to unpin.' : 'Pin: list this role first'}
+          onClick={() => onTogglePin(role.roleArn)}
+        >
+          {row.pinned ? '★' : '☆'}
+        </button>
+      )}
       {outcome && <RoleResult outcome={outcome} saved={saved} announce={announce} />}
     </li>
   );

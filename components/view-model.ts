@@ -7,7 +7,7 @@ import type { SamlRole } from '../lib/arn';
 import type { Capture, RoleOutcome } from '../lib/capture';
 import type { AwsCredentials } from '../lib/credentials';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
-import { credentialsFileText, liveOkOutcomes, planDelivery, type OkOutcome } from '../lib/delivery';
+import { credentialsFileText, liveOkOutcomes, planDelivery, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
 import type { SessionState } from '../lib/session-store';
 
@@ -17,7 +17,11 @@ export interface RoleRowModel {
   key: string;
   captureId: string;
   role: SamlRole;
-  /** Lower-cased text the filter searches: name, path, account id. */
+  /** Pinned in the options (or from the popup): listed first. */
+  pinned: boolean;
+  /** The role's own duration from the options, when it has one. */
+  duration?: DurationChoice;
+  /** Lower-cased text the filter searches: name, path, account id and account name. */
   haystack: string;
 }
 
@@ -26,10 +30,24 @@ export interface AccountGroup {
   /** `<partition>:<account id>`: the same 12 digits in two partitions are two accounts. */
   key: string;
   accountId: string;
+  /** The name the user, their organisation or AWS's sign-in page gave the account. */
+  accountName?: string;
   partition: Partition;
   /** The partition's short name, only when it is not plain `aws` (e.g. "GovCloud (US)"). */
   partitionLabel?: string;
   rows: RoleRowModel[];
+}
+
+/** What shapes the list besides the roles: all from settings and learnt aliases. */
+export interface ListOptions {
+  /** Account id → display name. */
+  accountNames?: Readonly<Record<string, string | undefined>>;
+  /** Role ARNs listed first. */
+  pinned?: ReadonlySet<string>;
+  /** Account ids offered; empty or absent: every account. */
+  allowedAccounts?: readonly string[];
+  /** Role ARN → the role's own duration from the options. */
+  durations?: Readonly<Record<string, DurationChoice>>;
 }
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
@@ -45,29 +63,53 @@ export function parseSelectionKey(key: string): { captureId: string; roleArn: st
   return { captureId: key.slice(0, at), roleArn: key.slice(at + 1) };
 }
 
-/** Groups roles by account, accounts sorted by id (then partition), roles by name (then path). */
-export function groupByAccount(captureId: string, roles: readonly SamlRole[]): AccountGroup[] {
+/**
+ * Groups roles by account: accounts holding a pinned role first, then by name (accounts without one by id);
+ * roles pinned first, then by name and path. Accounts outside a non-empty allow-list are left out.
+ */
+export function groupByAccount(captureId: string, roles: readonly SamlRole[], options: ListOptions = {}): AccountGroup[] {
+  const { accountNames = {}, pinned, allowedAccounts = [], durations = {} } = options;
   const groups = new Map<string, AccountGroup>();
   for (const role of roles) {
+    if (allowedAccounts.length > 0 && !allowedAccounts.includes(role.accountId)) continue;
     const key = `${role.partition}:${role.accountId}`;
     let group = groups.get(key);
     if (!group) {
-      group = { key, accountId: role.accountId, partition: role.partition, rows: [] };
+      const accountName = accountNames[role.accountId];
+      group = { key, accountId: role.accountId, partition: role.partition, rows: [], ...(accountName ? { accountName } : {}) };
       if (role.partition !== 'aws') group.partitionLabel = PARTITION_INFO[role.partition].label.replace(/^AWS /, '');
       groups.set(key, group);
     }
+    const duration = Object.hasOwn(durations, role.roleArn) ? durations[role.roleArn] : undefined;
     group.rows.push({
       key: selectionKey(captureId, role.roleArn),
       captureId,
       role,
-      haystack: `${role.roleName}\n${role.rolePath}\n${role.accountId}`.toLowerCase(),
+      pinned: pinned?.has(role.roleArn) ?? false,
+      ...(duration === undefined ? {} : { duration }),
+      haystack: `${role.roleName}\n${role.rolePath}\n${role.accountId}\n${group.accountName ?? ''}`.toLowerCase(),
     });
   }
-  const sorted = [...groups.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.partition.localeCompare(b.partition));
+  const hasPinned = (g: AccountGroup) => (g.rows.some((r) => r.pinned) ? 0 : 1);
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      hasPinned(a) - hasPinned(b) ||
+      (a.accountName === undefined ? 1 : 0) - (b.accountName === undefined ? 1 : 0) ||
+      collator.compare(a.accountName ?? '', b.accountName ?? '') ||
+      a.accountId.localeCompare(b.accountId) ||
+      a.partition.localeCompare(b.partition),
+  );
   for (const group of sorted) {
-    group.rows.sort((a, b) => collator.compare(a.role.roleName, b.role.roleName) || collator.compare(a.role.rolePath, b.role.rolePath));
+    group.rows.sort(
+      (a, b) => Number(b.pinned) - Number(a.pinned) || collator.compare(a.role.roleName, b.role.roleName) || collator.compare(a.role.rolePath, b.role.rolePath),
+    );
   }
   return sorted;
+}
+
+/** How many of `roles` a non-empty allow-list hides. */
+export function hiddenByAllowList(roles: readonly SamlRole[], allowedAccounts: readonly string[]): number {
+  return allowedAccounts.length === 0 ? 0 : roles.filter((r) => !allowedAccounts.includes(r.accountId)).length;
 }
 
 /**
@@ -197,8 +239,8 @@ export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number)
  * Every live session as one credentials file, written by the same writer as the native host and the download
  * (so the three never disagree); undefined with the reason when two sessions would share a profile name.
  */
-export function allCredentialsFile(sessions: readonly OkOutcome[]): { ok: true; text: string } | { ok: false; message: string } {
-  const plan = planDelivery(sessions);
+export function allCredentialsFile(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): { ok: true; text: string } | { ok: false; message: string } {
+  const plan = planDelivery(sessions, options);
   return plan.ok ? { ok: true, text: credentialsFileText(plan.profiles) } : plan;
 }
 

@@ -6,6 +6,7 @@ import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
 import { isMessage, type Handlers } from '@/lib/messages';
 import { acsMatchPatterns } from '@/lib/partitions';
+import { migrateStoredSettings } from '@/lib/settings-store';
 import { clearAll, readState, removeCaptures, removeOutcomes, restrictSessionStorage } from '@/lib/session-store';
 
 const handlers: Handlers = {
@@ -38,6 +39,10 @@ export default defineBackground(() => {
     if (sender.id !== browser.runtime.id || !isMessage(message, handlers)) return undefined;
     const handler = handlers[message.type] as (data: unknown) => Promise<unknown>;
     return handler(message.data);
+  });
+  // Settings stored by an older version are written back in the current shape once, on update.
+  browser.runtime.onInstalled.addListener(() => {
+    void migrateStoredSettings().catch(() => undefined);
   });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === EXPIRY_ALARM) void scheduleExpiry();

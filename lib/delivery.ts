@@ -19,6 +19,8 @@ export interface SavedProfile {
   savedAt: number;
   /** The credentials file as the host named it. */
   file: string;
+  /** Also written as `[default]`. */
+  alsoDefault?: boolean;
 }
 
 /** Why the last save wrote nothing (the host never writes part of a request). */
@@ -49,11 +51,21 @@ export function liveOkOutcomes(outcomes: Record<string, RoleOutcome>, now: numbe
 
 export type DeliveryPlan = { ok: true; profiles: ProfileToDeliver[] } | { ok: false; message: string };
 
+export interface DeliveryOptions {
+  /** The region to write with a session's profile, if any (settings: the role's own, else the default). */
+  regionFor?: (session: OkOutcome) => string | undefined;
+  /** The role whose session is also written as `[default]` (settings: "also write as [default]"). */
+  defaultRoleArn?: string | null;
+}
+
+/** The name of the extra section the chosen role is also written as. */
+export const DEFAULT_PROFILE = 'default';
+
 /**
  * The profiles to write for `sessions`. Two roles that would land in one profile are refused up front, naming
  * both, rather than letting one silently replace the other.
  */
-export function planDelivery(sessions: readonly OkOutcome[], regionFor: (session: OkOutcome) => string | undefined = () => undefined): DeliveryPlan {
+export function planDelivery(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): DeliveryPlan {
   if (sessions.length === 0) return { ok: false, message: 'There are no live sessions to save. Assume a role first.' };
   const byName = new Map<string, OkOutcome>();
   for (const s of sessions) {
@@ -66,13 +78,27 @@ export function planDelivery(sessions: readonly OkOutcome[], regionFor: (session
     }
     byName.set(s.profileName, s);
   }
-  return {
-    ok: true,
-    profiles: sessions.map((s) => {
-      const region = regionFor(s);
-      return { roleArn: s.roleArn, assumedAt: s.assumedAt, name: s.profileName, credentials: s.credentials, ...(region ? { region } : {}) };
-    }),
-  };
+  const profiles: ProfileToDeliver[] = sessions.map((s) => {
+    const region = options.regionFor?.(s);
+    return { roleArn: s.roleArn, assumedAt: s.assumedAt, name: s.profileName, credentials: s.credentials, ...(region ? { region } : {}) };
+  });
+  const chosen = profiles.find((p) => p.roleArn === options.defaultRoleArn);
+  if (chosen && !byName.has(DEFAULT_PROFILE)) profiles.push({ ...chosen, name: DEFAULT_PROFILE });
+  return { ok: true, profiles };
+}
+
+/** One record per role from a written plan (the `[default]` copy marks its role's record). */
+export function savedRecords(profiles: readonly ProfileToDeliver[], file: string, savedAt: number): SavedProfile[] {
+  const records = new Map<string, SavedProfile>();
+  for (const p of profiles) {
+    if (p.name === DEFAULT_PROFILE) continue;
+    records.set(p.roleArn, { roleArn: p.roleArn, profileName: p.name, assumedAt: p.assumedAt, expiration: p.credentials.expiration, savedAt, file });
+  }
+  for (const p of profiles) {
+    const record = records.get(p.roleArn);
+    if (p.name === DEFAULT_PROFILE && record) record.alsoDefault = true;
+  }
+  return [...records.values()];
 }
 
 /** The downloadable credentials file: the very writer the native host uses, on an empty file. */
@@ -95,8 +121,8 @@ export function clockTime(iso: string, locale?: string, timeZone?: string): stri
 }
 
 /** "Saved as dev-admin, expires 14:32". */
-export function savedText(record: Pick<SavedProfile, 'profileName' | 'expiration'>, locale?: string, timeZone?: string): string {
-  return `Saved as ${record.profileName}, expires ${clockTime(record.expiration, locale, timeZone)}`;
+export function savedText(record: Pick<SavedProfile, 'profileName' | 'expiration' | 'alsoDefault'>, locale?: string, timeZone?: string): string {
+  return `Saved as ${record.profileName}${record.alsoDefault ? ' and default' : ''}, expires ${clockTime(record.expiration, locale, timeZone)}`;
 }
 
 /** Whether the native host answers, as the popup shows it. */

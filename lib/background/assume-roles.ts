@@ -2,13 +2,18 @@
  * Browser (background): assumes the roles the user picked, in parallel with a small cap, writing each role's
  * progress and result to storage.session as it happens. One role failing never hides the others.
  */
+import { aliasNames } from '../account-aliases';
+import { readLearntAliases } from '../account-names-store';
 import { mapWithConcurrency } from '../concurrency';
 import { effectiveDuration } from '../duration';
 import type { Protocol } from '../messages';
-import { defaultProfileName } from '../profile-name';
+import { resolveProfileNames } from '../profile-template';
 import { getCapture, saveOutcome } from '../session-store';
+import { durationFor, isAccountAllowed, namingRules } from '../settings';
+import { readSettings } from '../settings-store';
 import { assumeRoleWithSaml } from '../sts';
 import { EXPIRED_SIGN_IN } from '../sts-errors';
+import { saveToCredentialsFile } from './credentials-host';
 import { scheduleExpiry } from './expiry';
 
 /**
@@ -26,20 +31,41 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
   if (!samlResponse) {
     return { ok: false, message: `${EXPIRED_SIGN_IN.message} ${EXPIRED_SIGN_IN.action}` };
   }
+  const [settings, learnt] = await Promise.all([readSettings(), readLearntAliases()]);
   const wanted = new Set(roleArns);
-  const roles = summary.roles.filter((r) => wanted.has(r.roleArn));
-  if (roles.length === 0) return { ok: false, message: 'None of the chosen roles is in this sign-in.' };
-  const durationSeconds = effectiveDuration(duration, summary.sessionDuration);
+  const roles = summary.roles.filter((r) => wanted.has(r.roleArn) && isAccountAllowed(settings, r.accountId));
+  if (roles.length === 0) {
+    return { ok: false, message: summary.roles.some((r) => wanted.has(r.roleArn)) ? 'Your organisation does not allow these accounts here.' : 'None of the chosen roles is in this sign-in.' };
+  }
+  // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
+  const names = resolveProfileNames(summary.roles, namingRules(settings, aliasNames(learnt)), (r) => ({ ...r, sessionName: summary.roleSessionName }));
 
   const results = await mapWithConcurrency(roles, ASSUME_CONCURRENCY, async (role) => {
     const ref = { roleArn: role.roleArn, captureId, accountId: role.accountId, roleName: role.roleName, partition: role.partition };
+    const name = names.get(role.roleArn)!;
+    if (name.conflict && !name.conflict.resolved) {
+      await saveOutcome({
+        ...ref,
+        status: 'error',
+        error: {
+          code: 'ProfileNameTaken',
+          message: `The profile name ${name.name} is already another role's.`,
+          action: 'Give one of them another profile name in the options, then assume again.',
+        },
+        finishedAt: Date.now(),
+        stsHost: '',
+      });
+      return undefined;
+    }
     await saveOutcome({ ...ref, status: 'pending', startedAt: Date.now() });
+    // A role's own duration (options) wins over the popup's choice; the sign-in's SessionDuration caps both.
+    const durationSeconds = effectiveDuration(settings.roles[role.roleArn]?.duration !== undefined ? durationFor(settings, role.roleArn) : duration, summary.sessionDuration);
     const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs });
     if (outcome.ok) {
       await saveOutcome({
         ...ref,
         status: 'ok',
-        profileName: defaultProfileName(role),
+        profileName: name.name,
         credentials: outcome.credentials,
         assumedRoleArn: outcome.assumedRoleArn,
         durationSeconds: outcome.durationSeconds,
@@ -50,9 +76,11 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
     } else {
       await saveOutcome({ ...ref, status: 'error', error: outcome.error, finishedAt: Date.now(), stsHost: outcome.stsHost });
     }
-    return outcome.ok;
+    return outcome.ok ? role.roleArn : undefined;
   });
+  const succeeded = results.filter((arn): arn is string => arn !== undefined);
   await scheduleExpiry();
-  const succeeded = results.filter(Boolean).length;
-  return { ok: true, succeeded, failed: results.length - succeeded };
+  // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
+  if (settings.delivery.autoSaveToHost && succeeded.length > 0) await saveToCredentialsFile({ roleArns: succeeded });
+  return { ok: true, succeeded: succeeded.length, failed: results.length - succeeded.length };
 }

@@ -4,7 +4,19 @@ import { clockTime, liveOkOutcomes } from '../delivery';
 import { badgeModel } from '../reminders';
 import { readState } from '../session-store';
 
-export async function refreshBadge(now = Date.now()): Promise<void> {
+let queue: Promise<void> = Promise.resolve();
+
+/**
+ * Sets the badge from the state as it is now. Calls run one after another, so a refresh that read the state
+ * before a change can never overwrite the badge of a refresh that read it after.
+ */
+export function refreshBadge(now?: number): Promise<void> {
+  const run = queue.then(() => applyBadge(now ?? Date.now()));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function applyBadge(now: number): Promise<void> {
   const state = await readState();
   const newest = state.captures[0]?.capturedAt ?? 0;
   const live = liveOkOutcomes(state.outcomes, now);

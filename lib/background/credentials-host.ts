@@ -4,11 +4,13 @@
  * shows it whenever it opens, including after an auto-save it never saw.
  */
 import { browser } from 'wxt/browser';
-import { liveOkOutcomes, planDelivery, type HostStatus, type SavedProfile, type SaveProblem, type SaveResult } from '../delivery';
+import { liveOkOutcomes, planDelivery, savedRecords, type HostStatus, type SaveProblem, type SaveResult } from '../delivery';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { PROTOCOL_VERSION } from '../../native-host/protocol';
 import { readState, recordSaved, saveSaveProblem } from '../session-store';
+import { regionFor } from '../settings';
+import { readSettings } from '../settings-store';
 
 let client: NativeHostClient | undefined;
 
@@ -78,9 +80,12 @@ function describeSaveError(e: unknown): { code: string; message: string } {
 
 /** Writes live sessions (all, or `roleArns`) to the credentials file; all or nothing, like the host itself. */
 export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { roleArns?: string[]; overwriteUnmanaged?: boolean }): Promise<SaveResult> {
-  const state = await readState();
+  const [state, settings] = await Promise.all([readState(), readSettings()]);
   const now = Date.now();
-  const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns));
+  const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns), {
+    regionFor: (s) => regionFor(settings, s.roleArn),
+    defaultRoleArn: settings.defaultProfileRole,
+  });
   const wanted = roleArns ?? [];
   if (!plan.ok) {
     const problem: SaveProblem = { at: now, code: 'NOTHING_TO_SAVE', message: plan.message, roleArns: wanted };
@@ -92,17 +97,9 @@ export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { 
       profiles: plan.profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
       ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
     });
-    const savedAt = Date.now();
-    const records: SavedProfile[] = plan.profiles.map((p) => ({
-      roleArn: p.roleArn,
-      profileName: p.name,
-      assumedAt: p.assumedAt,
-      expiration: p.credentials.expiration,
-      savedAt,
-      file: reply.credentialsFile,
-    }));
+    const records = savedRecords(plan.profiles, reply.credentialsFile, Date.now());
     await recordSaved(records);
-    return { ok: true, saved: records.length, file: reply.credentialsFile };
+    return { ok: true, saved: plan.profiles.length, file: reply.credentialsFile };
   } catch (e) {
     const { code, message } = describeSaveError(e);
     const problem: SaveProblem = {

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { join } from 'node:path';
 import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
-import { defaultProfileName } from '../../lib/profile-name';
+import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type HostSandbox } from '../support/native-host';
 import { assumeInPopup, launchWithExtension, openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
@@ -78,10 +78,10 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   expect(text.startsWith(EXISTING)).toBe(true);
   const parsed = parseCredentialsFile(text);
   if (!parsed.ok) throw new Error('the written file does not parse');
-  expect([...parsed.sections.keys()]).toEqual(['default', 'personal', ...picked.map((r) => defaultProfileName(r)).sort()]);
+  expect([...parsed.sections.keys()]).toEqual(['default', 'personal', ...picked.map((r) => profileNameOf(r)).sort()]);
   for (const role of picked) {
     const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
-    const name = defaultProfileName(role);
+    const name = profileNameOf(role);
     const section = parsed.sections.get(name)!;
     expect(Object.fromEntries(section)).toEqual({
       aws_access_key_id: issued.accessKeyId,
@@ -107,7 +107,7 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
 
 test('a profile holding keys the extension did not write is not overwritten without asking', async ({ ext, page, emulators, sandbox }) => {
   const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
-  const name = defaultProfileName(role);
+  const name = profileNameOf(role);
   const existing = `[${name}]\naws_access_key_id = AKIALONGTERMEXAMPLE3\naws_secret_access_key = long/term\n`;
   writeExisting(sandbox, existing);
   installHost(sandbox);
@@ -152,10 +152,10 @@ test('no host: the popup says so with the exact install command, and Download gi
   const text = readFileSync(await download.path(), 'utf8');
   const parsed = parseCredentialsFile(text);
   if (!parsed.ok) throw new Error('the download does not parse');
-  expect([...parsed.sections.keys()].sort()).toEqual(picked.map((r) => defaultProfileName(r)).sort());
+  expect([...parsed.sections.keys()].sort()).toEqual(picked.map((r) => profileNameOf(r)).sort());
   for (const role of picked) {
     const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
-    expect(parsed.sections.get(defaultProfileName(role))?.get('aws_secret_access_key')).toBe(issued.secretAccessKey);
+    expect(parsed.sections.get(profileNameOf(role))?.get('aws_secret_access_key')).toBe(issued.secretAccessKey);
   }
   // Copy all is byte-identical to the download: one writer.
   await popup.getByTestId('copy-all-credentials-file').click();

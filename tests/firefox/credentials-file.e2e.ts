@@ -11,7 +11,7 @@ import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { GECKO_ID } from '../../lib/extension-ids';
 import { NATIVE_HOST_NAME } from '../../lib/native-host-name';
-import { defaultProfileName } from '../../lib/profile-name';
+import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
 import { buildHost, makeSandbox, removeSandbox, runInstaller, type HostSandbox } from '../support/native-host';
 import type { IssuedCredentials } from '../emulators/index';
@@ -75,7 +75,7 @@ async function waitForHostReady(popup: Page): Promise<string> {
 function expectSection(file: string, role: WorldRole, issued: IssuedCredentials): void {
   const parsed = parseCredentialsFile(readFileSync(file, 'utf8'));
   if (!parsed.ok) throw new Error(`${file} does not parse: ${JSON.stringify(parsed.issues)}`);
-  const section = parsed.sections.get(defaultProfileName(role));
+  const section = parsed.sections.get(profileNameOf(role));
   expect(section && Object.fromEntries(section)).toEqual({
     aws_access_key_id: issued.accessKeyId,
     aws_secret_access_key: issued.secretAccessKey,
@@ -105,7 +105,7 @@ test('Firefox: installed host — two assumed roles saved into ~/.aws/credential
   );
   for (const role of picked) expectSection(credentialsFile, role, emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!);
   const savedAs = await popup.$$eval('[data-testid="saved"]', (els) => els.map((e) => e.getAttribute('data-profile')));
-  expect(savedAs.sort()).toEqual(picked.map((r) => defaultProfileName(r)).sort());
+  expect(savedAs.sort()).toEqual(picked.map((r) => profileNameOf(r)).sort());
 });
 
 test.describe('with AWS_SHARED_CREDENTIALS_FILE in Firefox’s environment', () => {

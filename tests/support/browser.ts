@@ -49,7 +49,14 @@ export async function launchWithExtension(opts: {
     ],
   });
   const serviceWorker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  const extensionId = new URL((await serviceWorker()).url()).host;
+  const worker = await serviceWorker();
+  const extensionId = new URL(worker.url()).host;
+  // Chromium reports the worker before its script has run: a sign-in posted in that moment would go unseen
+  // (as on a real first install). Wait until the background has registered its SAML listener.
+  for (let i = 0; !(await worker.evaluate(() => chrome.webRequest.onBeforeRequest.hasListeners())); i++) {
+    if (i >= 100) throw new Error('the extension never registered its webRequest listener');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   // Lets the tests read back what the popup copied (Chromium refuses a grant scoped to an extension origin).
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   return {

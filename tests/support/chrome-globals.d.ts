@@ -14,6 +14,9 @@ declare namespace chrome {
     function getBadgeText(details: { tabId?: number }): Promise<string>;
     function getTitle(details: { tabId?: number }): Promise<string>;
   }
+  namespace webRequest {
+    const onBeforeRequest: { hasListeners(): boolean };
+  }
   namespace notifications {
     function getAll(): Promise<Record<string, boolean>>;
     function clear(id: string): Promise<boolean>;

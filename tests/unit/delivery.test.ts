@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleOutcome } from '../../lib/capture';
 import { parseCredentialsFile } from '../../lib/credentials-file';
-import { clockTime, credentialsFileText, liveOkOutcomes, planDelivery, savedFor, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
+import { clockTime, credentialsFileText, liveOkOutcomes, planDelivery, savedFor, savedRecords, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const LATER = new Date(NOW + 3_600_000).toISOString();
@@ -40,7 +40,7 @@ describe('liveOkOutcomes', () => {
 
 describe('planDelivery', () => {
   it('turns sessions into profiles with their region', () => {
-    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], (s) => (s.roleName === 'Dev' ? 'eu-west-1' : undefined));
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], { regionFor: (s) => (s.roleName === 'Dev' ? 'eu-west-1' : undefined) });
     expect(plan.ok && plan.profiles.map((p) => [p.name, p.region, p.roleArn])).toEqual([
       ['111111111111-Admin', undefined, 'arn:aws:iam::111111111111:role/Admin'],
       ['222222222222-Dev', 'eu-west-1', 'arn:aws:iam::222222222222:role/Dev'],
@@ -55,9 +55,28 @@ describe('planDelivery', () => {
   });
 });
 
+describe('the [default] copy', () => {
+  it('adds the chosen role once more as [default], and marks its record', () => {
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], { defaultRoleArn: 'arn:aws:iam::222222222222:role/Dev' });
+    if (!plan.ok) throw new Error(plan.message);
+    expect(plan.profiles.map((p) => p.name)).toEqual(['111111111111-Admin', '222222222222-Dev', 'default']);
+    expect(plan.profiles[2]!.credentials).toBe(plan.profiles[1]!.credentials);
+    const records = savedRecords(plan.profiles, '/f', NOW);
+    expect(records.map((r) => [r.profileName, r.alsoDefault ?? false])).toEqual([
+      ['111111111111-Admin', false],
+      ['222222222222-Dev', true],
+    ]);
+    expect(savedText(records[1]!, 'en-GB', 'UTC')).toBe('Saved as 222222222222-Dev and default, expires 11:00');
+  });
+  it('writes no [default] when the chosen role is not among the sessions', () => {
+    const plan = planDelivery([ok('111111111111', 'Admin')], { defaultRoleArn: 'arn:aws:iam::999999999999:role/X' });
+    expect(plan.ok && plan.profiles.map((p) => p.name)).toEqual(['111111111111-Admin']);
+  });
+});
+
 describe('credentialsFileText', () => {
   it('is the credentials-file writer on an empty file: readable, one section per profile, no secrets lost', () => {
-    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], () => 'us-east-1');
+    const plan = planDelivery([ok('111111111111', 'Admin'), ok('222222222222', 'Dev')], { regionFor: () => 'us-east-1' });
     if (!plan.ok) throw new Error(plan.message);
     const text = credentialsFileText(plan.profiles);
     const parsed = parseCredentialsFile(text);

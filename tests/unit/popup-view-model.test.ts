@@ -6,6 +6,7 @@ import type { Partition } from '../../lib/partitions';
 import type { SessionState } from '../../lib/session-store';
 import {
   allCredentialsFile,
+  hiddenByAllowList,
   assumeRequests,
   captureTitle,
   currentProblem,
@@ -128,6 +129,44 @@ describe('groupByAccount', () => {
     const [group] = groupByAccount('issuer|aud', [role('111111111111', 'Admin')]);
     const key = group?.rows[0]?.key ?? '';
     expect(parseSelectionKey(key)).toEqual({ captureId: 'issuer|aud', roleArn: 'arn:aws:iam::111111111111:role/Admin' });
+  });
+});
+
+describe('groupByAccount with settings', () => {
+  const roles = [role('111111111111', 'Admin'), role('111111111111', 'ReadOnly'), role('222222222222', 'Admin'), role('333333333333', 'Billing')];
+  const arnOf = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+  it('names accounts, sorts named accounts by name before unnamed ones, and finds them by name', () => {
+    const groups = groupByAccount('c1', roles, { accountNames: { '222222222222': 'alpha-prod', '111111111111': 'zulu-dev' } });
+    expect(groups.map((g) => [g.accountId, g.accountName])).toEqual([
+      ['222222222222', 'alpha-prod'],
+      ['111111111111', 'zulu-dev'],
+      ['333333333333', undefined],
+    ]);
+    expect(filterGroups(groups, 'ZULU').flatMap((g) => g.rows.map((r) => r.role.roleName))).toEqual(['Admin', 'ReadOnly']);
+  });
+
+  it('lists pinned roles first, and accounts holding one first', () => {
+    const groups = groupByAccount('c1', roles, { pinned: new Set([arnOf('333333333333', 'Billing'), arnOf('111111111111', 'ReadOnly')]) });
+    expect(groups.map((g) => g.accountId)).toEqual(['111111111111', '333333333333', '222222222222']);
+    expect(groups[0]!.rows.map((r) => [r.role.roleName, r.pinned])).toEqual([
+      ['ReadOnly', true],
+      ['Admin', false],
+    ]);
+  });
+
+  it('leaves out accounts outside a non-empty allow-list, and counts them', () => {
+    const groups = groupByAccount('c1', roles, { allowedAccounts: ['222222222222'] });
+    expect(groups.map((g) => g.accountId)).toEqual(['222222222222']);
+    expect(hiddenByAllowList(roles, ['222222222222'])).toBe(3);
+    expect(hiddenByAllowList(roles, [])).toBe(0);
+  });
+
+  it("carries a role's own duration, and only its own", () => {
+    const groups = groupByAccount('c1', roles, { durations: { [arnOf('222222222222', 'Admin')]: 28_800, constructor: 900 } });
+    const rows = groups.flatMap((g) => g.rows);
+    expect(rows.find((r) => r.role.accountId === '222222222222')?.duration).toBe(28_800);
+    expect(rows.filter((r) => r.duration !== undefined)).toHaveLength(1);
   });
 });
 

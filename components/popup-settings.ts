@@ -1,0 +1,11 @@
+/** Settings the popup's deep components read without threading them through every memoised row. */
+import { createContext } from 'preact';
+import type { ExportFormat } from '../lib/export-formats';
+import { EXPORT_FORMATS } from '../lib/export-formats';
+
+export interface PopupSettings {
+  /** Copy formats, the ones the user wants first first. */
+  formatOrder: readonly ExportFormat[];
+}
+
+export const PopupSettingsContext = createContext<PopupSettings>({ formatOrder: EXPORT_FORMATS.map((f) => f.id) });
