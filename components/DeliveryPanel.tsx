@@ -84,7 +84,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
           </button>
           <button
             type="button"
-            class="btn"
+            class="btn btn-small"
             data-testid="download-credentials-file"
             disabled={!file?.ok}
             title={`${count} ${count === 1 ? 'profile' : 'profiles'} as a credentials file (${DOWNLOAD_FILE_NAME})`}
@@ -94,7 +94,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
           </button>
           <button
             type="button"
-            class="btn"
+            class="btn btn-small"
             data-testid="copy-all-credentials-file"
             disabled={!file?.ok}
             title={`${count} ${count === 1 ? 'profile' : 'profiles'} for ~/.aws/credentials`}
@@ -155,7 +155,13 @@ function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void 
     <div class="host-status small" data-testid="host-status" data-state={host.state}>
       {host.state === 'missing' ? (
         <>
-          <p>To save straight to ~/.aws/credentials, install the credentials helper once, in a terminal:</p>
+          <p>
+            Saving to ~/.aws/credentials needs the credentials helper. Install it once, in a terminal, then{' '}
+            <button type="button" class="btn btn-link" data-testid="recheck-host" onClick={onRecheck}>
+              check again
+            </button>
+            :
+          </p>
           <p class="fix-command">
             <code class="mono" data-testid="host-fix-command">
               {host.command}
@@ -164,19 +170,18 @@ function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void 
               Copy
             </button>
           </p>
-          <p class="muted">Then reopen this popup. Until then, Download and Copy give you the same file.</p>
         </>
       ) : (
-        <p data-testid="host-error">{host.message}</p>
+        <p class="fix-command">
+          <span data-testid="host-error">{host.message}</span>
+          <button type="button" class="btn btn-small" data-testid="recheck-host" onClick={onRecheck}>
+            Check again
+          </button>
+        </p>
       )}
-      <p>
-        <button type="button" class="btn btn-link" data-testid="recheck-host" onClick={onRecheck}>
-          Check again
-        </button>
-        <span class="copied" aria-live="polite">
-          {copied}
-        </span>
-      </p>
+      <span class="copied" aria-live="polite">
+        {copied}
+      </span>
     </div>
   );
 }

@@ -59,8 +59,17 @@ export async function migrateStoredSettings(): Promise<number | undefined> {
 }
 
 /**
+ * How long a page waits for the policy before showing the user's own settings. Chromium answers the first
+ * `storage.managed.get` after the browser starts only once its policy service is up (2–3 s measured on Linux);
+ * the page then updates when the policy arrives. The background always waits (lib/settings-store `readSettings`).
+ */
+export const MANAGED_WAIT_MS = 250;
+
+/**
  * Calls `listener` with the settings now and whenever the user's settings or the policy change (Chrome fires
- * storage.onChanged for the managed area when a policy changes). Returns an unsubscribe function.
+ * storage.onChanged for the managed area when a policy changes). A slow policy read is not waited for beyond
+ * `MANAGED_WAIT_MS`: the user's settings come first, the policy's values as soon as they are read. Returns an
+ * unsubscribe function.
  */
 export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, onError: (error: unknown) => void = () => undefined): () => void {
   let alive = true;
@@ -68,14 +77,25 @@ export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, on
   let generation = 0;
   const refresh = () => {
     const mine = ++generation;
-    readSettingsSnapshot().then(
-      (snapshot) => {
-        if (alive && mine === generation) listener(snapshot);
-      },
-      (e: unknown) => {
-        if (alive) onError(e);
-      },
-    );
+    const local = browser.storage.local.get(SETTINGS_KEY);
+    const emit = (managed: unknown) =>
+      local.then(
+        (stored) => {
+          if (alive && mine === generation) listener(settingsSnapshot(stored[SETTINGS_KEY], managed));
+        },
+        (e: unknown) => {
+          if (alive) onError(e);
+        },
+      );
+    let policyRead = false;
+    const early = setTimeout(() => {
+      if (!policyRead) void emit(undefined);
+    }, MANAGED_WAIT_MS);
+    void readManagedPolicy().then((managed) => {
+      policyRead = true;
+      clearTimeout(early);
+      void emit(managed);
+    });
   };
   const onChanged = (changes: Record<string, unknown>, areaName: string) => {
     if (areaName === 'managed' || (areaName === 'local' && SETTINGS_KEY in changes)) refresh();

@@ -27,11 +27,13 @@ export async function launchWithExtension(opts: {
   userDataDir?: string;
   /** Extra environment for the browser, and so for the native host it starts (e.g. a sandboxed HOME). */
   env?: Record<string, string>;
+  /** Another program to start instead of CHROMIUM (e.g. a wrapper that must `exec` Chromium with its arguments). */
+  executablePath?: string;
 }): Promise<ExtensionBrowser> {
   const ext = opts.extensionPath ?? CHROME_BUILD;
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'aws-saml-bridge-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: opts.executablePath ?? CHROMIUM,
     headless: opts.headless ?? true,
     ...(opts.env ? { env: { ...(process.env as Record<string, string>), ...opts.env } } : {}),
     ignoreHTTPSErrors: true,
@@ -57,6 +59,10 @@ export async function launchWithExtension(opts: {
     if (i >= 100) throw new Error('the extension never registered its webRequest listener');
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Chromium answers the first storage.managed read only once its policy service is up, 2–3 s after the browser
+  // started; the background waits for it before naming profiles. A user's browser has long been running when they
+  // sign in to AWS; wait here too, so timings and tests measure the extension, not the browser's start.
+  await worker.evaluate(() => chrome.storage.managed.get(null).catch(() => undefined));
   // Lets the tests read back what the popup copied (Chromium refuses a grant scoped to an extension origin).
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   return {

@@ -9,6 +9,7 @@ declare namespace chrome {
     const local: Area;
     const sync: Area;
     const session: Area;
+    const managed: Area;
   }
   namespace action {
     function getBadgeText(details: { tabId?: number }): Promise<string>;

@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
 const { forgetLearntAliases, LEARNT_ALIASES_KEY, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/account-names-store');
-const { migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } = await import('@/lib/settings-store');
+const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } = await import('@/lib/settings-store');
 const { DEFAULT_SETTINGS } = await import('@/lib/settings');
 type SettingsSnapshot = import('@/lib/settings').SettingsSnapshot;
 
@@ -96,6 +96,30 @@ describe('settings in storage', () => {
     await updateLocalSettings((s) => ({ ...s, defaultRegion: 'us-west-2' }));
     await settle();
     expect(seen).toHaveLength(count);
+  });
+});
+
+describe('watchSettings with a slow policy read', () => {
+  it('shows the user’s settings first, then the policy’s values when they arrive', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer: (value: Record<string, unknown>) => void = () => undefined;
+      vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
+      await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
+      const seen: SettingsSnapshot[] = [];
+      const stop = watchSettings((s) => seen.push(s));
+      await vi.advanceTimersByTimeAsync(MANAGED_WAIT_MS - 1);
+      expect(seen).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(2);
+      expect(seen.map((s) => s.settings.defaultRegion)).toEqual(['us-east-2']);
+      answer({ defaultRegion: 'eu-central-1' });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(seen.map((s) => s.settings.defaultRegion)).toEqual(['us-east-2', 'eu-central-1']);
+      expect(seen[1]!.locked.has('defaultRegion')).toBe(true);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
