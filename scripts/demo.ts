@@ -1,16 +1,18 @@
 /**
  * `npm run demo`: the product's main job, end to end, on emulated Entra and AWS. A real Chromium with the
- * built extension signs in at My Apps, clicks the AWS tile, opens the popup, picks roles, assumes them and
- * prints the export commands. Headless by default (screenshots go to demo-output/); `--headed` leaves the
- * browser open to try it by hand.
+ * built extension signs in at My Apps, clicks the AWS tile, opens the popup, picks roles, assumes them, prints
+ * the export commands, then installs the credentials helper (into a sandboxed HOME, never yours) and saves the
+ * sessions to its ~/.aws/credentials with one click. Headless by default (screenshots go to demo-output/);
+ * `--headed` leaves the browser open to try it by hand.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBrowsers } from './ensure-browsers';
 import { startEmulators } from '../tests/emulators/index';
 import { rolesFor, APP_IDS } from '../tests/emulators/world';
+import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
 import { assumeInPopup, CHROME_BUILD, copyFromResult, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
 
 const { values } = parseArgs({
@@ -40,10 +42,20 @@ async function main(): Promise<void> {
   step('Starting emulated Entra ID, AWS sign-in and AWS STS on 127.0.0.1 (real hostnames, loopback only)');
   const emulators = await startEmulators();
   console.log(`   listening on 127.0.0.1:${emulators.port}`);
-  const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, headless: !values.headed });
+  // A sandboxed HOME and browser profile: the helper installed below writes <sandbox>/home/.aws/credentials.
+  const sandbox = makeSandbox();
+  const ext = await launchWithExtension({
+    hostResolverRules: emulators.chromiumHostResolverRules,
+    headless: !values.headed,
+    userDataDir: sandbox.userDataDir,
+    env: { HOME: sandbox.home },
+  });
+  let hostDist: string | undefined;
   const shutdown = async () => {
     await ext.close().catch(() => undefined);
     await emulators.stop();
+    removeSandbox(sandbox);
+    if (hostDist) rmSync(hostDist, { recursive: true, force: true });
   };
   try {
     console.log(`   Chromium started with AWS SAML Bridge (extension id ${ext.extensionId})`);
@@ -79,6 +91,24 @@ async function main(): Promise<void> {
       const masked = text.replace(/(SECRET_ACCESS_KEY=|SESSION_TOKEN=)(.{6}).+/g, '$1$2…');
       console.log(`\n   # ${arn}\n${masked.replace(/^/gm, '   ')}`);
     }
+    step('Installing the credentials helper (aws-saml-bridge install-host) for this browser profile, HOME sandboxed');
+    hostDist = buildHost();
+    installHostForChromium(hostDist, sandbox);
+    await popup.getByTestId('recheck-host').click();
+    await popup.locator('[data-testid="host-status"][data-state="ready"]').waitFor();
+    console.log(`   the popup now says: ${(await popup.getByTestId('host-status').innerText()).trim()}`);
+
+    step('Clicking “Save to ~/.aws/credentials”');
+    const t1 = Date.now();
+    await popup.getByTestId('save-to-file').click();
+    await popup.getByTestId('saved').nth(picked.length - 1).waitFor();
+    console.log(`   saved in ${Date.now() - t1} ms; the popup says:`);
+    for (const line of await popup.getByTestId('saved').allInnerTexts()) console.log(`     ${line}`);
+    await popup.screenshot({ path: `${outDir}/5-popup-saved.png`, fullPage: true });
+    const file = readFileSync(sandbox.credentialsFile, 'utf8').replace(/^(aws_secret_access_key|aws_session_token|aws_security_token)( = )(.{6}).+$/gm, '$1$2$3…');
+    console.log(`\n   ${sandbox.credentialsFile} (secrets shortened here):\n${file.replace(/^/gm, '   ')}`);
+    console.log('   With a real HOME: aws sts get-caller-identity --profile <one of the names above>');
+
     console.log(`\nScreenshots: ${outDir}/`);
     if (values.headed) {
       console.log('\nThe browser stays open: try the popup yourself (toolbar puzzle icon → AWS SAML Bridge). Press Ctrl+C to quit.');
