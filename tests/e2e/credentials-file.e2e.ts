@@ -66,6 +66,8 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
   await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  // The account names the content script learnt from AWS's role picker name the profiles: wait until it has.
+  await expect(popup.getByTestId('account-name').first()).toBeVisible();
   await expect(popup.getByTestId('host-status')).toContainText(sandbox.credentialsFile);
 
   const picked = [roles[0]!, roles[3]!];
@@ -114,6 +116,7 @@ test('a profile holding keys the extension did not write is not overwritten with
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
+  await expect(popup.getByTestId('account-name').first()).toBeVisible();
   await assumeInPopup(popup, [role.roleArn]);
   await popup.getByTestId('save-to-file').click();
 
@@ -137,6 +140,7 @@ test('no host: the popup says so with the exact install command, and Download gi
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
+  await expect(popup.getByTestId('account-name').first()).toBeVisible();
   const status = popup.getByTestId('host-status');
   await expect(status).toHaveAttribute('data-state', 'missing');
   await expect(popup.getByTestId('host-fix-command')).toHaveText('npx aws-saml-bridge install-host');

@@ -5,6 +5,7 @@
 import { defaultProfileName } from '../../lib/profile-template';
 import { accountAliases, type WorldRole } from '../emulators/world';
 
-export function profileNameOf(role: Pick<WorldRole, 'accountId' | 'roleName'>): string {
-  return defaultProfileName(role, accountAliases[role.accountId]);
+export function profileNameOf(role: Pick<WorldRole, 'accountId' | 'roleName'>, options: { aliasLearnt?: boolean } = {}): string {
+  // A single-role user never sees AWS's role picker, so no alias is learnt and the account id names the profile.
+  return defaultProfileName(role, options.aliasLearnt === false ? undefined : accountAliases[role.accountId]);
 }
