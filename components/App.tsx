@@ -74,7 +74,8 @@ export function App() {
     // Settings that cannot be read must not keep the user from their credentials: the defaults apply then.
     const settings = loadedSettings.status === 'ready' ? loadedSettings.settings : DEFAULT_SETTINGS;
     const update = loadedSettings.status === 'ready' ? loadedSettings.update : undefined;
-    return <Popup state={loaded.state} settings={settings} learnt={learnt} updateSettings={update} />;
+    const locked = loadedSettings.status === 'ready' ? loadedSettings.locked : undefined;
+    return <Popup state={loaded.state} settings={settings} locked={locked} learnt={learnt} updateSettings={update} />;
   }
   return (
     <div class="popup">
@@ -91,11 +92,13 @@ export function App() {
 interface PopupProps {
   state: SessionState;
   settings: Readonly<Settings>;
+  /** Setting paths fixed by the organisation's policy. */
+  locked: ReadonlySet<string> | undefined;
   learnt: LearntAliases;
   updateSettings: ((change: (local: Settings) => Settings) => Promise<Settings>) | undefined;
 }
 
-function Popup({ state, settings, learnt, updateSettings }: PopupProps) {
+function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) {
   const { captures, outcomes } = state;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
@@ -259,7 +262,7 @@ function Popup({ state, settings, learnt, updateSettings }: PopupProps) {
         {captures.length === 0 && <EmptyState />}
         {hidden > 0 && (
           <p class="muted small" data-testid="hidden-by-policy">
-            {hidden} {hidden === 1 ? 'role is' : 'roles are'} not shown: your organisation allows only some accounts here.
+            {hidden} {hidden === 1 ? 'role is' : 'roles are'} not shown: only the allowed accounts are offered{locked?.has('allowedAccounts') ? ' (set by your organisation)' : ' (Options)'}.
           </p>
         )}
         {captures.map((capture, i) => (

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
 import { watchLearntAliases } from '../lib/account-names-store';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
-import { updateLocalSettings, watchSettings } from '../lib/settings-store';
+import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/settings-store';
 
 export type LoadedSettings =
   | { status: 'loading' }
@@ -27,7 +27,13 @@ export function useSettings(): LoadedSettings {
   const [snapshot, setSnapshot] = useState<SettingsSnapshot>();
   const [failure, setFailure] = useState<string>();
   useEffect(() => watchSettings(setSnapshot, (e) => setFailure(errorText(e))), []);
-  const update = useCallback((change: (local: Settings) => Settings) => updateLocalSettings(change), []);
+  // The page shows the stored result before the caller goes on (say, to print "Saved"): a render in between
+  // with the old snapshot would flip a just-clicked checkbox back until storage.onChanged arrives.
+  const update = useCallback(async (change: (local: Settings) => Settings) => {
+    const next = await updateLocalSettings(change);
+    setSnapshot(await readSettingsSnapshot());
+    return next;
+  }, []);
   if (failure !== undefined) return { status: 'failed', message: failure };
   if (!snapshot) return { status: 'loading' };
   return { status: 'ready', settings: snapshot.settings, locked: snapshot.locked, snapshot, update };
