@@ -3,15 +3,15 @@
  * the test profile's user-data dir (Chromium reads `<user-data-dir>/NativeMessagingHosts/`), a sandboxed HOME for
  * both the installer and the browser (so the host writes `<home>/.aws/credentials`), emulated Entra and STS.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type HostSandbox } from '../support/native-host';
-import { assumeInPopup, launchWithExtension, openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
-import { test as base, expect } from './fixtures';
+import type { HostSandbox } from '../support/native-host';
+import { assumeInPopup, openAwsTile, openPopup, signInToMyApps } from '../support/browser';
+import { expect, testWithHost } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
 /** What the user already has: a comment, long-term keys, a config-style section. Must survive byte for byte. */
@@ -29,26 +29,7 @@ const EXISTING = [
   '',
 ].join('\n');
 
-let hostDist: string;
-base.beforeAll(() => {
-  hostDist = buildHost();
-});
-base.afterAll(() => rmSync(hostDist, { recursive: true, force: true }));
-
-const test = base.extend<{ sandbox: HostSandbox; ext: ExtensionBrowser }>({
-  sandbox: async ({}, use) => {
-    const sandbox = makeSandbox();
-    await use(sandbox);
-    removeSandbox(sandbox);
-  },
-  // The browser runs with the sandboxed HOME, so the host it starts writes there.
-  ext: async ({ emulators, sandbox }, use) => {
-    emulators.reset();
-    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
-    await use(ext);
-    await ext.close();
-  },
-});
+const test = testWithHost;
 
 function writeExisting(sandbox: HostSandbox, text: string): void {
   mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
@@ -56,11 +37,9 @@ function writeExisting(sandbox: HostSandbox, text: string): void {
   chmodSync(sandbox.credentialsFile, 0o600);
 }
 
-const installHost = (sandbox: HostSandbox) => installHostForChromium(hostDist, sandbox);
-
-test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({ ext, page, emulators, sandbox }) => {
+test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({ ext, page, emulators, sandbox, installHost }) => {
   writeExisting(sandbox, EXISTING);
-  installHost(sandbox);
+  installHost();
   const roles = rolesFor(ALICE, APP_IDS.aws);
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
@@ -107,12 +86,12 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   await expect(again.getByTestId('saved')).toHaveCount(2);
 });
 
-test('a profile holding keys the extension did not write is not overwritten without asking', async ({ ext, page, emulators, sandbox }) => {
+test('a profile holding keys the extension did not write is not overwritten without asking', async ({ ext, page, emulators, sandbox, installHost }) => {
   const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
   const name = profileNameOf(role);
   const existing = `[${name}]\naws_access_key_id = AKIALONGTERMEXAMPLE3\naws_secret_access_key = long/term\n`;
   writeExisting(sandbox, existing);
-  installHost(sandbox);
+  installHost();
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
@@ -135,7 +114,7 @@ test('a profile holding keys the extension did not write is not overwritten with
   expect(readFileSync(`${sandbox.credentialsFile}.aws-saml-bridge.bak`, 'utf8')).toBe(existing);
 });
 
-test('no host: the popup says so with the exact install command, and Download gives the same file', async ({ ext, page, emulators, sandbox }) => {
+test('no host: the popup says so with the exact install command, and Download gives the same file', async ({ ext, page, emulators, sandbox, installHost }) => {
   const roles = rolesFor(ALICE, APP_IDS.aws);
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
@@ -168,7 +147,7 @@ test('no host: the popup says so with the exact install command, and Download gi
   expect(existsSync(sandbox.credentialsFile)).toBe(false);
 
   // Installing the host and checking again turns the status to ready without reopening.
-  installHost(sandbox);
+  installHost();
   await popup.getByTestId('recheck-host').click();
   await expect(status).toHaveAttribute('data-state', 'ready');
 });

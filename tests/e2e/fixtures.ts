@@ -1,7 +1,9 @@
 /** Playwright fixtures: emulators once per worker, a fresh Chromium profile with the built extension per test. */
 import { test as base, expect } from '@playwright/test';
 import { startEmulators, type Emulators } from '../emulators/index';
+import { rmSync } from 'node:fs';
 import { launchWithExtension, openPopup, type ExtensionBrowser } from '../support/browser';
+import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type HostSandbox } from '../support/native-host';
 
 export { expect };
 
@@ -23,6 +25,36 @@ export const test = base.extend<{ ext: ExtensionBrowser; page: import('@playwrig
   page: async ({ ext }, use) => {
     const page = await ext.context.newPage();
     await use(page);
+  },
+});
+
+/**
+ * The same, with the real credentials helper at hand: a sandboxed HOME and browser profile per test (the browser
+ * runs with that HOME, so the host it starts writes `<sandbox>/home/.aws/credentials`), the host built once per
+ * worker, and `installHost()` to register it for the profile as `install-host` does.
+ */
+export const testWithHost = test.extend<{ sandbox: HostSandbox; installHost: () => void }, { hostDist: string }>({
+  hostDist: [
+    async ({}, use) => {
+      const dist = buildHost();
+      await use(dist);
+      rmSync(dist, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  sandbox: async ({}, use) => {
+    const sandbox = makeSandbox();
+    await use(sandbox);
+    removeSandbox(sandbox);
+  },
+  ext: async ({ emulators, sandbox }, use) => {
+    emulators.reset();
+    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
+    await use(ext);
+    await ext.close();
+  },
+  installHost: async ({ hostDist, sandbox }, use) => {
+    await use(() => installHostForChromium(hostDist, sandbox));
   },
 });
 

@@ -3,14 +3,13 @@
  * (account names, profile-name template with its live preview, per-role choices, defaults, auto-save), pins set in
  * the popup, and settings export/import — each checked where it matters: the popup, the STS request, the file.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
-import { assumeInPopup, copyFromResult, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
-import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type HostSandbox } from '../support/native-host';
+import { assumeInPopup, copyFromResult, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { profileNameOf } from '../support/profile-names';
-import { expect, test } from './fixtures';
+import { expect, test, testWithHost } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
 const PROD = '111111111111';
@@ -107,28 +106,10 @@ test('account names from the AWS sign-in page appear in the popup and in saved p
 
 // ── with the credentials helper installed in a sandbox (as in credentials-file.e2e.ts) ──────────────────────────────
 
-let hostDist: string;
-test.beforeAll(() => {
-  hostDist = buildHost();
-});
-test.afterAll(() => rmSync(hostDist, { recursive: true, force: true }));
+const hostTest = testWithHost;
 
-const hostTest = test.extend<{ sandbox: HostSandbox; ext: ExtensionBrowser }>({
-  sandbox: async ({}, use) => {
-    const sandbox = makeSandbox();
-    await use(sandbox);
-    removeSandbox(sandbox);
-  },
-  ext: async ({ emulators, sandbox }, use) => {
-    emulators.reset();
-    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
-    await use(ext);
-    await ext.close();
-  },
-});
-
-hostTest('options change how profiles are named, how long they last, and auto-save writes them', async ({ ext, page, emulators, sandbox }) => {
-  installHostForChromium(hostDist, sandbox);
+hostTest('options change how profiles are named, how long they last, and auto-save writes them', async ({ ext, page, emulators, sandbox, installHost }) => {
+  installHost();
   const prodAdmin = aliceRole(PROD, 'Admin');
   const prodReadOnly = aliceRole(PROD, 'ReadOnly');
   const devAdmin = aliceRole(DEV, 'Admin');
