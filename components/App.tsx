@@ -38,10 +38,7 @@ import {
   withKeys,
   type ListOptions,
 } from './view-model';
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorText } from '../lib/error-text';
 
 /** The popup's heading; focus returns here when the section that had focus goes away. */
 function Header({ headingRef, children }: { headingRef?: Ref<HTMLHeadingElement>; children?: ComponentChildren }) {

@@ -9,6 +9,7 @@ import { sendMessage } from '../lib/messages';
 import { useCopyStatus } from './CopyButtons';
 import { downloadText } from './download';
 import { allCredentialsFile } from './view-model';
+import { errorText } from '../lib/error-text';
 
 /** The file name of the download: not `credentials`, so it never lands on top of a real one by accident. */
 export const DOWNLOAD_FILE_NAME = 'aws-saml-bridge-credentials';
@@ -21,7 +22,7 @@ function useHostStatus(): [HostCheck, () => void] {
   const check = useCallback(() => {
     setStatus({ state: 'checking' });
     sendMessage('hostStatus', {}).then(setStatus, (e: unknown) =>
-      setStatus({ state: 'error', message: `The extension did not answer (${e instanceof Error ? e.message : String(e)}). Close this popup and open it again.` }),
+      setStatus({ state: 'error', message: `The extension did not answer (${errorText(e)}). Close this popup and open it again.` }),
     );
   }, []);
   useEffect(check, [check]);
@@ -47,6 +48,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
   const [copyStatus, copy] = useCopyStatus();
   const saveButton = useRef<HTMLButtonElement>(null);
   const count = sessions.length;
+  const profiles = `${count} ${count === 1 ? 'profile' : 'profiles'}`;
   const file = count > 0 ? allCredentialsFile(sessions, delivery) : undefined;
 
   const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}) => {
@@ -58,7 +60,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
       if (result.ok) setSaveStatus(`Saved ${result.saved} ${result.saved === 1 ? 'profile' : 'profiles'} to ${shortPath(result.file)}`);
       // A failure is recorded in storage.session and shown as `saveProblem`.
     } catch (e) {
-      setSaveStatus(`The extension did not answer (${e instanceof Error ? e.message : String(e)}). Close this popup and try again.`);
+      setSaveStatus(`The extension did not answer (${errorText(e)}). Close this popup and try again.`);
     } finally {
       setSaving(false);
       saveButton.current?.focus();
@@ -77,7 +79,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
             data-testid="save-to-file"
             disabled={host.state !== 'ready'}
             aria-disabled={saving || undefined}
-            title={host.state === 'ready' ? `Write ${count} ${count === 1 ? 'profile' : 'profiles'} to ${host.credentialsFile}` : 'Needs the credentials helper (see below)'}
+            title={host.state === 'ready' ? `Write ${profiles} to ${host.credentialsFile}` : 'Needs the credentials helper (see below)'}
             onClick={() => void save()}
           >
             {saving ? 'Saving…' : `Save to ${fileTarget}`}
@@ -87,7 +89,7 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
             class="btn btn-small"
             data-testid="download-credentials-file"
             disabled={!file?.ok}
-            title={`${count} ${count === 1 ? 'profile' : 'profiles'} as a credentials file (${DOWNLOAD_FILE_NAME})`}
+            title={`${profiles} as a credentials file (${DOWNLOAD_FILE_NAME})`}
             onClick={() => file?.ok && downloadText(file.text, DOWNLOAD_FILE_NAME)}
           >
             Download
@@ -97,8 +99,8 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
             class="btn btn-small"
             data-testid="copy-all-credentials-file"
             disabled={!file?.ok}
-            title={`${count} ${count === 1 ? 'profile' : 'profiles'} for ~/.aws/credentials`}
-            onClick={() => file?.ok && void copy(() => file.text, `${count} ${count === 1 ? 'profile' : 'profiles'}`)}
+            title={`${profiles} for ~/.aws/credentials`}
+            onClick={() => file?.ok && void copy(() => file.text, profiles)}
           >
             Copy all
           </button>

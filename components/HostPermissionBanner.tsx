@@ -14,6 +14,7 @@ import {
   type HostAccess,
   type PermissionsApiLike,
 } from '../lib/host-permissions';
+import { errorText } from '../lib/error-text';
 
 export interface HostPermissionBannerProps {
   /** Defaults to the browser's own `permissions` API. */
@@ -52,7 +53,7 @@ export default function HostPermissionBanner({ permissions = browser.permissions
         // onAdded normally updates the banner; checking here too covers a browser that does not fire it.
         return checkHostAccess(permissions).then(setAccess);
       },
-      (e: unknown) => setFailure(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setFailure(errorText(e)),
     );
   };
 

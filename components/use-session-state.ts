@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { watchState, type SessionState } from '../lib/session-store';
 import { reconcileState } from './view-model';
+import { errorText } from '../lib/error-text';
 
 export type LoadedState = { status: 'loading' } | { status: 'ready'; state: SessionState } | { status: 'failed'; message: string };
 
@@ -17,7 +18,7 @@ export function useSessionState(): LoadedState {
       });
     };
     const unwatch = watchState(apply, (e: unknown) => {
-      if (alive) setLoaded({ status: 'failed', message: e instanceof Error ? e.message : String(e) });
+      if (alive) setLoaded({ status: 'failed', message: errorText(e) });
     });
     return () => {
       alive = false;

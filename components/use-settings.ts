@@ -4,6 +4,7 @@ import type { LearntAliases } from '../lib/account-aliases';
 import { watchLearntAliases } from '../lib/account-names-store';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
 import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/settings-store';
+import { errorText } from '../lib/error-text';
 
 export type LoadedSettings =
   | { status: 'loading' }
@@ -18,10 +19,6 @@ export type LoadedSettings =
       /** Changes the user's own settings (stored; every open page sees the change). */
       update: (change: (local: Settings) => Settings) => Promise<Settings>;
     };
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export function useSettings(): LoadedSettings {
   const [snapshot, setSnapshot] = useState<SettingsSnapshot>();

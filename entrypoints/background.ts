@@ -1,6 +1,5 @@
 import { browser } from 'wxt/browser';
 import { assumeRoles } from '@/lib/background/assume-roles';
-import { refreshBadge } from '@/lib/background/badge';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
 import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
@@ -18,7 +17,7 @@ const handlers: Handlers = {
       await removeCaptures([captureId]);
       await removeOutcomes(Object.values(state.outcomes).filter((o) => o.captureId === captureId).map((o) => o.roleArn));
     }
-    await Promise.all([refreshBadge(), scheduleExpiry()]);
+    await scheduleExpiry(); // also refreshes the badge
     return { ok: true };
   },
   hostStatus,

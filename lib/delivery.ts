@@ -103,7 +103,7 @@ export function savedRecords(profiles: readonly ProfileToDeliver[], file: string
 
 /** The downloadable credentials file: the very writer the native host uses, on an empty file. */
 export function credentialsFileText(profiles: readonly ProfileUpdate[]): string {
-  return renderCredentialsFile(profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })));
+  return renderCredentialsFile(profiles);
 }
 
 /** The saved record for this outcome, if the last save wrote exactly these credentials. */

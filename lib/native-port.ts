@@ -6,6 +6,7 @@
  */
 import type { HostErrorCode, HostReply, HostRequest, HostRequestType, OkReply } from '../native-host/protocol';
 import { PROTOCOL_VERSION } from '../native-host/protocol';
+import { errorText } from './error-text';
 
 /** The slice of `runtime.Port` used here. */
 export interface PortLike {
@@ -76,7 +77,7 @@ export class NativeHostClient {
       try {
         this.ensurePort().postMessage(message);
       } catch (e) {
-        this.settle(id, undefined, describeDisconnect(e instanceof Error ? e.message : String(e)));
+        this.settle(id, undefined, describeDisconnect(errorText(e)));
       }
     });
   }

@@ -15,6 +15,7 @@ import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from 
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats';
 import { isRegionName } from './partitions';
 import { DEFAULT_PROFILE_TEMPLATE, isReservedProfileName, parseTemplate, type NamingRules } from './profile-template';
+import { errorText } from './error-text';
 
 export const SETTINGS_VERSION = 2;
 
@@ -488,7 +489,7 @@ export function importSettings(text: string, current: Readonly<Settings>): Impor
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    return { ok: false, error: `The file is not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+    return { ok: false, error: `The file is not valid JSON (${errorText(e)}).` };
   }
   if (!isPlainObject(raw)) return { ok: false, error: 'The file does not hold a settings object.' };
   return { ok: true, ...parseSettings(raw, current) };
@@ -632,9 +633,9 @@ export function namingRules(settings: Readonly<Settings>, learnt: Readonly<Recor
   return { template: settings.profileTemplate, overrides, accountNames: accountDisplayNames(settings, learnt) };
 }
 
-/** The duration to ask for a role: its own, else the default. */
-export function durationFor(settings: Readonly<Settings>, roleArn: string): DurationChoice {
-  return settings.roles[roleArn]?.duration ?? settings.defaultDuration;
+/** The duration to ask for a role: its own, else `otherwise` (the default duration unless the popup chose one). */
+export function durationFor(settings: Readonly<Settings>, roleArn: string, otherwise: DurationChoice = settings.defaultDuration): DurationChoice {
+  return settings.roles[roleArn]?.duration ?? otherwise;
 }
 
 /** The region to write with a role's profile, if any: its own, else the default. */

@@ -5,6 +5,7 @@ import { checkAccountName, settingPath } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
 import { knownAccounts, withAccountName } from './options-model';
+import { errorText } from '../../lib/error-text';
 
 function nameError(text: string): string | undefined {
   const checked = checkAccountName(text);
@@ -107,7 +108,7 @@ export function AccountNamesSection({ ctx }: { ctx: OptionsContext }) {
             onClick={() =>
               forgetLearntAliases().then(
                 () => setForgetStatus('Forgot the learnt aliases; the next sign-in learns them again.'),
-                (e: unknown) => setForgetStatus(`Could not forget the aliases: ${e instanceof Error ? e.message : String(e)}`),
+                (e: unknown) => setForgetStatus(`Could not forget the aliases: ${errorText(e)}`),
               )
             }
           >

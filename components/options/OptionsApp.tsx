@@ -18,10 +18,7 @@ import { knownRoles } from './options-model';
 import { ProfileNamesSection } from './ProfileNamesSection';
 import { RemindersSection } from './RemindersSection';
 import { RolesSection } from './RolesSection';
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+import { errorText } from '../../lib/error-text';
 
 export function OptionsApp() {
   const loaded = useSettings();

@@ -59,7 +59,7 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
     }
     await saveOutcome({ ...ref, status: 'pending', startedAt: Date.now() });
     // A role's own duration (options) wins over the popup's choice; the sign-in's SessionDuration caps both.
-    const durationSeconds = effectiveDuration(settings.roles[role.roleArn]?.duration !== undefined ? durationFor(settings, role.roleArn) : duration, summary.sessionDuration);
+    const durationSeconds = effectiveDuration(durationFor(settings, role.roleArn, duration), summary.sessionDuration);
     const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs });
     if (outcome.ok) {
       await saveOutcome({

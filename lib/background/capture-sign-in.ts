@@ -29,5 +29,6 @@ export async function captureSignIn(details: { method: string; url: string; requ
   const capture: Capture = { id, capturedAt: now, acs: { ...acs, url: details.url }, summary: parsed.summary, samlResponse };
   await saveCapture(capture);
   await clearProblem();
-  await Promise.all([refreshBadge(), scheduleExpiry()]);
+  // scheduleExpiry refreshes the badge too.
+  await scheduleExpiry();
 }

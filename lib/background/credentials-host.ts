@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../../native-host/protocol';
 import { readState, recordSaved, saveSaveProblem } from '../session-store';
 import { regionFor } from '../settings';
 import { readSettings } from '../settings-store';
+import { errorText } from '../error-text';
 
 let client: NativeHostClient | undefined;
 
@@ -44,10 +45,6 @@ function hostClient(): NativeHostClient {
   return client;
 }
 
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 export async function hostStatus(): Promise<HostStatus> {
   try {
     const reply = await hostClient().request('ping', {});
@@ -58,13 +55,13 @@ export async function hostStatus(): Promise<HostStatus> {
     return { state: 'ready', hostVersion: reply.hostVersion, credentialsFile: file.path, fileExists: file.exists, fileMode: file.mode };
   } catch (e) {
     if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message, command: INSTALL_HOST_COMMAND };
-    return { state: 'error', message: errorMessage(e) };
+    return { state: 'error', message: errorText(e) };
   }
 }
 
 /** Plain words for a failed save, with the next step where the host's own message has none. */
 function describeSaveError(e: unknown): { code: string; message: string } {
-  if (!(e instanceof NativeHostError)) return { code: 'INTERNAL', message: `Could not save: ${errorMessage(e)}` };
+  if (!(e instanceof NativeHostError)) return { code: 'INTERNAL', message: `Could not save: ${errorText(e)}` };
   switch (e.code) {
     case 'UNMANAGED_PROFILE':
       return { code: e.code, message: `${e.message.replace(/; send overwriteUnmanaged: true to replace them/, '')}. Nothing was written. Overwrite them, or give these roles other profile names in the options.` };

@@ -16,7 +16,7 @@ export const EXPIRY_ALARM = 'expire-secrets';
 /** A role still "pending" this long after it started was cut off (the browser stopped the worker mid-call). */
 export const PENDING_TIMEOUT_MS = 2 * 60 * 1000;
 
-/** Removes what has expired and sets the alarm for the next expiry. */
+/** Removes what has expired, refreshes the badge, reminds, and sets the alarm for the next such moment. */
 export async function scheduleExpiry(now = Date.now()): Promise<void> {
   const state = await readState();
   const deadlines: number[] = [];

@@ -415,6 +415,9 @@ describe('what consumers ask', () => {
     const s = custom();
     expect(durationFor(s, ADMIN)).toBe('max');
     expect(durationFor(s, DEPLOYER)).toBe(7200);
+    // The popup's choice stands in for the default, never for a role's own duration.
+    expect(durationFor(s, ADMIN, 900)).toBe('max');
+    expect(durationFor(DEFAULT_SETTINGS, ADMIN, 900)).toBe(900);
     expect(regionFor(s, ADMIN)).toBe('eu-west-1');
     expect(regionFor(s, DEPLOYER)).toBe('us-east-2');
     expect(regionFor(DEFAULT_SETTINGS, ADMIN)).toBeUndefined();
