@@ -2,7 +2,7 @@
 
 /**
  * A blob URL made in the page (Chrome's service worker has no createObjectURL, Firefox refuses `data:` downloads;
- * a page's blob URL works in both — DOMAIN.md §7). Revoked later, not at once: the browser reads it after this returns.
+ * a page's blob URL works in both — docs/browser-platform.md#downloads). Revoked later, not at once: the browser reads it after this returns.
  */
 export function downloadText(text: string, fileName: string, type = 'application/octet-stream'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));

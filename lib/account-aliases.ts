@@ -4,7 +4,7 @@
  *
  * The page is AWS's, changes without notice, and also carries the SAMLResponse in a hidden input: this module only
  * ever sees the `<meta name="data">` content and the account headings, never throws, and drops anything that is not
- * exactly an account id and an IAM account alias, so a redesign degrades to bare account ids. Facts: DOMAIN.md §3.
+ * exactly an account id and an IAM account alias, so a redesign degrades to bare account ids. Facts: docs/saml-and-entra.md#account-aliases.
  */
 
 /** 12 digits: an AWS account id. */

@@ -1,4 +1,4 @@
-/** Parsing of the IAM ARNs found in the SAML Role attribute. Facts: DOMAIN.md §3. */
+/** Parsing of the IAM ARNs found in the SAML Role attribute. Facts: docs/saml-and-entra.md#the-role-attribute. */
 import type { Partition } from './partitions';
 
 /** A role the assertion lets the user assume: one `role-arn,provider-arn` pair. */

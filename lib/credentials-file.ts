@@ -1,6 +1,6 @@
 /**
  * The shared credentials file format (`~/.aws/credentials`). One writer for the popup's snippet, the download
- * and the native host, so they can never disagree. Facts: DOMAIN.md §5. Pure: no Node or browser APIs.
+ * and the native host, so they can never disagree. Facts: docs/cli-formats.md#credentials-file. Pure: no Node or browser APIs.
  *
  * Reading follows Python's `configparser.RawConfigParser()` exactly as botocore uses it (`raw_config_parse`):
  * strict (a duplicate section or key is an error), `=` or `:` delimiters, full-line `#`/`;` comments only,

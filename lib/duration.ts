@@ -1,4 +1,4 @@
-/** Session duration rules for AssumeRoleWithSAML. Facts: DOMAIN.md §4. */
+/** Session duration rules for AssumeRoleWithSAML. Facts: docs/sts.md#session-duration. */
 
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 43_200;

@@ -1,6 +1,6 @@
 /**
  * Shell and tool formats for temporary credentials, byte for byte as `aws configure export-credentials --format F`
- * prints them (DOMAIN.md §5), plus a credentials-file section.
+ * prints them (docs/cli-formats.md#export-credentials-formats), plus a credentials-file section.
  */
 import { formatExpiration, type AwsCredentials } from './credentials';
 import { renderProfileSection } from './credentials-file';

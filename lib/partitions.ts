@@ -2,7 +2,7 @@
  * One table for every AWS partition fact the extension needs: which sign-in (ACS) hosts to watch,
  * which STS endpoint to call, and which audiences belong where. The manifest's host permissions,
  * the webRequest filter and the STS endpoint choice are all derived from it.
- * Facts: shared/design/DOMAIN.md §2 and §4.
+ * Facts: docs/saml-and-entra.md#sign-in-acs-endpoints and docs/sts.md#endpoints-per-partition.
  */
 
 export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';

@@ -2,7 +2,7 @@
  * Where roles are parsed: SAMLResponse (base64) → XML → a summary of what the assertion allows.
  * Pure; runs in the background, the popup and Node. Never match on a namespace prefix (Entra uses the
  * default namespace, Okta `saml2:`, ADFS others): prefixes are stripped and local names compared.
- * Facts: DOMAIN.md §3.
+ * Facts: docs/saml-and-entra.md#the-saml-response.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseRoleValue, type SamlRole } from './arn';

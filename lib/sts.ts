@@ -1,6 +1,6 @@
 /**
  * Where STS is called: AssumeRoleWithSAML through @aws-sdk/client-sts, unsigned, at the endpoint of the role's
- * partition, with bounded retries and the MaxSessionDuration fallback. Facts: DOMAIN.md §4.
+ * partition, with bounded retries and the MaxSessionDuration fallback. Facts: docs/sts.md.
  */
 import { AssumeRoleWithSAMLCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { SamlRole } from './arn';

@@ -1,5 +1,5 @@
 /**
- * Where each browser looks for native-messaging host manifests (DOMAIN.md §6), per platform, user- and system-
+ * Where each browser looks for native-messaging host manifests (docs/native-messaging.md), per platform, user- and system-
  * level. Pure: paths are computed from the platform, home directory and environment given, so every platform's
  * table can be tested anywhere.
  *

@@ -1,6 +1,6 @@
 /**
  * Native-messaging framing: each message is a 32-bit length in native byte order (little-endian on every platform
- * browsers ship on) followed by that many bytes of UTF-8 JSON. DOMAIN.md §6.
+ * browsers ship on) followed by that many bytes of UTF-8 JSON. docs/native-messaging.md#framing-and-size-limits.
  */
 
 /** Browsers send up to 64 MiB; this host's requests are small, so anything over 8 MiB is refused. */

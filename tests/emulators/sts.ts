@@ -2,7 +2,7 @@
  * A strict AWS STS emulator for AssumeRoleWithSAML (query protocol, XML answers, real error codes),
  * plus the SAML verification it shares with the AWS sign-in emulator.
  *
- * It checks what real STS checks (shared/design/DOMAIN.md §4): form body only, Action/Version, unsigned call,
+ * It checks what real STS checks (docs/sts.md): form body only, Action/Version, unsigned call,
  * XML signature against the provider's certificate (values read only from the signed element), issuer,
  * audience and recipient for the endpoint's partition, the 5-minute redemption window and NotOnOrAfter,
  * the (role, provider) pair, the partition of the endpoint, DurationSeconds vs the role's MaxSessionDuration,

@@ -1,6 +1,6 @@
 /**
  * Builds realistic SAML 2.0 Responses the way real IdPs lay them out (Entra ID, Okta, ADFS), for the
- * parser's unit tests and for the IdP emulator. Shapes follow shared/design/DOMAIN.md §3: Entra puts the
+ * parser's unit tests and for the IdP emulator. Shapes follow docs/saml-and-entra.md#namespaces: Entra puts the
  * assertion in the default namespace, Okta prefixes everything `saml2:`/`saml2p:`, the ADFS shape here uses
  * yet another prefix (`saml:`), so a parser that matches on prefixes fails on at least one of them.
  */
