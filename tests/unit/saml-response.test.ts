@@ -62,6 +62,14 @@ describe('parseSamlResponse: real IdP shapes', () => {
     expect(ok({ roles: [pair('aws', '111111111111', 'ReadOnly')] }).roles).toHaveLength(1);
   });
 
+  it.each(['role-first', 'provider-first'] as const)('Google, %s, every value with a trailing comma (aws-google-auth #12)', (roleOrder) => {
+    const roles = [pair('aws', '123456789012', 'admin', 'GoogleApps'), pair('aws', '123456789012', 'read-only', 'GoogleApps'), pair('aws-us-gov', '333333333333', 'ops/test', 'GoogleApps')];
+    const s = ok({ shape: 'google', roles, roleOrder, roleValueTrailingComma: true, roleValueWhitespace: roleOrder === 'provider-first' });
+    expect(s.roles.map((r) => r.roleArn)).toEqual(roles.map((r) => r.roleArn));
+    expect(s.issuer).toMatch(/^https:\/\/accounts\.google\.com\/o\/saml2/);
+    expect(s.skippedRoleValues).toBe(0);
+  });
+
   it('300 roles over 30 accounts, all kept in order', () => {
     const roles = Array.from({ length: 300 }, (_, i) => pair('aws', String(555500000000 + Math.floor(i / 10)), `Role${i}`));
     const s = ok({ roles });
