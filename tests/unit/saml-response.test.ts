@@ -160,6 +160,7 @@ describe('parseSamlResponse: errors are specific', () => {
     ['entity declaration', b64(`<!ENTITY lol "lol">${valid}`), 'doctype'],
     ['an Assertion, not a Response', b64('<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"/>'), 'not-saml-response'],
     ['a LogoutResponse', b64('<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'not-saml-response'],
+    ['an element the XML reader refuses (__proto__)', b64(valid.replace('<Conditions ', '<__proto__/><Conditions ')), 'not-xml'],
   ])('%s', (_name, input, code) => {
     expect(errorCode(parseSamlResponse(input))).toBe(code);
   });
