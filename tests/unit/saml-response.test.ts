@@ -146,6 +146,14 @@ describe('parseSamlResponse: real IdP shapes', () => {
   it('warns about a RoleSessionName AWS will refuse', () => {
     expect(ok({ roles: ALICE, roleSessionName: 'alice smith' }).warnings.join(' ')).toMatch(/RoleSessionName/);
   });
+
+  it('warnings quote claims as one short plain line', () => {
+    const s = ok({ roles: ALICE, roleSessionName: `\u202Eevil\u0007\n${'x'.repeat(10_000)}` });
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/^The RoleSessionName "evil x{70,}…" is not 2–64 characters/);
+    expect(s.warnings[0]).not.toMatch(UNSAFE);
+    expect(s.warnings[0]!.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+  });
 });
 
 describe('parseSamlResponse: errors are specific', () => {
