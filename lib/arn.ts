@@ -29,12 +29,14 @@ export function parseRoleArn(value: string): Omit<SamlRole, 'providerArn'> | nul
 }
 
 /**
- * Parses one Role attribute value — `role,provider` or `provider,role`, with any surrounding whitespace —
- * into a SamlRole. Returns null when it is not exactly one role ARN and one provider ARN of the same
- * partition and account.
+ * Parses one Role attribute value — `role,provider` or `provider,role`, with any surrounding whitespace and
+ * at most one trailing comma — into a SamlRole. Returns null when it is not exactly one role ARN and one
+ * provider ARN of the same partition and account.
  */
 export function parseRoleValue(value: string): SamlRole | null {
   const parts = value.split(',').map((p) => p.trim());
+  // Some IdP setups send `role,provider,` and AWS accepts it (github.com/cevoaustralia/aws-google-auth/issues/12).
+  if (parts.length === 3 && parts[2] === '') parts.pop();
   if (parts.length !== 2) return null;
   const [a, b] = parts as [string, string];
   const [roleArn, providerArn] = PROVIDER_ARN.test(a) ? [b, a] : [a, b];

@@ -6,11 +6,20 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseRoleValue, type SamlRole } from './arn';
+import { identifyIdp, idpWords, type IdpWords } from './idp';
 
 /** STS refuses a SAMLAssertion parameter longer than this. */
 export const MAX_SAML_RESPONSE_LENGTH = 100_000;
 /** STS refuses an assertion this long after its IssueInstant ("must be redeemed within 5 minutes"). */
 export const REDEMPTION_WINDOW_MS = 5 * 60 * 1000;
+/** The longest error message or warning the parser produces. */
+export const MAX_MESSAGE_LENGTH = 600;
+/** The longest part of an error message quoted from the IdP's StatusMessage. */
+export const MAX_IDP_MESSAGE_LENGTH = 300;
+/** The longest detail taken from the XML validator's own complaint. */
+const MAX_XML_DETAIL_LENGTH = 200;
+/** The longest status code (after its URN prefix) quoted from the IdP. */
+const MAX_STATUS_CODE_LENGTH = 40;
 
 const ATTR = {
   role: 'https://aws.amazon.com/SAML/Attributes/Role',
@@ -65,7 +74,10 @@ export type SamlErrorCode =
 
 export interface SamlError {
   code: SamlErrorCode;
-  /** Plain words, safe to show: never contains the assertion. */
+  /**
+   * Plain words, safe to show: one line of at most MAX_MESSAGE_LENGTH characters, no control or bidi characters,
+   * nothing from the assertion except the IdP's own status message and status codes.
+   */
   message: string;
 }
 
@@ -89,8 +101,38 @@ const parser = new XMLParser({
   isArray: (name) => ARRAY_ELEMENTS.has(name),
 });
 
+/** Root elements worth naming when the document is XML but not a Response; any other name stays unsaid. */
+const KNOWN_ROOTS = new Set(['Assertion', 'EncryptedAssertion', 'LogoutResponse', 'LogoutRequest', 'AuthnRequest', 'ArtifactResponse', 'EntityDescriptor', 'html']);
+
+// Control and format characters (bidi overrides, zero-width), lone surrogates and line separators: none belongs in a
+// one-line message, and bidi overrides can make a message read differently from what it says.
+const BREAKING_CHARS = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
+const INVISIBLE_CHARS = /[\p{Cf}\p{Cs}]/gu;
+
+/** `value` as one plain line of at most `max` characters; an ellipsis marks a cut. */
+function plainLine(value: string, max: number): string {
+  const line = value.replace(INVISIBLE_CHARS, '').replace(BREAKING_CHARS, ' ').replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(line.charAt(cut - 1))) cut--; // never split a surrogate pair
+  return `${line.slice(0, cut).trimEnd()}…`;
+}
+
+/** The validator's complaint without the document's own text: everything it quotes (names, characters) is left out. */
+function xmlDetail(message: string): string {
+  return plainLine(message.replace(/'.*'/s, "'…'").replace(/\.$/, ''), MAX_XML_DETAIL_LENGTH);
+}
+
+/** The next step when the cause may be passing (or is unknown): sign in again, then ask the admin. */
+function retryAdvice(words: IdpWords): string {
+  return `${words.signInAgain}; if it keeps failing, show this message to ${words.admin}.`;
+}
+
+/** Before the issuer is known, advice cannot name the IdP. */
+const NEUTRAL = idpWords('other');
+
 function fail(code: SamlErrorCode, message: string): SamlParseResult {
-  return { ok: false, error: { code, message } };
+  return { ok: false, error: { code, message: plainLine(message, MAX_MESSAGE_LENGTH) } };
 }
 
 /** Decodes base64 (whitespace allowed, as some IdPs wrap lines) to a UTF-8 string, or null. */
@@ -140,18 +182,16 @@ function time(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function statusFailure(status: XmlNode | undefined): SamlParseResult | null {
+function statusFailure(status: XmlNode | undefined, words: IdpWords): SamlParseResult | null {
   const code = child(status, 'StatusCode');
   const value = attr(code, 'Value');
   if (value === undefined || value === SUCCESS) return null;
   const sub = attr(child(code, 'StatusCode'), 'Value');
-  const message = text(child(status, 'StatusMessage'));
-  const short = (urn: string) => urn.replace('urn:oasis:names:tc:SAML:2.0:status:', '');
+  const message = plainLine(text(child(status, 'StatusMessage')) ?? '', MAX_IDP_MESSAGE_LENGTH);
+  const short = (urn: string) => plainLine(urn.replace('urn:oasis:names:tc:SAML:2.0:status:', ''), MAX_STATUS_CODE_LENGTH);
   const codes = sub ? `${short(value)} / ${short(sub)}` : short(value);
-  return fail(
-    'status-not-success',
-    `The identity provider did not sign you in (${codes})${message ? `: ${message}` : '.'} Sign in again from My Apps; if it keeps failing, show this message to your Entra admin.`,
-  );
+  const said = message ? `: ${message}${/[.!?…]$/.test(message) ? '' : '.'}` : '.';
+  return fail('status-not-success', `The identity provider did not sign you in (${codes})${said} ${retryAdvice(words)}`);
 }
 
 /**
@@ -163,41 +203,55 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
   if (length > MAX_SAML_RESPONSE_LENGTH) {
     return fail(
       'too-large',
-      `The SAML response is ${length.toLocaleString('en-US')} characters; AWS STS accepts at most ${MAX_SAML_RESPONSE_LENGTH.toLocaleString('en-US')}. Ask your Entra admin to send fewer claims (for example group claims) to the AWS app.`,
+      `The SAML response is ${length.toLocaleString('en-US')} characters; AWS STS accepts at most ${MAX_SAML_RESPONSE_LENGTH.toLocaleString('en-US')}. Ask ${NEUTRAL.admin} to send fewer claims (for example group claims) to the AWS app.`,
     );
   }
   const xml = decodeBase64Utf8(samlResponse);
-  if (xml === null) return fail('not-base64', 'The SAMLResponse sent to AWS is not valid base64-encoded text, so it cannot be a SAML response.');
+  if (xml === null) {
+    return fail('not-base64', `The SAMLResponse sent to AWS is not valid base64-encoded text, so it cannot be a SAML response. ${retryAdvice(NEUTRAL)}`);
+  }
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    return fail('doctype', 'The SAML response contains a DOCTYPE or entity declaration. Identity providers never send one, so it was refused for safety.');
+    return fail(
+      'doctype',
+      `The SAML response contains a DOCTYPE or entity declaration. Identity providers never send one, so it was refused for safety. ${retryAdvice(NEUTRAL)}`,
+    );
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    return fail('not-xml', `The SAML response is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+    const { line, col, msg } = valid.err;
+    const where = Number.isInteger(line) ? `line ${line}${Number.isInteger(col) ? `, column ${col}` : ''}: ` : '';
+    return fail('not-xml', `The SAML response is not well-formed XML (${where}${xmlDetail(String(msg))}). ${retryAdvice(NEUTRAL)}`);
   }
   let doc: XmlNode;
   try {
     doc = parser.parse(xml) as XmlNode;
-  } catch (e) {
-    return fail('not-xml', `The SAML response could not be read as XML (${e instanceof Error ? e.message : 'parse error'}).`);
+  } catch {
+    // The parser's messages quote the document unmarked, so none of it is shown.
+    return fail('not-xml', `The SAML response could not be read as XML. ${retryAdvice(NEUTRAL)}`);
   }
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   const response = child(doc, 'Response');
   if (!response || rootName !== 'Response') {
-    return fail('not-saml-response', `The data posted to AWS is XML but not a SAML 2.0 Response (its root element is <${rootName ?? 'none'}>).`);
+    const root = rootName === undefined ? 'there is no root element' : KNOWN_ROOTS.has(rootName) ? `its root element is <${rootName}>` : 'its root element is something else';
+    return fail('not-saml-response', `The data posted to AWS is XML but not a SAML 2.0 Response (${root}). ${retryAdvice(NEUTRAL)}`);
   }
-  const failure = statusFailure(child(response, 'Status'));
+  const responseIssuer = text(child(response, 'Issuer'));
+  const assertion = child(response, 'Assertion');
+  const issuer = text(child(assertion, 'Issuer')) ?? responseIssuer ?? '';
+  const idp = identifyIdp(issuer);
+  const words = idpWords(idp.kind);
+  const failure = statusFailure(child(response, 'Status'), words);
   if (failure) return failure;
 
-  const assertion = child(response, 'Assertion');
   if (!assertion) {
     if (child(response, 'EncryptedAssertion')) {
+      const [on, feature] = idp.kind === 'entra' ? ['Entra token encryption is on', 'token encryption'] : [`${idp.name} encrypts it`, 'assertion encryption'];
       return fail(
         'encrypted-assertion',
-        'This sign-in carries an encrypted assertion (Entra token encryption is on for the AWS app), so the roles in it cannot be read in the browser. Ask your Entra admin whether token encryption is required for AWS; without it, your roles appear here.',
+        `This sign-in carries an encrypted assertion (${on} for the AWS app), so the roles in it cannot be read in the browser. Ask ${words.admin} whether ${feature} is required for AWS; without it, your roles appear here.`,
       );
     }
-    return fail('no-assertion', 'The SAML response holds no assertion, so it grants no AWS roles. Sign in again from My Apps.');
+    return fail('no-assertion', `The SAML response holds no assertion, so it grants no AWS roles. ${words.signInAgain}.`);
   }
 
   const warnings: string[] = [];
@@ -215,7 +269,7 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
   if (!roleValues) {
     return fail(
       'no-role-attribute',
-      `The assertion has no ${ATTR.role} claim, so AWS cannot know which roles you may use. Ask your Entra admin to map roles for the AWS app (Single sign-on → Attributes & Claims).`,
+      `The assertion has no ${ATTR.role} claim, so AWS cannot know which roles you may use. Ask ${words.admin} to map roles in ${words.claimsPlace}.`,
     );
   }
   const roles: SamlRole[] = [];
@@ -234,12 +288,11 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
   if (roles.length === 0) {
     return fail(
       'no-valid-roles',
-      `None of the ${roleValues.length} role value(s) in the assertion is a valid "role ARN,provider ARN" pair. Ask your Entra admin to check the AWS app's role claim.`,
+      `None of the ${roleValues.length} role value(s) in the assertion is a valid "role ARN,provider ARN" pair. Ask ${words.admin} to check the Role claim in ${words.claimsPlace}.`,
     );
   }
   if (skipped > 0) warnings.push(`${skipped} role value(s) in the assertion were not valid "role ARN,provider ARN" pairs and were skipped.`);
 
-  const issuer = text(child(assertion, 'Issuer')) ?? text(child(response, 'Issuer')) ?? '';
   const tenantId = ENTRA_ISSUER.exec(issuer)?.[1] ?? attributes.get(ATTR.tenantId)?.[0];
   const subjectNode = child(assertion, 'Subject');
   const confirmationData = children(subjectNode, 'SubjectConfirmation')
@@ -253,14 +306,14 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
 
   const roleSessionName = attributes.get(ATTR.roleSessionName)?.[0];
   if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) {
-    warnings.push(`The RoleSessionName "${roleSessionName.slice(0, 80)}" is not 2–64 characters of letters, digits and +=,.@_-; AWS will refuse this sign-in.`);
+    warnings.push(`The RoleSessionName "${plainLine(roleSessionName, 80)}" is not 2–64 characters of letters, digits and +=,.@_-; AWS will refuse this sign-in.`);
   }
   const durationText = attributes.get(ATTR.sessionDuration)?.[0];
   let sessionDuration: number | undefined;
   if (durationText !== undefined) {
     const n = Number(durationText);
     if (Number.isInteger(n) && n >= 900 && n <= 43200) sessionDuration = n;
-    else warnings.push(`The SessionDuration claim "${durationText.slice(0, 40)}" is not a whole number of seconds from 900 to 43200; it was ignored.`);
+    else warnings.push(`The SessionDuration claim "${plainLine(durationText, 40)}" is not a whole number of seconds from 900 to 43200; it was ignored.`);
   }
 
   const issueInstant = time(attr(assertion, 'IssueInstant')) ?? time(attr(response, 'IssueInstant'));

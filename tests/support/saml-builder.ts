@@ -2,13 +2,14 @@
  * Builds realistic SAML 2.0 Responses the way real IdPs lay them out (Entra ID, Okta, ADFS), for the
  * parser's unit tests and for the IdP emulator. Shapes follow docs/saml-and-entra.md#namespaces: Entra puts the
  * assertion in the default namespace, Okta prefixes everything `saml2:`/`saml2p:`, the ADFS shape here uses
- * yet another prefix (`saml:`), so a parser that matches on prefixes fails on at least one of them.
+ * yet another prefix (`saml:`), so a parser that matches on prefixes fails on at least one of them. The Google
+ * shape follows a Google Workspace response (`saml2:` prefixes, `xs:anyType` values, no NameFormat).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { TENANT_ID } from '../emulators/world';
 
-export type IdpShape = 'entra' | 'okta' | 'adfs';
+export type IdpShape = 'entra' | 'okta' | 'adfs' | 'google';
 
 export interface RolePair {
   roleArn: string;
@@ -23,12 +24,14 @@ export interface SamlOptions {
   roleOrder?: 'role-first' | 'provider-first';
   /** Pad role values with spaces/newlines/tabs, as some IdPs do. */
   roleValueWhitespace?: boolean;
+  /** End every generated role value with a comma (`role,provider,`), as some Google setups do. */
+  roleValueTrailingComma?: boolean;
   /** Raw extra Role AttributeValues (e.g. malformed ones), appended after the real ones. */
   extraRoleValues?: string[];
   omitRoleAttribute?: boolean;
   /** Default: the world tenant. */
   tenantId?: string;
-  /** Default per shape: entra `https://sts.windows.net/<tenant>/`, okta `http://www.okta.com/exk…`, adfs `http://adfs.contoso.com/adfs/services/trust`. */
+  /** Default per shape: entra `https://sts.windows.net/<tenant>/`, okta `http://www.okta.com/exk…`, adfs `http://adfs.contoso.com/adfs/services/trust`, google `https://accounts.google.com/o/saml2?idpid=…`. */
   issuer?: string;
   /** Default `https://signin.aws.amazon.com/saml`. */
   audience?: string;
@@ -42,11 +45,11 @@ export interface SamlOptions {
   sessionDuration?: number | null;
   /** Subject NameID; default the role session name (or alice@contoso.com). */
   nameId?: string;
-  /** NameID@Format; default per shape (Entra: emailAddress, Okta: unspecified, ADFS: persistent). */
+  /** NameID@Format; default per shape (Entra: emailAddress, Okta and Google: unspecified, ADFS: persistent). */
   nameIdFormat?: string;
   /** Default now. */
   issueInstant?: Date;
-  /** SubjectConfirmationData@NotOnOrAfter and Conditions@NotOnOrAfter; default issueInstant + 1 h (entra, adfs) / + 5 min (okta). */
+  /** SubjectConfirmationData@NotOnOrAfter and Conditions@NotOnOrAfter; default issueInstant + 1 h (entra, adfs) / + 5 min (okta, google). */
   notOnOrAfter?: Date;
   /** Conditions@NotBefore; default issueInstant − 5 min. */
   notBefore?: Date;
@@ -152,6 +155,14 @@ function names(shape: IdpShape): Names {
         responseIssuer: (i) => `<Issuer xmlns="${NS.assertion}">${esc(i)}</Issuer>`,
         assertionNs: `xmlns:saml="${NS.assertion}"`,
       };
+    case 'google':
+      return {
+        p: 'saml2p:',
+        a: 'saml2:',
+        responseNs: `xmlns:saml2p="${NS.protocol}"`,
+        responseIssuer: (i) => `<saml2:Issuer xmlns:saml2="${NS.assertion}">${esc(i)}</saml2:Issuer>`,
+        assertionNs: `xmlns:saml2="${NS.assertion}"`,
+      };
   }
 }
 
@@ -163,6 +174,8 @@ function defaultIssuer(shape: IdpShape, tenantId: string): string {
       return 'http://www.okta.com/exk1a2b3c4d5e6f7g8h9';
     case 'adfs':
       return 'http://adfs.contoso.com/adfs/services/trust';
+    case 'google':
+      return 'https://accounts.google.com/o/saml2?idpid=C01a2b3c4';
   }
 }
 
@@ -171,14 +184,16 @@ function defaultNameIdFormat(shape: IdpShape): string {
     case 'entra':
       return 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
     case 'okta':
+    case 'google':
       return 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
     case 'adfs':
       return 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
   }
 }
 
-function roleValue(pair: RolePair, order: 'role-first' | 'provider-first', whitespace: boolean, i: number): string {
-  const [first, second] = order === 'role-first' ? [pair.roleArn, pair.providerArn] : [pair.providerArn, pair.roleArn];
+function roleValue(pair: RolePair, order: 'role-first' | 'provider-first', whitespace: boolean, i: number, trailingComma = false): string {
+  const [first, rest] = order === 'role-first' ? [pair.roleArn, pair.providerArn] : [pair.providerArn, pair.roleArn];
+  const second = trailingComma ? `${rest},` : rest;
   if (!whitespace) return `${first},${second}`;
   // Vary the padding so parsers see leading/trailing newlines, tabs and spaces next to the comma.
   const pads: Array<[string, string, string]> = [
@@ -193,7 +208,11 @@ function roleValue(pair: RolePair, order: 'role-first' | 'provider-first', white
 function attribute(shape: IdpShape, a: string, name: string, values: readonly string[]): string {
   const nameFormat = shape === 'okta' ? ' NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"' : '';
   const valueAttrs =
-    shape === 'okta' ? ` xmlns:xs="${NS.xs}" xmlns:xsi="${NS.xsi}" xsi:type="xs:string"` : '';
+    shape === 'okta'
+      ? ` xmlns:xs="${NS.xs}" xmlns:xsi="${NS.xsi}" xsi:type="xs:string"`
+      : shape === 'google'
+        ? ` xmlns:xs="${NS.xs}" xmlns:xsi="${NS.xsi}" xsi:type="xs:anyType"`
+        : '';
   const vals = values.map((v) => `<${a}AttributeValue${valueAttrs}>${esc(v)}</${a}AttributeValue>`).join('');
   return `<${a}Attribute Name="${esc(name)}"${nameFormat}>${vals}</${a}Attribute>`;
 }
@@ -236,7 +255,7 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
   const recipient = opts.recipient ?? AWS_ACS;
   const destination = opts.destination ?? recipient;
   const issueInstant = opts.issueInstant ?? new Date();
-  const lifetimeMs = shape === 'okta' ? 5 * 60_000 : 3600_000;
+  const lifetimeMs = shape === 'okta' || shape === 'google' ? 5 * 60_000 : 3600_000;
   const notOnOrAfter = opts.notOnOrAfter ?? new Date(issueInstant.getTime() + lifetimeMs);
   const notBefore = opts.notBefore ?? new Date(issueInstant.getTime() - 5 * 60_000);
   const authnInstant = new Date(issueInstant.getTime() - 42_000);
@@ -270,7 +289,7 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
   }
   if (!opts.omitRoleAttribute) {
     const order = opts.roleOrder ?? 'role-first';
-    const values = opts.roles.map((r, i) => roleValue(r, order, opts.roleValueWhitespace ?? false, i));
+    const values = opts.roles.map((r, i) => roleValue(r, order, opts.roleValueWhitespace ?? false, i, opts.roleValueTrailingComma));
     values.push(...(opts.extraRoleValues ?? []));
     attrs.push(attribute(shape, a, AWS_ATTR.role, values));
   }
@@ -296,7 +315,9 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
       ? 'urn:federation:authentication:windows'
       : shape === 'okta'
         ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport'
-        : 'urn:oasis:names:tc:SAML:2.0:ac:classes:Password';
+        : shape === 'google'
+          ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified'
+          : 'urn:oasis:names:tc:SAML:2.0:ac:classes:Password';
   const sessionIndex = shape === 'okta' ? randomId().replace('_', 'id') : randomId();
 
   const assertion =

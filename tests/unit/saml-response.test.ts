@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseSamlResponse, MAX_SAML_RESPONSE_LENGTH, REDEMPTION_WINDOW_MS, type SamlParseResult } from '@/lib/saml-response';
-import { buildSamlResponseXml, encodeSamlResponse, type RolePair, type SamlOptions } from '../support/saml-builder';
+import {
+  parseSamlResponse,
+  MAX_IDP_MESSAGE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_SAML_RESPONSE_LENGTH,
+  REDEMPTION_WINDOW_MS,
+  type SamlError,
+  type SamlParseResult,
+} from '@/lib/saml-response';
+import { buildSamlResponseXml, encodeSamlResponse, type IdpShape, type RolePair, type SamlOptions } from '../support/saml-builder';
 
 const b64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 const pair = (partition: string, account: string, role: string, provider = 'EntraID'): RolePair => ({
@@ -20,6 +28,12 @@ function ok(opts: SamlOptions) {
 function errorCode(result: SamlParseResult) {
   return result.ok ? 'ok' : result.error.code;
 }
+function failure(result: SamlParseResult): SamlError {
+  if (result.ok) throw new Error('expected a failure, got roles');
+  return result.error;
+}
+/** Control characters, bidi overrides and other invisible format characters: none may reach a message. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 
 describe('parseSamlResponse: real IdP shapes', () => {
   const shapes = ['entra', 'okta', 'adfs'] as const;
@@ -60,6 +74,14 @@ describe('parseSamlResponse: real IdP shapes', () => {
 
   it('a single role', () => {
     expect(ok({ roles: [pair('aws', '111111111111', 'ReadOnly')] }).roles).toHaveLength(1);
+  });
+
+  it.each(['role-first', 'provider-first'] as const)('Google, %s, every value with a trailing comma (aws-google-auth #12)', (roleOrder) => {
+    const roles = [pair('aws', '123456789012', 'admin', 'GoogleApps'), pair('aws', '123456789012', 'read-only', 'GoogleApps'), pair('aws-us-gov', '333333333333', 'ops/test', 'GoogleApps')];
+    const s = ok({ shape: 'google', roles, roleOrder, roleValueTrailingComma: true, roleValueWhitespace: roleOrder === 'provider-first' });
+    expect(s.roles.map((r) => r.roleArn)).toEqual(roles.map((r) => r.roleArn));
+    expect(s.issuer).toMatch(/^https:\/\/accounts\.google\.com\/o\/saml2/);
+    expect(s.skippedRoleValues).toBe(0);
   });
 
   it('300 roles over 30 accounts, all kept in order', () => {
@@ -124,6 +146,14 @@ describe('parseSamlResponse: real IdP shapes', () => {
   it('warns about a RoleSessionName AWS will refuse', () => {
     expect(ok({ roles: ALICE, roleSessionName: 'alice smith' }).warnings.join(' ')).toMatch(/RoleSessionName/);
   });
+
+  it('warnings quote claims as one short plain line', () => {
+    const s = ok({ roles: ALICE, roleSessionName: `\u202Eevil\u0007\n${'x'.repeat(10_000)}` });
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/^The RoleSessionName "evil x{70,}…" is not 2–64 characters/);
+    expect(s.warnings[0]).not.toMatch(UNSAFE);
+    expect(s.warnings[0]!.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+  });
 });
 
 describe('parseSamlResponse: errors are specific', () => {
@@ -138,6 +168,7 @@ describe('parseSamlResponse: errors are specific', () => {
     ['entity declaration', b64(`<!ENTITY lol "lol">${valid}`), 'doctype'],
     ['an Assertion, not a Response', b64('<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"/>'), 'not-saml-response'],
     ['a LogoutResponse', b64('<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), 'not-saml-response'],
+    ['an element the XML reader refuses (__proto__)', b64(valid.replace('<Conditions ', '<__proto__/><Conditions ')), 'not-xml'],
   ])('%s', (_name, input, code) => {
     expect(errorCode(parseSamlResponse(input))).toBe(code);
   });
@@ -193,8 +224,129 @@ describe('parseSamlResponse: errors are specific', () => {
     }
   });
 
+  it('never echoes element names: a root, an invalid tag name, a wrongly closed tag', () => {
+    const inputs = [
+      '<SuperSecretRoleName xmlns="urn:oasis:names:tc:SAML:2.0:assertion"/>',
+      valid.replace('<Assertion ', '<arn:aws:iam::111111111111:role/SuperSecretRoleName '),
+      valid.replace('</samlp:Response>', '</SuperSecretRoleName>'),
+      valid.replace('<AttributeStatement>', '<AttributeStatement SuperSecretRoleName="1" SuperSecretRoleName="2">'),
+    ].map(b64);
+    for (const input of inputs) {
+      const { message } = failure(parseSamlResponse(input));
+      expect(message).not.toContain('SuperSecret');
+    }
+  });
+
   it('tolerates base64 wrapped over lines', () => {
     const wrapped = encodeSamlResponse(valid).replace(/(.{76})/g, '$1\r\n');
     expect(parseSamlResponse(wrapped).ok).toBe(true);
+  });
+});
+
+describe('parseSamlResponse: error texts are bounded, one plain line', () => {
+  const denied = { roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied' };
+  const hugeStatus = `AADSTS50105: The signed in user is not assigned to a role for the application. ${'Trace ID: 0b5c3a8e-1111-4222-8333-944455556666 '.repeat(1_300)}`;
+
+  it('a 60,000-character StatusMessage is cut to the cap with an ellipsis, and the next step survives', () => {
+    expect(hugeStatus.length).toBeGreaterThan(60_000);
+    const { code, message } = failure(parse({ ...denied, statusMessage: hugeStatus }));
+    expect(code).toBe('status-not-success');
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    const quoted = /: (AADSTS50105.*?…)/.exec(message)?.[1];
+    expect(quoted).toBeDefined();
+    expect(quoted!.length).toBeLessThanOrEqual(MAX_IDP_MESSAGE_LENGTH);
+    expect(quoted!.length).toBeGreaterThan(MAX_IDP_MESSAGE_LENGTH - 10);
+    expect(message).toMatch(/show this message to your Entra admin\.$/);
+  });
+
+  it('huge status codes are cut too', () => {
+    const { message } = failure(parse({ ...denied, statusCode: `urn:oasis:names:tc:SAML:2.0:status:${'Responder'.repeat(5_000)}`, subStatusCode: 'x'.repeat(20_000) }));
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(message).toMatch(/your Entra admin\.$/);
+  });
+
+  const valid = buildSamlResponseXml({ roles: ALICE });
+  it.each([
+    ['60,000 unclosed elements', `${valid.replace(/<\/samlp:Response>$/, '')}${'<AttributeValue>arn:aws:iam::111111111111:role/Secret'.repeat(1_200)}`],
+    ['a 60,000-character invalid tag name', valid.replace('<Assertion ', `<9${'SuperSecret'.repeat(6_000)} `)],
+    ['a 30,000-character attribute name, repeated', valid.replace('<Assertion ', `<Assertion ${'a'.repeat(30_000)}="1" ${'a'.repeat(30_000)}="2" `)],
+  ])('a huge malformed document (%s) gets a short not-xml message', (_name, xml) => {
+    const input = b64(xml);
+    expect(input.length).toBeLessThanOrEqual(MAX_SAML_RESPONSE_LENGTH);
+    const { code, message } = failure(parseSamlResponse(input));
+    expect(code).toBe('not-xml');
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(message).toContain('not well-formed XML (line ');
+    expect(message).not.toMatch(/Secret|aaaaaaaa/);
+  });
+
+  it.each([
+    ['raw C0 controls and an ANSI escape', 'Access denied\u0007\u001b[31m for alice\u0000', 'Access denied [31m for alice.'],
+    ['a right-to-left override (raw)', 'Sign-in blocked: report\u202Egnp.exe', 'Sign-in blocked: reportgnp.exe.'],
+    ['bidi isolates and zero-width characters (raw)', '\u2066Conditional\u2069 access\u200B policy\uFEFF blocked you', 'Conditional access policy blocked you.'],
+    ['line breaks, tabs and separators', 'Line one\r\nline two\tand\u2028three\u0085four', 'Line one line two and three four.'],
+    ['C1 controls', 'Denied\u009b31m here', 'Denied 31m here.'],
+  ])('%s in the StatusMessage are removed', (_name, statusMessage, shown) => {
+    const { message } = failure(parse({ ...denied, statusMessage }));
+    expect(message).not.toMatch(UNSAFE);
+    expect(message).toContain(`(Responder / RequestDenied): ${shown} `);
+  });
+
+  it('character references to bidi and control characters in the StatusMessage are removed', () => {
+    const xml = buildSamlResponseXml({ ...denied, statusMessage: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'Blocked&#x202E;&#x2067; by&#10;policy&#x9;&#x1B;[0m&#x200F;');
+    const { message } = failure(parseSamlResponse(b64(xml)));
+    expect(message).not.toMatch(UNSAFE);
+    expect(message).toContain(': Blocked by policy [0m. ');
+  });
+
+  it('a StatusMessage made only of controls reads as no message', () => {
+    const { message } = failure(parse({ ...denied, statusMessage: '\u202E\u0007\u200B\t' }));
+    expect(message).toMatch(/^The identity provider did not sign you in \(Responder \/ RequestDenied\)\. Open the AWS tile/);
+  });
+});
+
+describe('parseSamlResponse: advice in the words of the IdP that issued the sign-in', () => {
+  const SHAPES: { shape: IdpShape; issuer?: string; admin: string; signInAgain: string }[] = [
+    { shape: 'entra', admin: 'your Entra admin', signInAgain: 'Open the AWS tile in My Apps again' },
+    { shape: 'okta', admin: 'your Okta admin', signInAgain: 'Open the AWS app from your Okta dashboard again' },
+    { shape: 'adfs', admin: 'your AD FS admin', signInAgain: 'Sign in to AWS through your AD FS sign-in page again' },
+    { shape: 'google', admin: 'your Google Workspace admin', signInAgain: 'Open AWS from your Google apps menu again' },
+    { shape: 'okta', issuer: 'https://idp.example.org/idp/shibboleth', admin: 'your identity provider’s admin', signInAgain: 'Sign in to AWS through your identity provider again' },
+  ];
+  const stripAssertion = (xml: string) => xml.replace(/<(\w+:)?Assertion[\s>][\s\S]*<\/(\w+:)?Assertion>/, '');
+  const ERRORS: { code: string; make: (o: { shape: IdpShape; issuer?: string }) => string; next: 'admin' | 'signInAgain' }[] = [
+    { code: 'status-not-success', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', statusMessage: 'User is not assigned to this application.' }) },
+    { code: 'status-not-success', next: 'signInAgain', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }) },
+    { code: 'encrypted-assertion', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, encrypted: true }) },
+    { code: 'no-assertion', next: 'signInAgain', make: (o) => stripAssertion(buildSamlResponseXml({ ...o, roles: ALICE })) },
+    { code: 'no-role-attribute', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, omitRoleAttribute: true }) },
+    { code: 'no-valid-roles', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: [], extraRoleValues: ['arn:aws:iam::111111111111:role/OnlyRole'] }) },
+  ];
+  const cases = SHAPES.flatMap((s) => ERRORS.map((e) => ({ ...s, ...e, idp: s.issuer ? 'other IdP' : s.shape })));
+
+  it.each(cases)('$idp, $code: names $next in its words', ({ shape, issuer, code, make, next, admin, signInAgain }) => {
+    const error = failure(parseSamlResponse(b64(make({ shape, issuer }))));
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(next === 'admin' ? admin : signInAgain);
+    if (shape !== 'entra' || issuer) expect(error.message).not.toMatch(/My Apps|Entra/);
+    expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+  });
+
+  it('Entra users keep the Entra wording for an encrypted assertion', () => {
+    expect(failure(parse({ roles: ALICE, encrypted: true })).message).toContain('(Entra token encryption is on for the AWS app)');
+  });
+
+  const valid = buildSamlResponseXml({ roles: ALICE });
+  it.each([
+    ['too-large', 'A'.repeat(MAX_SAML_RESPONSE_LENGTH + 1)],
+    ['not-base64', '%%%not-base64%%%'],
+    ['not-xml', b64(valid.slice(0, 900))],
+    ['doctype', b64(`<!DOCTYPE r [<!ENTITY x "y">]>${valid}`)],
+    ['not-saml-response', b64('<saml2p:LogoutResponse xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol"/>')],
+  ])('before the issuer is known (%s) the advice names no IdP', (code, input) => {
+    const error = failure(parseSamlResponse(input));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/your identity provider’s admin/);
+    expect(error.message).not.toMatch(/My Apps|Entra|Okta|AD FS|Google/);
   });
 });
