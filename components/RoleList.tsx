@@ -1,9 +1,13 @@
-/** The roles of one sign-in, grouped by account: a checkbox per role, its result in place underneath. */
+/**
+ * The roles of one sign-in, grouped by account: a checkbox per role, its result in place underneath. A row that
+ * cannot be shown becomes one line with Forget.
+ */
 import { memo } from './memo';
 import { useId } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
 import { savedFor, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
+import { BrokenEntryLine, ErrorBoundary } from './ErrorBoundary';
 import { RoleResult } from './RoleResult';
 import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
@@ -19,9 +23,11 @@ export interface RoleListProps {
   /** Pins or unpins a role (stored in settings); absent when settings cannot be written. */
   onTogglePin?: (roleArn: string) => void;
   onSetKeys: (keys: string[], on: boolean) => void;
+  /** Forgets a sign-in: offered by a row that cannot be shown. */
+  onForgetSignIn?: (captureId: string) => void;
 }
 
-export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys }: RoleListProps) {
+export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys, onForgetSignIn }: RoleListProps) {
   return (
     <>
       {groups.map((group) => {
@@ -66,16 +72,25 @@ export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onTo
                 const outcome = outcomes[row.role.roleArn];
                 const mine = outcome?.captureId === row.captureId ? outcome : undefined;
                 return (
-                  <RoleRow
+                  <ErrorBoundary
                     key={row.key}
-                    row={row}
-                    checked={selected.has(row.key)}
-                    outcome={mine}
-                    saved={mine && savedFor(saved, mine)}
-                    announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
-                    onToggle={onToggle}
-                    onTogglePin={onTogglePin}
-                  />
+                    resetKey={mine ?? row}
+                    fallback={() => (
+                      <li class="role-row broken">
+                        <BrokenEntryLine onForget={onForgetSignIn && (() => onForgetSignIn(row.captureId))} />
+                      </li>
+                    )}
+                  >
+                    <RoleRow
+                      row={row}
+                      checked={selected.has(row.key)}
+                      outcome={mine}
+                      saved={mine && savedFor(saved, mine)}
+                      announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
+                      onToggle={onToggle}
+                      onTogglePin={onTogglePin}
+                    />
+                  </ErrorBoundary>
                 );
               })}
             </ul>
