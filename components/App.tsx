@@ -147,6 +147,7 @@ interface PopupProps {
 function Popup({ state, broken, settings, locked, learnt, updateSettings }: PopupProps) {
   const { captures, outcomes } = state;
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
@@ -283,6 +284,14 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
             autoFocus
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              // Down enters the role list at its tab stop: the first role shown since the filter last changed.
+              if (e.key !== 'ArrowDown' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+              const entry = mainRef.current?.querySelector<HTMLElement>('[role="grid"] [tabindex="0"]');
+              if (!entry) return;
+              e.preventDefault();
+              entry.focus();
+            }}
           />
           <div class="toolbar-row">
             <button type="button" class="btn btn-small" data-testid="select-all" onClick={() => onSetKeys(visibleKeys, true)}>
@@ -297,7 +306,7 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
           </div>
         </div>
       )}
-      <main class="scroll">
+      <main class="scroll" ref={mainRef}>
         <HostPermissionBanner />
         {actionError && (
           <p class="banner error" role="alert">
@@ -326,6 +335,7 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
               onSetKeys={onSetKeys}
               onForget={forget}
               onForgetSignIn={forget}
+              gridLabel={`Roles of ${captureTitle(capture.summary)}`}
               assumeError={assumeErrors[capture.id]}
             />
           </ErrorBoundary>
@@ -352,27 +362,36 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
         )}
       </main>
       <footer class="actions">
-        <p class="status" role="status">
-          {status}
-        </p>
-        {captures.length > 0 && (
-          <div class="actions-row">
-            <label class="duration">
-              <span>Session duration</span>
-              <DurationSelect testId="duration" value={duration} describedBy="duration-note" onChange={(d) => d !== undefined && setDuration(d)} />
-            </label>
-            <button
-              type="button"
-              class="btn btn-primary"
-              data-testid="assume"
-              disabled={count === 0}
-              aria-disabled={busy || undefined}
-              onClick={() => void assume()}
-            >
-              Assume {count} {count === 1 ? 'role' : 'roles'}
-            </button>
-          </div>
-        )}
+        {/* Assume comes first, so Tab from the role list lands on it; "Assume 3 roles for 1 hour" reads as one line. */}
+        <div class="actions-row">
+          {captures.length > 0 && (
+            <>
+              <button
+                type="button"
+                class="btn btn-primary"
+                data-testid="assume"
+                disabled={count === 0}
+                aria-disabled={busy || undefined}
+                onClick={() => void assume()}
+              >
+                Assume {count} {count === 1 ? 'role' : 'roles'}
+              </button>
+              <label class="duration">
+                <span aria-hidden="true">for</span>
+                <DurationSelect
+                  testId="duration"
+                  ariaLabel="Session duration"
+                  value={duration}
+                  describedBy="duration-note"
+                  onChange={(d) => d !== undefined && setDuration(d)}
+                />
+              </label>
+            </>
+          )}
+          <p class="status" role="status">
+            {status}
+          </p>
+        </div>
         {captures.length > 0 && (
           <p id="duration-note" class="muted small" data-testid="duration-note">
             <span data-testid="expiry-preview">{expiryPreview}</span>

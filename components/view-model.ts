@@ -409,3 +409,47 @@ export function checkState(state: SessionState): { state: SessionState; broken: 
     broken,
   };
 }
+
+/** A focusable cell of the role grid: row index, and index among that row's focusable elements. */
+export interface GridPosition {
+  row: number;
+  col: number;
+}
+
+/** Rows PageUp/PageDown move by. */
+export const GRID_PAGE = 10;
+
+/**
+ * Where a key moves focus in the role grid (the WAI-ARIA layout grid: one tab stop, arrows inside), given how
+ * many focusable cells each row has (rows without any are passed over). Up/Down/PageUp/PageDown/Home/End move
+ * between rows, keeping `wantedCol` where the row has it; Left/Right move within a row without wrapping.
+ * Undefined for a key the grid does not handle.
+ */
+export function gridMove(key: string, at: GridPosition, rowLengths: readonly number[], wantedCol = at.col): GridPosition | undefined {
+  const usable = rowLengths.flatMap((n, i) => (n > 0 ? [i] : []));
+  const here = usable.indexOf(at.row);
+  if (here === -1) return undefined;
+  const width = rowLengths[at.row] ?? 0;
+  const rowAt = (i: number) => usable[Math.max(0, Math.min(usable.length - 1, i))] as number;
+  const vertical = (row: number) => ({ row, col: Math.max(0, Math.min(wantedCol, (rowLengths[row] ?? 1) - 1)) });
+  switch (key) {
+    case 'ArrowDown':
+      return vertical(rowAt(here + 1));
+    case 'ArrowUp':
+      return vertical(rowAt(here - 1));
+    case 'PageDown':
+      return vertical(rowAt(here + GRID_PAGE));
+    case 'PageUp':
+      return vertical(rowAt(here - GRID_PAGE));
+    case 'Home':
+      return vertical(rowAt(0));
+    case 'End':
+      return vertical(rowAt(usable.length - 1));
+    case 'ArrowRight':
+      return { row: at.row, col: Math.min(at.col + 1, width - 1) };
+    case 'ArrowLeft':
+      return { row: at.row, col: Math.max(at.col - 1, 0) };
+    default:
+      return undefined;
+  }
+}

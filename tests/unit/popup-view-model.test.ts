@@ -7,6 +7,8 @@ import type { SessionState } from '../../lib/session-store';
 import {
   allCredentialsFile,
   checkState,
+  GRID_PAGE,
+  gridMove,
   hiddenByAllowList,
   assumeRequests,
   captureTitle,
@@ -517,5 +519,47 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
       { kind: 'outcome', key: ro.roleArn },
       { kind: 'outcome', key: gov.roleArn, captureId: other.id },
     ]);
+  });
+});
+
+describe('gridMove: keys of the role grid', () => {
+  // An account head (Select all), three roles with checkbox and pin, one with a result's 8 copy buttons, an
+  // account head, two roles; a row that cannot be focused (no buttons) is passed over.
+  const rows = [1, 2, 10, 2, 0, 1, 2, 2];
+  it.each<[string, [number, number], [number, number] | undefined, number?]>([
+    ['ArrowDown', [1, 0], [2, 0]],
+    ['ArrowDown', [3, 0], [5, 0]], // over the row without focusable cells
+    ['ArrowDown', [7, 0], [7, 0]], // the last row stays
+    ['ArrowUp', [1, 0], [0, 0]],
+    ['ArrowUp', [0, 0], [0, 0]],
+    ['ArrowUp', [5, 0], [3, 0]],
+    ['ArrowDown', [2, 5], [3, 1]], // from a copy button: the nearest cell of the next row
+    ['ArrowDown', [0, 0], [1, 1], 1], // the column the user moved to is kept across an account head
+    ['ArrowDown', [1, 1], [2, 1]],
+    ['ArrowRight', [1, 0], [1, 1]],
+    ['ArrowRight', [1, 1], [1, 1]], // no wrap
+    ['ArrowLeft', [2, 3], [2, 2]],
+    ['ArrowLeft', [2, 0], [2, 0]],
+    ['Home', [6, 1], [0, 0]],
+    ['End', [1, 0], [7, 0]],
+    ['End', [1, 1], [7, 1], 1],
+    ['PageDown', [0, 0], [7, 0]], // fewer than a page left: the last row
+    ['PageUp', [7, 0], [0, 0]],
+    ['Enter', [1, 0], undefined],
+    [' ', [1, 0], undefined], // Space is the checkbox's own
+    ['a', [1, 0], undefined],
+  ])('%s at %j → %j', (key, [row, col], expected, wanted) => {
+    const to = gridMove(key, { row, col }, rows, wanted);
+    expect(to && [to.row, to.col]).toEqual(expected);
+  });
+
+  it('PageDown and PageUp move by a page of rows in a long list', () => {
+    const long = [1, ...Array.from({ length: 300 }, () => 2)];
+    expect(gridMove('PageDown', { row: 1, col: 0 }, long)).toEqual({ row: 1 + GRID_PAGE, col: 0 });
+    expect(gridMove('PageUp', { row: 50, col: 1 }, long)).toEqual({ row: 50 - GRID_PAGE, col: 1 });
+  });
+
+  it('a position outside the grid is not handled', () => {
+    expect(gridMove('ArrowDown', { row: 4, col: 0 }, rows)).toBeUndefined();
   });
 });
