@@ -144,3 +144,22 @@ test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space tic
   await expect(rows.nth(0).getByTestId('copy-env')).toBeFocused();
   await expect(tabStops).toHaveCount(1);
 });
+
+test('300 roles: the footer takes at most a quarter of a 780×600 popup, before and after assuming', async ({ ext, page }) => {
+  await signInToMyApps(page, 'dave@contoso.com');
+  await openAwsTile(page, 'AWS');
+  await waitForCapturedRoles(ext, 300);
+  const popup = await openPopup(ext);
+  await popup.setViewportSize({ width: 780, height: 600 });
+  await expect(popup.getByTestId('role-row')).toHaveCount(300);
+  // The e2e browser has no credentials helper: its install instructions are the footer's tallest content.
+  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'missing');
+  const footerShare = () => popup.evaluate(() => (document.querySelector('footer')?.getBoundingClientRect().height ?? 1) / innerHeight);
+  expect(await footerShare()).toBeLessThanOrEqual(0.25);
+
+  await popup.getByTestId('role-row').first().getByRole('checkbox').check();
+  await popup.getByTestId('assume').click();
+  await expect(popup.getByTestId('result').first()).toHaveAttribute('data-status', 'ok');
+  await expect(popup.getByTestId('save-to-file')).toBeVisible();
+  expect(await footerShare()).toBeLessThanOrEqual(0.25);
+});
