@@ -17,6 +17,7 @@ import { useLearntAliases, useSettings } from './use-settings';
 import { CaptureSection } from './CaptureSection';
 import { DeliveryPanel } from './DeliveryPanel';
 import { EmptyState, ProblemBanner } from './EmptyState';
+import { BrokenEntryLine, ErrorBoundary } from './ErrorBoundary';
 import HostPermissionBanner from './HostPermissionBanner';
 import { RoleResult } from './RoleResult';
 import { useSessionState } from './use-session-state';
@@ -36,6 +37,7 @@ import {
   rowKeys,
   selectedRoleCount,
   withKeys,
+  type BrokenEntry,
   type ListOptions,
 } from './view-model';
 import { errorText } from '../lib/error-text';
@@ -63,7 +65,38 @@ function Header({ headingRef, children }: { headingRef?: Ref<HTMLHeadingElement>
   );
 }
 
+/** The popup, inside a last-resort boundary: whatever fails to render, "Forget everything" stays offered. */
 export function App() {
+  return <ErrorBoundary fallback={(retry) => <AppFallback onForgotten={retry} />}><LoadedPopup /></ErrorBoundary>;
+}
+
+/** Shown instead of the whole popup when it failed to render: a fixed text (never the error) and Forget everything. */
+function AppFallback({ onForgotten }: { onForgotten: () => void }) {
+  const [failure, setFailure] = useState<string>();
+  const forgetAll = () => {
+    setFailure(undefined);
+    sendMessage('forget', {}).then(onForgotten, (e: unknown) => setFailure(`Could not forget: ${errorText(e)}. Close this popup and try again.`));
+  };
+  return (
+    <div class="popup">
+      <Header />
+      <main class="scroll">
+        <div class="banner error" role="alert" data-testid="popup-failed">
+          <p>The popup could not show what the extension holds, perhaps left by another version of it.</p>
+          <p>Forget everything clears it; then open the AWS tile in My Apps again.</p>
+          <p>
+            <button type="button" class="btn btn-small" data-testid="forget-all" onClick={forgetAll}>
+              Forget everything
+            </button>
+          </p>
+          {failure && <p>{failure}</p>}
+        </div>
+      </main>
+    </div>
+  );
+}
+
+function LoadedPopup() {
   const loaded = useSessionState();
   const loadedSettings = useSettings();
   const learnt = useLearntAliases();
@@ -72,22 +105,38 @@ export function App() {
     const settings = loadedSettings.status === 'ready' ? loadedSettings.settings : DEFAULT_SETTINGS;
     const update = loadedSettings.status === 'ready' ? loadedSettings.update : undefined;
     const locked = loadedSettings.status === 'ready' ? loadedSettings.locked : undefined;
-    return <Popup state={loaded.state} settings={settings} locked={locked} learnt={learnt} updateSettings={update} />;
+    return <Popup state={loaded.state} broken={loaded.broken} settings={settings} locked={locked} learnt={learnt} updateSettings={update} />;
   }
   return (
     <div class="popup">
-      <Header />
+      <Header>
+        {loaded.status === 'failed' && (
+          <button type="button" class="btn btn-small" data-testid="forget-all" onClick={forgetAndReload}>
+            Forget everything
+          </button>
+        )}
+      </Header>
       {loaded.status === 'failed' && (
         <p class="banner error" role="alert">
-          Could not read the extension’s state ({loaded.message}). Close this popup and open it again.
+          Could not read the extension’s state. Close this popup and open it again, or forget everything.
         </p>
       )}
     </div>
   );
 }
 
+/** Forgets everything when the state could not even be read; the page reloads to read the now empty state. */
+function forgetAndReload() {
+  void sendMessage('forget', {}).then(
+    () => location.reload(),
+    () => undefined,
+  );
+}
+
 interface PopupProps {
   state: SessionState;
+  /** Stored entries of an unexpected shape: one line each, with Forget. */
+  broken: readonly BrokenEntry[];
   settings: Readonly<Settings>;
   /** Setting paths fixed by the organisation's policy. */
   locked: ReadonlySet<string> | undefined;
@@ -95,9 +144,10 @@ interface PopupProps {
   updateSettings: ((change: (local: Settings) => Settings) => Promise<Settings>) | undefined;
 }
 
-function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) {
+function Popup({ state, broken, settings, locked, learnt, updateSettings }: PopupProps) {
   const { captures, outcomes } = state;
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
@@ -207,7 +257,7 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
       : counts.ok + counts.error > 0
         ? `${counts.ok} ${counts.ok === 1 ? 'session' : 'sessions'} ready${counts.error > 0 ? `, ${counts.error} failed` : ''}`
         : '';
-  const hasAnything = captures.length > 0 || Object.keys(outcomes).length > 0 || state.problem !== undefined;
+  const hasAnything = captures.length > 0 || Object.keys(outcomes).length > 0 || state.problem !== undefined || broken.length > 0;
 
   return (
     <div class="popup">
@@ -234,6 +284,14 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
             autoFocus
             value={query}
             onInput={(e) => setQuery(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              // Down enters the role list at its tab stop: the first role shown since the filter last changed.
+              if (e.key !== 'ArrowDown' || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+              const entry = mainRef.current?.querySelector<HTMLElement>('[role="grid"] [tabindex="0"]');
+              if (!entry) return;
+              e.preventDefault();
+              entry.focus();
+            }}
           />
           <div class="toolbar-row">
             <button type="button" class="btn btn-small" data-testid="select-all" onClick={() => onSetKeys(visibleKeys, true)}>
@@ -248,7 +306,7 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
           </div>
         </div>
       )}
-      <main class="scroll">
+      <main class="scroll" ref={mainRef}>
         <HostPermissionBanner />
         {actionError && (
           <p class="banner error" role="alert">
@@ -263,21 +321,27 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
           </p>
         )}
         {captures.map((capture, i) => (
-          <CaptureSection
-            key={capture.id}
-            capture={capture}
-            groups={visible[i] ?? []}
-            filtered={query.trim() !== ''}
-            selected={selected}
-            outcomes={outcomes}
-            errorsAtOpen={errorsAtOpen}
-            saved={state.saved}
-            onTogglePin={onTogglePin}
-            onToggle={onToggle}
-            onSetKeys={onSetKeys}
-            onForget={forget}
-            assumeError={assumeErrors[capture.id]}
-          />
+          <ErrorBoundary key={capture.id} resetKey={capture} fallback={() => <BrokenSection onForget={() => forget(capture.id)} />}>
+            <CaptureSection
+              capture={capture}
+              groups={visible[i] ?? []}
+              filtered={query.trim() !== ''}
+              selected={selected}
+              outcomes={outcomes}
+              errorsAtOpen={errorsAtOpen}
+              saved={state.saved}
+              onTogglePin={onTogglePin}
+              onToggle={onToggle}
+              onSetKeys={onSetKeys}
+              onForget={forget}
+              onForgetSignIn={forget}
+              gridLabel={`Roles of ${captureTitle(capture.summary)}`}
+              assumeError={assumeErrors[capture.id]}
+            />
+          </ErrorBoundary>
+        ))}
+        {broken.map((b) => (
+          <BrokenSection key={`${b.kind}\n${b.key}`} onForget={b.captureId === undefined ? undefined : () => forget(b.captureId)} />
         ))}
         {orphans.length > 0 && (
           <section class="capture orphans" aria-labelledby="orphans-title">
@@ -288,7 +352,9 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
             <ul class="roles">
               {orphans.map((o) => (
                 <li key={o.roleArn} class="role-row">
-                  <RoleResult outcome={o} announce={o.status === 'error' && !errorsAtOpen.has(outcomeVersion(o))} standalone />
+                  <ErrorBoundary resetKey={o} fallback={() => <BrokenEntryLine onForget={() => forget(o.captureId)} />}>
+                    <RoleResult outcome={o} announce={o.status === 'error' && !errorsAtOpen.has(outcomeVersion(o))} standalone />
+                  </ErrorBoundary>
                 </li>
               ))}
             </ul>
@@ -296,27 +362,36 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
         )}
       </main>
       <footer class="actions">
-        <p class="status" role="status">
-          {status}
-        </p>
-        {captures.length > 0 && (
-          <div class="actions-row">
-            <label class="duration">
-              <span>Session duration</span>
-              <DurationSelect testId="duration" value={duration} describedBy="duration-note" onChange={(d) => d !== undefined && setDuration(d)} />
-            </label>
-            <button
-              type="button"
-              class="btn btn-primary"
-              data-testid="assume"
-              disabled={count === 0}
-              aria-disabled={busy || undefined}
-              onClick={() => void assume()}
-            >
-              Assume {count} {count === 1 ? 'role' : 'roles'}
-            </button>
-          </div>
-        )}
+        {/* Assume comes first, so Tab from the role list lands on it; "Assume 3 roles for 1 hour" reads as one line. */}
+        <div class="actions-row">
+          {captures.length > 0 && (
+            <>
+              <button
+                type="button"
+                class="btn btn-primary"
+                data-testid="assume"
+                disabled={count === 0}
+                aria-disabled={busy || undefined}
+                onClick={() => void assume()}
+              >
+                Assume {count} {count === 1 ? 'role' : 'roles'}
+              </button>
+              <label class="duration">
+                <span aria-hidden="true">for</span>
+                <DurationSelect
+                  testId="duration"
+                  ariaLabel="Session duration"
+                  value={duration}
+                  describedBy="duration-note"
+                  onChange={(d) => d !== undefined && setDuration(d)}
+                />
+              </label>
+            </>
+          )}
+          <p class="status" role="status">
+            {status}
+          </p>
+        </div>
         {captures.length > 0 && (
           <p id="duration-note" class="muted small" data-testid="duration-note">
             <span data-testid="expiry-preview">{expiryPreview}</span>
@@ -328,5 +403,14 @@ function Popup({ state, settings, locked, learnt, updateSettings }: PopupProps) 
         </PopupSettingsContext.Provider>
       </footer>
     </div>
+  );
+}
+
+/** A sign-in (or a result) that cannot be shown: one line, with Forget for its sign-in when that is known. */
+function BrokenSection({ onForget }: { onForget: (() => void) | undefined }) {
+  return (
+    <section class="capture broken" aria-label="An entry that could not be shown">
+      <BrokenEntryLine onForget={onForget} />
+    </section>
   );
 }

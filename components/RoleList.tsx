@@ -1,10 +1,16 @@
-/** The roles of one sign-in, grouped by account: a checkbox per role, its result in place underneath. */
+/**
+ * The roles of one sign-in, grouped by account, as one WAI-ARIA layout grid (one tab stop; arrows move between
+ * rows and, within a row, between the role's checkbox, its pin and its result's copy buttons): a checkbox per
+ * role, its result in place underneath. A row that cannot be shown becomes one line with Forget.
+ */
 import { memo } from './memo';
 import { useId } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
 import { savedFor, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
+import { BrokenEntryLine, ErrorBoundary } from './ErrorBoundary';
 import { RoleResult } from './RoleResult';
+import { useRovingGrid } from './use-roving-grid';
 import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
 export interface RoleListProps {
@@ -19,55 +25,73 @@ export interface RoleListProps {
   /** Pins or unpins a role (stored in settings); absent when settings cannot be written. */
   onTogglePin?: (roleArn: string) => void;
   onSetKeys: (keys: string[], on: boolean) => void;
+  /** Forgets a sign-in: offered by a row that cannot be shown. */
+  onForgetSignIn?: (captureId: string) => void;
+  /** The grid's accessible name, e.g. "Roles of signin.aws.amazon.com/saml". */
+  gridLabel?: string;
 }
 
-export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys }: RoleListProps) {
+export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys, onForgetSignIn, gridLabel }: RoleListProps) {
+  const gridRef = useRovingGrid<HTMLDivElement>(groups);
   return (
-    <>
+    <div ref={gridRef} role="grid" class="role-grid" aria-label={gridLabel ?? 'Roles'} data-testid="role-grid">
       {groups.map((group) => {
         const keys = rowKeys([group]);
         const all = keys.every((k) => selected.has(k));
         const account = group.partitionLabel ? `${group.accountId} (${group.partitionLabel})` : group.accountId;
         return (
-          <div class="account" key={group.key}>
-            <div class="account-head">
-              <h3>
-                {group.accountName ? (
-                  <>
-                    <span class="account-name" data-testid="account-name">
-                      {group.accountName}
-                    </span>{' '}
-                    <span class="mono muted">{group.accountId}</span>
-                  </>
-                ) : (
-                  <>
-                    Account <span class="mono">{group.accountId}</span>
-                  </>
-                )}
-                {group.partitionLabel && <span class="badge"> {group.partitionLabel}</span>}
-                <span class="count">
-                  {' '}
-                  · {group.rows.length} {group.rows.length === 1 ? 'role' : 'roles'}
-                </span>
-              </h3>
-              <button
-                type="button"
-                class="btn btn-link"
-                data-testid="select-account"
-                data-account-id={group.accountId}
-                aria-label={`${all ? 'Clear' : 'Select all'} roles in account ${account}`}
-                onClick={() => onSetKeys(keys, !all)}
-              >
-                {all ? 'Clear' : 'Select all'}
-              </button>
+          <div role="rowgroup" class="account" key={group.key}>
+            <div role="row" class="account-head">
+              <div role="gridcell" class="account-title">
+                <h3>
+                  {group.accountName ? (
+                    <>
+                      <span class="account-name" data-testid="account-name">
+                        {group.accountName}
+                      </span>{' '}
+                      <span class="mono muted">{group.accountId}</span>
+                    </>
+                  ) : (
+                    <>
+                      Account <span class="mono">{group.accountId}</span>
+                    </>
+                  )}
+                  {group.partitionLabel && <span class="badge"> {group.partitionLabel}</span>}
+                  <span class="count">
+                    {' '}
+                    · {group.rows.length} {group.rows.length === 1 ? 'role' : 'roles'}
+                  </span>
+                </h3>
+              </div>
+              <div role="gridcell" class="account-action">
+                <button
+                  type="button"
+                  class="btn btn-link"
+                  data-testid="select-account"
+                  data-account-id={group.accountId}
+                  aria-label={`${all ? 'Clear' : 'Select all'} roles in account ${account}`}
+                  onClick={() => onSetKeys(keys, !all)}
+                >
+                  {all ? 'Clear' : 'Select all'}
+                </button>
+              </div>
             </div>
-            <ul class="roles">
-              {group.rows.map((row) => {
-                const outcome = outcomes[row.role.roleArn];
-                const mine = outcome?.captureId === row.captureId ? outcome : undefined;
-                return (
+            {group.rows.map((row) => {
+              const outcome = outcomes[row.role.roleArn];
+              const mine = outcome?.captureId === row.captureId ? outcome : undefined;
+              return (
+                <ErrorBoundary
+                  key={row.key}
+                  resetKey={mine ?? row}
+                  fallback={() => (
+                    <div role="row" class="role-row broken">
+                      <div role="gridcell">
+                        <BrokenEntryLine onForget={onForgetSignIn && (() => onForgetSignIn(row.captureId))} />
+                      </div>
+                    </div>
+                  )}
+                >
                   <RoleRow
-                    key={row.key}
                     row={row}
                     checked={selected.has(row.key)}
                     outcome={mine}
@@ -76,13 +100,13 @@ export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onTo
                     onToggle={onToggle}
                     onTogglePin={onTogglePin}
                   />
-                );
-              })}
-            </ul>
+                </ErrorBoundary>
+              );
+            })}
           </div>
         );
       })}
-    </>
+    </div>
   );
 }
 
@@ -101,41 +125,51 @@ const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, 
   const pathId = useId();
   const hasPath = role.rolePath !== '/';
   return (
-    <li class="role-row" data-testid="role-row" data-role-arn={role.roleArn}>
-      <label class={checked ? 'role-label is-selected' : 'role-label'}>
-        <input
-          type="checkbox"
-          checked={checked}
-          aria-describedby={hasPath ? pathId : undefined}
-          onChange={(e) => onToggle(row.key, e.currentTarget.checked)}
-        />
-        <span class="role-name">{role.roleName}</span>
-        <span class="sr-only"> in account {role.accountId}</span>
-        {hasPath && (
-          <span class="role-path mono" id={pathId} aria-hidden="true">
-            {role.rolePath}
-          </span>
-        )}
-        {row.duration !== undefined && (
-          <span class="tag" data-testid="role-duration" title="This role's own session duration, from the options">
-            {row.duration === 'max' ? 'longest' : formatDuration(row.duration)}
-          </span>
-        )}
-      </label>
+    <div role="row" class="role-row" data-testid="role-row" data-role-arn={role.roleArn}>
+      <div role="gridcell" class="role-cell">
+        <label class={checked ? 'role-label is-selected' : 'role-label'}>
+          <input
+            type="checkbox"
+            data-grid-entry
+            checked={checked}
+            aria-describedby={hasPath ? pathId : undefined}
+            onChange={(e) => onToggle(row.key, e.currentTarget.checked)}
+          />
+          <span class="role-name">{role.roleName}</span>
+          <span class="sr-only"> in account {role.accountId}</span>
+          {hasPath && (
+            <span class="role-path mono" id={pathId} aria-hidden="true">
+              {role.rolePath}
+            </span>
+          )}
+          {row.duration !== undefined && (
+            <span class="tag" data-testid="role-duration" title="This role's own session duration, from the options">
+              {row.duration === 'max' ? 'longest' : formatDuration(row.duration)}
+            </span>
+          )}
+        </label>
+      </div>
       {onTogglePin && (
-        <button
-          type="button"
-          class={row.pinned ? 'pin is-pinned' : 'pin'}
-          data-testid="pin"
-          aria-pressed={row.pinned}
-          aria-label={`${row.pinned ? 'Unpin' : 'Pin'} ${role.roleName} in account ${role.accountId}`}
-          title={row.pinned ? 'Pinned: listed first. Click to unpin.' : 'Pin: list this role first'}
-          onClick={() => onTogglePin(role.roleArn)}
-        >
-          {row.pinned ? '★' : '☆'}
-        </button>
+        <div role="gridcell" class="pin-cell">
+          <button
+            type="button"
+            class={row.pinned ? 'pin is-pinned' : 'pin'}
+            data-testid="pin"
+            aria-pressed={row.pinned}
+            aria-label={`${row.pinned ? 'Unpin' : 'Pin'} ${role.roleName} in account ${role.accountId}`}
+            title={row.pinned ? 'Pinned: listed first. Click to unpin.' : 'Pin: list this role first'}
+            onClick={() => onTogglePin(role.roleArn)}
+          >
+            {row.pinned ? '★' : '☆'}
+          </button>
+        </div>
       )}
-      {outcome && <RoleResult outcome={outcome} saved={saved} announce={announce} />}
-    </li>
+      {outcome && (
+        <div role="gridcell" class="result-cell">
+          <RoleResult outcome={outcome} saved={saved} announce={announce} />
+        </div>
+      )}
+    </div>
   );
 });
+

@@ -10,6 +10,8 @@ import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/d
 import { credentialsFileText, liveOkOutcomes, planDelivery, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
 import type { SessionState } from '../lib/session-store';
+import type { SavedProfile, SaveProblem } from '../lib/delivery';
+import type { CaptureProblem } from '../lib/capture';
 
 /** One role of one sign-in, as a row of the role list. */
 export interface RoleRowModel {
@@ -296,4 +298,158 @@ export function reconcileState(prev: SessionState | undefined, next: SessionStat
     problem,
     saveProblem,
   };
+}
+
+/** An item of storage.session the popup cannot show (another version's shape, a damaged value): listed, never rendered. */
+export interface BrokenEntry {
+  kind: 'capture' | 'outcome';
+  /** React key: the capture id or role ARN it was stored under, when readable. */
+  key: string;
+  /** The sign-in it belongs to, when readable: "Forget" then forgets that sign-in. */
+  captureId?: string;
+}
+
+type Shape = Record<string, unknown>;
+const isShape = (v: unknown): v is Shape => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === 'string';
+/** Epoch ms or seconds that `Date` can hold: `toISOString()` throws beyond ±8.64e15. */
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e15;
+const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
+const isPartition = (v: unknown): v is Partition => isText(v) && Object.hasOwn(PARTITION_INFO, v);
+
+function isRole(v: unknown): v is SamlRole {
+  return isShape(v) && isText(v.roleArn) && isText(v.accountId) && isText(v.roleName) && isText(v.rolePath) && isPartition(v.partition);
+}
+
+/** Whether a stored capture has every field the popup reads, with the right types (extra fields are fine). */
+export function isCapture(v: unknown): v is Capture {
+  if (!isShape(v) || !isText(v.id) || !isTime(v.capturedAt) || !optional(v.samlResponse, isText)) return false;
+  const s = v.summary;
+  return (
+    isShape(s) &&
+    isText(s.issuer) &&
+    optional(s.audience, isText) &&
+    optional(s.subject, isText) &&
+    optional(s.sessionDuration, (d) => isTime(d) && d >= 900 && d <= 43_200) &&
+    isTime(s.usableUntil) &&
+    Array.isArray(s.roles) &&
+    s.roles.every(isRole) &&
+    Array.isArray(s.warnings) &&
+    s.warnings.every(isText)
+  );
+}
+
+function isCredentials(v: unknown): boolean {
+  return isShape(v) && isText(v.accessKeyId) && isText(v.secretAccessKey) && isText(v.sessionToken) && isText(v.expiration);
+}
+
+/** Whether a stored role outcome has every field its status needs, with the right types. */
+export function isOutcome(v: unknown): v is RoleOutcome {
+  if (!isShape(v) || !isText(v.roleArn) || !isText(v.captureId) || !isText(v.accountId) || !isText(v.roleName) || !isPartition(v.partition)) return false;
+  switch (v.status) {
+    case 'pending':
+      return isTime(v.startedAt);
+    case 'ok':
+      return isText(v.profileName) && isCredentials(v.credentials) && isTime(v.durationSeconds) && isTime(v.assumedAt) && optional(v.notice, isText);
+    case 'error':
+      return isShape(v.error) && isText(v.error.message) && isText(v.error.action) && isTime(v.finishedAt);
+    default:
+      return false;
+  }
+}
+
+function isSaved(v: unknown): v is SavedProfile {
+  return isShape(v) && isText(v.roleArn) && isText(v.profileName) && isTime(v.assumedAt) && isText(v.expiration) && isTime(v.savedAt) && isText(v.file);
+}
+
+function isProblem(v: unknown): v is CaptureProblem {
+  return isShape(v) && isTime(v.capturedAt) && isText(v.acsHost) && isShape(v.error) && isText(v.error.message);
+}
+
+function isSaveProblem(v: unknown): v is SaveProblem {
+  return isShape(v) && isTime(v.at) && isText(v.code) && isText(v.message) && Array.isArray(v.roleArns) && v.roleArns.every(isText);
+}
+
+/**
+ * Splits what storage.session held into what the popup can show and what it cannot: captures and outcomes of
+ * an unexpected shape become `broken` entries (shown as one line with Forget); a damaged save record, capture
+ * problem or save problem is left out. Returns `state` itself when everything is fine.
+ */
+export function checkState(state: SessionState): { state: SessionState; broken: BrokenEntry[] } {
+  const broken: BrokenEntry[] = [];
+  const idOf = (v: unknown) => (isShape(v) && isText(v.captureId) ? v.captureId : undefined);
+  const captures = state.captures.filter((c: unknown, i) => {
+    if (isCapture(c)) return true;
+    const id = isShape(c) && isText(c.id) ? c.id : undefined;
+    broken.push({ kind: 'capture', key: id ?? `capture #${i}`, ...(id === undefined ? {} : { captureId: id }) });
+    return false;
+  });
+  const outcomes: Record<string, RoleOutcome> = {};
+  for (const [arn, o] of Object.entries(state.outcomes)) {
+    // Stored under its own role ARN, or the background could never find it again.
+    if (isOutcome(o) && o.roleArn === arn) outcomes[arn] = o;
+    else {
+      const captureId = idOf(o);
+      broken.push({ kind: 'outcome', key: arn, ...(captureId === undefined ? {} : { captureId }) });
+    }
+  }
+  const savedOk = Object.values(state.saved).every(isSaved);
+  const saved = savedOk ? state.saved : Object.fromEntries(Object.entries(state.saved).filter(([, s]) => isSaved(s)));
+  const problem = state.problem === undefined || isProblem(state.problem) ? state.problem : undefined;
+  const saveProblem = state.saveProblem === undefined || isSaveProblem(state.saveProblem) ? state.saveProblem : undefined;
+  if (broken.length === 0 && savedOk && problem === state.problem && saveProblem === state.saveProblem) return { state, broken };
+  return {
+    state: {
+      captures,
+      outcomes,
+      saved,
+      ...(problem === undefined ? {} : { problem }),
+      ...(saveProblem === undefined ? {} : { saveProblem }),
+    },
+    broken,
+  };
+}
+
+/** A focusable cell of the role grid: row index, and index among that row's focusable elements. */
+export interface GridPosition {
+  row: number;
+  col: number;
+}
+
+/** Rows PageUp/PageDown move by. */
+export const GRID_PAGE = 10;
+
+/**
+ * Where a key moves focus in the role grid (the WAI-ARIA layout grid: one tab stop, arrows inside), given how
+ * many focusable cells each row has (rows without any are passed over). Up/Down/PageUp/PageDown/Home/End move
+ * between rows, keeping `wantedCol` where the row has it; Left/Right move within a row without wrapping.
+ * Undefined for a key the grid does not handle.
+ */
+export function gridMove(key: string, at: GridPosition, rowLengths: readonly number[], wantedCol = at.col): GridPosition | undefined {
+  const usable = rowLengths.flatMap((n, i) => (n > 0 ? [i] : []));
+  const here = usable.indexOf(at.row);
+  if (here === -1) return undefined;
+  const width = rowLengths[at.row] ?? 0;
+  const rowAt = (i: number) => usable[Math.max(0, Math.min(usable.length - 1, i))] as number;
+  const vertical = (row: number) => ({ row, col: Math.max(0, Math.min(wantedCol, (rowLengths[row] ?? 1) - 1)) });
+  switch (key) {
+    case 'ArrowDown':
+      return vertical(rowAt(here + 1));
+    case 'ArrowUp':
+      return vertical(rowAt(here - 1));
+    case 'PageDown':
+      return vertical(rowAt(here + GRID_PAGE));
+    case 'PageUp':
+      return vertical(rowAt(here - GRID_PAGE));
+    case 'Home':
+      return vertical(rowAt(0));
+    case 'End':
+      return vertical(rowAt(usable.length - 1));
+    case 'ArrowRight':
+      return { row: at.row, col: Math.min(at.col + 1, width - 1) };
+    case 'ArrowLeft':
+      return { row: at.row, col: Math.max(at.col - 1, 0) };
+    default:
+      return undefined;
+  }
 }

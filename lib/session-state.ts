@@ -24,6 +24,8 @@ export interface SessionState {
 export function stateFromItems(items: Record<string, unknown>): SessionState {
   const state: SessionState = { captures: [], outcomes: {}, saved: {} };
   for (const [key, value] of Object.entries(items)) {
+    // No version ever stored a non-object here; one such value must not make every reader throw.
+    if (typeof value !== 'object' || value === null) continue;
     if (key.startsWith(CAPTURE)) state.captures.push(value as Capture);
     else if (key.startsWith(OUTCOME)) state.outcomes[key.slice(OUTCOME.length)] = value as RoleOutcome;
     else if (key.startsWith(SAVED)) state.saved[key.slice(SAVED.length)] = value as SavedProfile;

@@ -66,18 +66,100 @@ test('300 roles: all listed by account, the filter narrows them and select-all p
   await expect(popup.getByRole('checkbox', { checked: true })).toHaveCount(10);
 });
 
-test('keyboard only: filter, tick a role, assume', async ({ ext, page, emulators }) => {
-  const [role] = rolesFor('bob@contoso.com', APP_IDS.aws);
-  await signInToMyApps(page, 'bob@contoso.com');
+test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space ticks, Assume is a Tab away', async ({ ext, page, emulators }) => {
+  await signInToMyApps(page, 'dave@contoso.com');
   await openAwsTile(page, 'AWS');
-  await waitForCapturedRoles(ext, 1);
+  await waitForCapturedRoles(ext, 300);
   const popup = await openPopup(ext);
-  const box = popup.getByRole('checkbox', { name: `${role!.roleName} in account ${role!.accountId}` });
-  await box.focus();
-  await popup.keyboard.press('Space');
-  await expect(box).toBeChecked();
-  await popup.getByTestId('assume').focus();
+  const rows = popup.getByTestId('role-row');
+  await expect(rows).toHaveCount(300);
+  const grid = popup.getByRole('grid', { name: 'Roles of signin.aws.amazon.com/saml' });
+  await expect(grid.getByRole('row')).toHaveCount(330); // 30 account heads and 300 roles
+  const tabStops = grid.locator('input:not([tabindex="-1"]), button:not([tabindex="-1"])');
+  await expect(tabStops).toHaveCount(1);
+  const box = (i: number) => rows.nth(i).getByRole('checkbox');
+  const focused = () => popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.closest('[data-role-arn]')?.getAttribute('data-role-arn'));
+
+  // Typing in the filter, then Down, enters the list at the first row shown.
+  const filter = popup.getByTestId('filter');
+  await expect(filter).toBeFocused();
+  let presses = 0;
+  const press = async (key: string) => {
+    presses++;
+    await popup.keyboard.press(key);
+  };
+  await popup.keyboard.type('admin');
+  await expect(rows).toHaveCount(60); // Admin and NetworkAdmin in each of 30 accounts
+  await press('ArrowDown');
+  await expect(box(0)).toBeFocused();
+  await press('Space');
+  await expect(box(0)).toBeChecked();
+  await press('ArrowDown');
+  await expect(box(1)).toBeFocused();
+  await press('Space');
+  // Right reaches the row's pin, Left comes back; Down passes the next account's "Select all".
+  await press('ArrowRight');
+  await expect(rows.nth(1).getByTestId('pin')).toBeFocused();
+  await press('ArrowLeft');
+  await press('ArrowDown');
+  await expect(popup.getByTestId('select-account').nth(1)).toBeFocused();
+  await press('ArrowDown');
+  await expect(box(2)).toBeFocused();
+  await press('Space');
+  await press('Tab');
+  const assume = popup.getByTestId('assume');
+  await expect(assume).toBeFocused();
+  await expect(assume).toHaveText('Assume 3 roles');
+  expect(presses).toBeLessThanOrEqual(10);
+  // Screen readers hear the checked state: three checked checkboxes in the accessibility tree.
+  await expect(popup.getByRole('checkbox', { checked: true })).toHaveCount(3);
+
+  // Home, End and PageDown move by rows; still one tab stop.
+  await box(0).focus();
+  await popup.keyboard.press('End');
+  await expect(box(59)).toBeFocused();
+  await popup.keyboard.press('Home');
+  await expect(popup.getByTestId('select-account').first()).toBeFocused();
+  await popup.keyboard.press('PageDown');
+  expect(await focused()).toBe(await rows.nth(6).getAttribute('data-role-arn')); // 10 grid rows on: 4 heads and 6 roles
+  await expect(tabStops).toHaveCount(1);
+
+  // After typing again, Tab alone goes: Select all, Select none, Forget, the list (at its first row), Assume.
+  await filter.focus();
+  await popup.keyboard.type(' 555500000003');
+  await expect(rows).toHaveCount(2);
+  for (let i = 0; i < 4; i++) await popup.keyboard.press('Tab');
+  await expect(box(0)).toBeFocused();
+  await popup.keyboard.press('Tab');
+  await expect(assume).toBeFocused();
+
   await popup.keyboard.press('Enter');
-  await expect(popup.locator(`[data-testid="result"][data-role-arn="${role!.roleArn}"]`)).toHaveAttribute('data-status', 'ok');
-  expect(emulators.sts.issued).toHaveLength(1);
+  await filter.fill(''); // the three ticked roles are not among the two shown
+  await expect(popup.locator('[data-testid="result"][data-status="ok"]')).toHaveCount(3);
+  expect(emulators.sts.issued).toHaveLength(3);
+  // Results bring copy buttons into the rows: reachable with Right, and the list is still one tab stop.
+  await box(0).focus();
+  await popup.keyboard.press('ArrowRight');
+  await popup.keyboard.press('ArrowRight');
+  await expect(rows.nth(0).getByTestId('copy-env')).toBeFocused();
+  await expect(tabStops).toHaveCount(1);
+});
+
+test('300 roles: the footer takes at most a quarter of a 780×600 popup, before and after assuming', async ({ ext, page }) => {
+  await signInToMyApps(page, 'dave@contoso.com');
+  await openAwsTile(page, 'AWS');
+  await waitForCapturedRoles(ext, 300);
+  const popup = await openPopup(ext);
+  await popup.setViewportSize({ width: 780, height: 600 });
+  await expect(popup.getByTestId('role-row')).toHaveCount(300);
+  // The e2e browser has no credentials helper: its install instructions are the footer's tallest content.
+  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'missing');
+  const footerShare = () => popup.evaluate(() => (document.querySelector('footer')?.getBoundingClientRect().height ?? 1) / innerHeight);
+  expect(await footerShare()).toBeLessThanOrEqual(0.25);
+
+  await popup.getByTestId('role-row').first().getByRole('checkbox').check();
+  await popup.getByTestId('assume').click();
+  await expect(popup.getByTestId('result').first()).toHaveAttribute('data-status', 'ok');
+  await expect(popup.getByTestId('save-to-file')).toBeVisible();
+  expect(await footerShare()).toBeLessThanOrEqual(0.25);
 });

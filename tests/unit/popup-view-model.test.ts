@@ -6,6 +6,9 @@ import type { Partition } from '../../lib/partitions';
 import type { SessionState } from '../../lib/session-store';
 import {
   allCredentialsFile,
+  checkState,
+  GRID_PAGE,
+  gridMove,
   hiddenByAllowList,
   assumeRequests,
   captureTitle,
@@ -410,5 +413,153 @@ describe('reconcileState', () => {
     const withProblem = reconcileState(prev, { ...fresh(), saved: prev.saved, saveProblem: problem });
     expect(withProblem.saveProblem).toBe(problem);
     expect(reconcileState(withProblem, { ...fresh(), saved: prev.saved, saveProblem: { ...problem } })).toBe(withProblem);
+  });
+});
+
+describe('checkState: entries of an unexpected shape in storage.session', () => {
+  const admin = role('111111111111', 'Admin');
+  const ro = role('222222222222', 'ReadOnly', '/team/');
+  const gov = role('333333333333', 'Deploy', '/', 'aws-us-gov');
+  const good = capture('https://sts.windows.net/t/|https://signin.aws.amazon.com/saml', [admin, ro]);
+  const other = capture('http://www.okta.com/exk1|urn:amazon:webservices', [gov], { summary: { issuer: 'http://www.okta.com/exk1', audience: 'urn:amazon:webservices' } });
+  const errorOutcome = (r: SamlRole, captureId: string): RoleOutcome => ({
+    roleArn: r.roleArn, captureId, accountId: r.accountId, roleName: r.roleName, partition: r.partition,
+    status: 'error', error: { code: 'AccessDenied', message: 'AWS refused.', action: 'Ask your admin.' }, finishedAt: NOW, stsHost: 'sts.amazonaws.com',
+  });
+  const state = (extra: Partial<SessionState> = {}): SessionState => ({
+    captures: [good, other],
+    outcomes: { [admin.roleArn]: ok(admin, good.id), [ro.roleArn]: pending(ro, good.id), [gov.roleArn]: errorOutcome(gov, other.id) },
+    saved: {},
+    ...extra,
+  });
+  const odd = (value: unknown) => value as never;
+
+  it('returns the very same state when everything is well-formed (memoised rows stay put)', () => {
+    const s = state();
+    const checked = checkState(s);
+    expect(checked.state).toBe(s);
+    expect(checked.broken).toEqual([]);
+  });
+
+  it.each<{ name: string; bad: unknown }>([
+    { name: 'roles is not a list (an older version)', bad: { ...other, summary: { ...other.summary, roles: 'arn:aws:iam::333333333333:role/Deploy' } } },
+    { name: 'no summary at all', bad: { id: other.id, capturedAt: NOW } },
+    { name: 'a role of an unknown partition', bad: { ...other, summary: { ...other.summary, roles: [{ ...gov, partition: 'aws-iso' }] } } },
+    { name: 'a role without its name', bad: { ...other, summary: { ...other.summary, roles: [{ ...gov, roleName: undefined }] } } },
+    { name: 'warnings is a string', bad: { ...other, summary: { ...other.summary, warnings: 'check the clock' } } },
+    { name: 'capturedAt as a date string', bad: { ...other, capturedAt: '2026-11-22T10:00:00Z' } },
+    { name: 'usableUntil beyond what Date can hold', bad: { ...other, summary: { ...other.summary, usableUntil: 1e300 } } },
+    { name: 'SessionDuration beyond 12 h', bad: { ...other, summary: { ...other.summary, sessionDuration: 1e9 } } },
+    { name: 'samlResponse that is not text', bad: { ...other, samlResponse: { value: 'PHNhbWxw' } } },
+  ])('a capture whose $name is set aside with its sign-in id; the other sign-in stays', ({ bad }) => {
+    const checked = checkState(state({ captures: [good, odd(bad)] }));
+    expect(checked.state.captures).toEqual([good]);
+    expect(checked.broken).toEqual([{ kind: 'capture', key: other.id, captureId: other.id }]);
+    expect(checked.state.outcomes).toEqual(state().outcomes);
+  });
+
+  it('a capture without a readable id is set aside without a sign-in to forget', () => {
+    const checked = checkState(state({ captures: [good, odd({ capturedAt: NOW, summary: {} })] }));
+    expect(checked.state.captures).toEqual([good]);
+    expect(checked.broken).toEqual([{ kind: 'capture', key: 'capture #1' }]);
+  });
+
+  it.each<{ name: string; bad: unknown; captureId?: string }>([
+    { name: 'credentials with an odd value', bad: { ...ok(admin, good.id), credentials: 'ASIA…' }, captureId: good.id },
+    { name: 'credentials missing the session token', bad: { ...ok(admin, good.id), credentials: { ...CREDS, sessionToken: undefined } }, captureId: good.id },
+    { name: 'expiration as a number', bad: { ...ok(admin, good.id), credentials: { ...CREDS, expiration: NOW + 3_600_000 } }, captureId: good.id },
+    { name: 'an unknown status', bad: { ...ok(admin, good.id), status: 'done' }, captureId: good.id },
+    { name: 'an error without its message', bad: { ...errorOutcome(admin, good.id), error: { code: 'AccessDenied' } }, captureId: good.id },
+    { name: 'pending without its start', bad: { ...pending(admin, good.id), startedAt: undefined }, captureId: good.id },
+    { name: 'no role name (missing fields)', bad: { roleArn: admin.roleArn, captureId: good.id, status: 'ok' }, captureId: good.id },
+    { name: 'stored under another role ARN', bad: ok(ro, good.id), captureId: good.id },
+    { name: 'no capture id', bad: { ...ok(admin, good.id), captureId: 7 } },
+  ])('an outcome with $name is set aside; the rest stays', ({ bad, captureId }) => {
+    const outcomes = { ...state().outcomes, [admin.roleArn]: odd(bad) };
+    const checked = checkState(state({ outcomes }));
+    expect(Object.keys(checked.state.outcomes).sort()).toEqual([gov.roleArn, ro.roleArn].sort());
+    expect(checked.state.captures).toEqual([good, other]);
+    expect(checked.broken).toEqual([{ kind: 'outcome', key: admin.roleArn, ...(captureId ? { captureId } : {}) }]);
+  });
+
+  it('drops a damaged save record, capture problem or save problem without listing it', () => {
+    const record = { roleArn: admin.roleArn, profileName: '111111111111-Admin', assumedAt: NOW, expiration: CREDS.expiration, savedAt: NOW + 1, file: '/h/.aws/credentials' };
+    const checked = checkState(
+      state({
+        saved: { [admin.roleArn]: record, [ro.roleArn]: odd({ ...record, roleArn: ro.roleArn, savedAt: 'yesterday' }) },
+        problem: odd({ capturedAt: NOW, acsHost: 'signin.aws.amazon.com', error: 'not-xml' }),
+        saveProblem: odd({ at: NOW, code: 'LOCKED', message: 'busy', roleArns: 'all' }),
+      }),
+    );
+    expect(checked.state.saved).toEqual({ [admin.roleArn]: record });
+    expect(checked.state.problem).toBeUndefined();
+    expect(checked.state.saveProblem).toBeUndefined();
+    expect(checked.broken).toEqual([]);
+  });
+
+  it('keeps a well-formed capture problem and save problem', () => {
+    const problem = { capturedAt: NOW, acsHost: 'signin.aws.amazon.com', error: { code: 'not-xml' as const, message: 'bad' } };
+    const saveProblem = { at: NOW, code: 'LOCKED', message: 'busy', roleArns: [admin.roleArn] };
+    const s = state({ problem, saveProblem });
+    expect(checkState(s).state).toBe(s);
+  });
+
+  it('every broken entry of a mixed state at once', () => {
+    const checked = checkState(
+      state({
+        captures: [odd(null), good, odd({ ...other, summary: null })],
+        outcomes: { [admin.roleArn]: ok(admin, good.id), [ro.roleArn]: odd('pending'), [gov.roleArn]: odd({ ...errorOutcome(gov, other.id), finishedAt: Infinity }) },
+      }),
+    );
+    expect(checked.state.captures).toEqual([good]);
+    expect(Object.keys(checked.state.outcomes)).toEqual([admin.roleArn]);
+    expect(checked.broken).toEqual([
+      { kind: 'capture', key: 'capture #0' },
+      { kind: 'capture', key: other.id, captureId: other.id },
+      { kind: 'outcome', key: ro.roleArn },
+      { kind: 'outcome', key: gov.roleArn, captureId: other.id },
+    ]);
+  });
+});
+
+describe('gridMove: keys of the role grid', () => {
+  // An account head (Select all), three roles with checkbox and pin, one with a result's 8 copy buttons, an
+  // account head, two roles; a row that cannot be focused (no buttons) is passed over.
+  const rows = [1, 2, 10, 2, 0, 1, 2, 2];
+  it.each<[string, [number, number], [number, number] | undefined, number?]>([
+    ['ArrowDown', [1, 0], [2, 0]],
+    ['ArrowDown', [3, 0], [5, 0]], // over the row without focusable cells
+    ['ArrowDown', [7, 0], [7, 0]], // the last row stays
+    ['ArrowUp', [1, 0], [0, 0]],
+    ['ArrowUp', [0, 0], [0, 0]],
+    ['ArrowUp', [5, 0], [3, 0]],
+    ['ArrowDown', [2, 5], [3, 1]], // from a copy button: the nearest cell of the next row
+    ['ArrowDown', [0, 0], [1, 1], 1], // the column the user moved to is kept across an account head
+    ['ArrowDown', [1, 1], [2, 1]],
+    ['ArrowRight', [1, 0], [1, 1]],
+    ['ArrowRight', [1, 1], [1, 1]], // no wrap
+    ['ArrowLeft', [2, 3], [2, 2]],
+    ['ArrowLeft', [2, 0], [2, 0]],
+    ['Home', [6, 1], [0, 0]],
+    ['End', [1, 0], [7, 0]],
+    ['End', [1, 1], [7, 1], 1],
+    ['PageDown', [0, 0], [7, 0]], // fewer than a page left: the last row
+    ['PageUp', [7, 0], [0, 0]],
+    ['Enter', [1, 0], undefined],
+    [' ', [1, 0], undefined], // Space is the checkbox's own
+    ['a', [1, 0], undefined],
+  ])('%s at %j → %j', (key, [row, col], expected, wanted) => {
+    const to = gridMove(key, { row, col }, rows, wanted);
+    expect(to && [to.row, to.col]).toEqual(expected);
+  });
+
+  it('PageDown and PageUp move by a page of rows in a long list', () => {
+    const long = [1, ...Array.from({ length: 300 }, () => 2)];
+    expect(gridMove('PageDown', { row: 1, col: 0 }, long)).toEqual({ row: 1 + GRID_PAGE, col: 0 });
+    expect(gridMove('PageUp', { row: 50, col: 1 }, long)).toEqual({ row: 50 - GRID_PAGE, col: 1 });
+  });
+
+  it('a position outside the grid is not handled', () => {
+    expect(gridMove('ArrowDown', { row: 4, col: 0 }, rows)).toBeUndefined();
   });
 });

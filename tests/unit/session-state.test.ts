@@ -13,6 +13,15 @@ describe('session state', () => {
     expect(s.problem).toEqual({ capturedAt: 3 });
   });
 
+  it('skips values that are not objects instead of throwing on them', () => {
+    const s = stateFromItems({ 'capture:x': null, 'capture:a': capture('a', 1), 'outcome:arn:y': 'ok', 'saved:arn:y': 3, problem: null });
+    expect(s.captures.map((c) => c.id)).toEqual(['a']);
+    expect(s.outcomes).toEqual({});
+    expect(s.saved).toEqual({});
+    expect(s.problem).toBeUndefined();
+    expect(applyChanges(s, { 'capture:b': { newValue: null } }).captures).toHaveLength(1);
+  });
+
   it('applies change batches in order, keeping untouched objects identical', () => {
     const a = capture('a', 1);
     let s = stateFromItems({ 'capture:a': a, 'outcome:arn:x': outcome('arn:x', 'pending') });
