@@ -3,6 +3,7 @@ import { assumeRoles } from '@/lib/background/assume-roles';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
 import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
+import { isOwnExtensionPage } from '@/lib/message-sender';
 import { isMessage, type Handlers } from '@/lib/messages';
 import { acsMatchPatterns } from '@/lib/partitions';
 import { migrateStoredSettings } from '@/lib/settings-store';
@@ -26,16 +27,19 @@ const handlers: Handlers = {
 
 export default defineBackground(() => {
   // Every listener is registered synchronously so a stopped service worker wakes for it.
+  // Top-level navigations only: a sign-in posted in a (hidden) frame is never one the user meant.
   browser.webRequest.onBeforeRequest.addListener(
     (details) => {
       void captureSignIn(details);
       return undefined;
     },
-    { urls: acsMatchPatterns(), types: ['main_frame', 'sub_frame'] },
+    { urls: acsMatchPatterns(), types: ['main_frame'] },
     ['requestBody'],
   );
+  const ownPages = { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
-    if (sender.id !== browser.runtime.id || !isMessage(message, handlers)) return undefined;
+    // Content scripts (inside web pages) share the extension's id: only its own pages may ask for keys.
+    if (!isOwnExtensionPage(sender, ownPages) || !isMessage(message, handlers)) return undefined;
     const handler = handlers[message.type] as (data: unknown) => Promise<unknown>;
     return handler(message.data);
   });
