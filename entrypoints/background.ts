@@ -3,6 +3,7 @@ import { assumeRoles } from '@/lib/background/assume-roles';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
 import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
+import { onNotificationClicked } from '@/lib/background/reminder-click';
 import { isOwnExtensionPage } from '@/lib/message-sender';
 import { isMessage, type Handlers } from '@/lib/messages';
 import { acsMatchPatterns } from '@/lib/partitions';
@@ -42,6 +43,14 @@ export default defineBackground(() => {
     if (!isOwnExtensionPage(sender, ownPages) || !isMessage(message, handlers)) return undefined;
     const handler = handlers[message.type] as (data: unknown) => Promise<unknown>;
     return handler(message.data);
+  });
+  browser.notifications.onClicked.addListener((id) => {
+    void onNotificationClicked(id, {
+      ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
+      openTab: (url) => browser.tabs.create({ url, active: true }),
+      clearNotification: (n) => browser.notifications.clear(n),
+      popupUrl: browser.runtime.getURL('/popup.html'),
+    });
   });
   // Settings stored by an older version are written back in the current shape once, on update.
   browser.runtime.onInstalled.addListener(() => {
