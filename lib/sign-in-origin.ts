@@ -5,8 +5,10 @@
  * a post a user could have meant is taken: a top-level navigation started by a page of an identity provider (the
  * built-in hosts below, or hosts the user or the organisation trust). AWS's own sign-in pages only pass on what
  * they were sent (the role picker posts the same SAMLResponse again), so they are relays: never a source of a new
- * sign-in on their own. The initiating origin comes from the browser (Chromium `initiator`, Firefox `originUrl`),
- * never from the page or the assertion.
+ * sign-in on their own. The initiating origin comes from the browser, never from the page or the assertion: Chromium's
+ * `initiator` (given only for origins the extension has host access to, so for AWS's pages but not the IdPs'),
+ * Firefox's `originUrl`, else the `Origin` header the browser itself puts on every POST (a page cannot set it; its
+ * referrer policy can only blank it to "null", which is refused).
  */
 import type { IdpKind } from './idp';
 import { parseAcsUrl } from './partitions';
@@ -18,6 +20,8 @@ export interface RequestOriginDetails {
   initiator?: string;
   /** Firefox: the URL of the document that started the request. */
   originUrl?: string;
+  /** The request's `Origin` header (Chromium shows it to listeners with `extraHeaders`). */
+  originHeader?: string;
 }
 
 /** Where a sign-in post came from, when it may be used (or, for `aws`, recognised as a repeat). */
@@ -96,7 +100,7 @@ function isAwsSignInOrigin(origin: string): boolean {
 export function judgeSignInOrigin(details: RequestOriginDetails, trustedHosts: readonly string[]): OriginVerdict {
   if (details.type !== 'main_frame') return { ok: false, reason: 'not-top-level' };
   // Chromium names the origin, Firefox the document's URL. Firefox's `documentUrl` is undefined for top-level loads.
-  const raw = details.initiator ?? details.originUrl;
+  const raw = details.initiator ?? details.originUrl ?? details.originHeader;
   if (raw === undefined || raw === '') return { ok: false, reason: 'no-initiator' };
   let url: URL;
   try {

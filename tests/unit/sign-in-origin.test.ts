@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { hostMatches, judgeSignInOrigin, normaliseTrustedHost, tenantOf, type OriginVerdict, type RequestOriginDetails } from '@/lib/sign-in-origin';
 
-/** The details Chromium passes for a top-level POST started by a page of `initiator` (an origin). */
+/** The details Chromium passes for a top-level POST started by a page of `initiator` (an origin it has host access to). */
 const chromium = (initiator: string | undefined, type = 'main_frame'): RequestOriginDetails => ({ type, ...(initiator === undefined ? {} : { initiator }) });
+/** Chromium without host access to the sending page: no `initiator`, only the browser's `Origin` header. */
+const chromiumHeader = (originHeader: string, type = 'main_frame'): RequestOriginDetails => ({ type, originHeader });
 /** The details Firefox passes: the initiating document's full URL. */
 const firefox = (originUrl: string | undefined, type = 'main_frame'): RequestOriginDetails => ({ type, ...(originUrl === undefined ? {} : { originUrl }) });
 
@@ -17,7 +19,8 @@ function judged(details: RequestOriginDetails, trusted: readonly string[] = USER
 describe('judgeSignInOrigin: who may hand over a sign-in', () => {
   it.each<[string, RequestOriginDetails, string]>([
     // Identity providers' own pages (Chromium gives the origin, Firefox the document URL).
-    ['Entra (Chromium)', chromium('https://login.microsoftonline.com'), 'idp:known:entra https://login.microsoftonline.com'],
+    ['Entra (Chromium, Origin header)', chromiumHeader('https://login.microsoftonline.com'), 'idp:known:entra https://login.microsoftonline.com'],
+    ['Entra (Chromium, initiator)', chromium('https://login.microsoftonline.com'), 'idp:known:entra https://login.microsoftonline.com'],
     ['Entra (Firefox)', firefox('https://login.microsoftonline.com/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/saml2?appid=3c5f'), 'idp:known:entra https://login.microsoftonline.com'],
     ['Entra US Government', chromium('https://login.microsoftonline.us'), 'idp:known:entra https://login.microsoftonline.us'],
     ['Entra China (partner)', chromium('https://login.partner.microsoftonline.cn'), 'idp:known:entra https://login.partner.microsoftonline.cn'],
@@ -26,7 +29,7 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
     ['My Apps (old host)', chromium('https://myapps.microsoft.com'), 'idp:known:entra https://myapps.microsoft.com'],
     ['My Apps launcher', firefox('https://launcher.myapps.microsoft.com/api/signin/3c5f?tenantId=8f2c'), 'idp:known:entra https://launcher.myapps.microsoft.com'],
     ['Entra behind Defender for Cloud Apps', chromium('https://login.microsoftonline.com.mcas.ms'), 'idp:known:entra https://login.microsoftonline.com.mcas.ms'],
-    ['an Okta org', chromium('https://contoso.okta.com'), 'idp:known:okta https://contoso.okta.com'],
+    ['an Okta org', chromiumHeader('https://contoso.okta.com'), 'idp:known:okta https://contoso.okta.com'],
     ['an Okta preview org', firefox('https://contoso.oktapreview.com/app/amazon_aws/exk1/sso/saml'), 'idp:known:okta https://contoso.oktapreview.com'],
     ['an Okta EMEA org', chromium('https://contoso.okta-emea.com'), 'idp:known:okta https://contoso.okta-emea.com'],
     ['Google', chromium('https://accounts.google.com'), 'idp:known:google https://accounts.google.com'],
@@ -38,6 +41,7 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
     ['AWS role picker behind Defender for Cloud Apps', chromium('https://signin.aws.amazon.com.mcas.ms'), 'aws:known https://signin.aws.amazon.com.mcas.ms'],
     // Hosts the user or the organisation trusts.
     ['the user’s AD FS', firefox('https://adfs.contoso.com/adfs/ls/IdpInitiatedSignOn.aspx'), 'idp:settings https://adfs.contoso.com'],
+    ['the user’s AD FS (Chromium, Origin header)', chromiumHeader('https://adfs.contoso.com'), 'idp:settings https://adfs.contoso.com'],
     ['a subdomain of a trusted *.domain', chromium('https://login.sso.fabrikam.com'), 'idp:settings https://login.sso.fabrikam.com'],
     ['two levels below a trusted *.domain', chromium('https://eu.login.sso.fabrikam.com'), 'idp:settings https://eu.login.sso.fabrikam.com'],
   ])('%s → used', (_, details, expected) => {
@@ -52,6 +56,9 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
     ['no originUrl (Firefox)', firefox(undefined), 'refused:no-initiator'],
     ['an empty initiator', chromium(''), 'refused:no-initiator'],
     ['an opaque origin (sandboxed frame, data: URL)', chromium('null'), 'refused:opaque'],
+    ['an Origin header blanked by a no-referrer policy', chromiumHeader('null'), 'refused:opaque'],
+    ['another site (Chromium, Origin header)', chromiumHeader('https://evil.example'), 'refused:untrusted evil.example'],
+    ['an Origin header with a port', chromiumHeader('https://login.microsoftonline.com:444'), 'refused:untrusted login.microsoftonline.com'],
     ['a data: document (Firefox)', firefox('data:text/html,<form>'), 'refused:opaque'],
     ['about:blank', firefox('about:blank'), 'refused:opaque'],
     ['http Entra', chromium('http://login.microsoftonline.com'), 'refused:not-https login.microsoftonline.com'],
@@ -76,6 +83,11 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
     ['a page of the extension itself', chromium('chrome-extension://ndcebehelkhblldpkdbhkppfmpokkena'), 'refused:opaque'],
   ])('%s → not used', (_, details, expected) => {
     expect(judged(details)).toBe(expected);
+  });
+
+  it('what the browser itself reports wins over the Origin header', () => {
+    expect(judged({ type: 'main_frame', initiator: 'null', originHeader: 'https://login.microsoftonline.com' })).toBe('refused:opaque');
+    expect(judged({ type: 'main_frame', originUrl: 'https://evil.example/', originHeader: 'https://login.microsoftonline.com' })).toBe('refused:untrusted evil.example');
   });
 
   it('the user’s hosts count only while they are in the settings', () => {
