@@ -54,6 +54,9 @@ export default defineConfig({
     // ~/.aws/credentials; the helper itself accepts only this extension's id.
     // notifications: a reminder shortly before credentials expire (profile names and times only; can be off).
     permissions: ['storage', 'webRequest', 'alarms', 'nativeMessaging', 'notifications'],
+    // Never in private windows: a sign-in there would be captured into the same memory as the normal window's and
+    // credentials would outlive the private session. (Chrome and Firefox both honour "not_allowed".)
+    incognito: 'not_allowed',
     host_permissions: [...acsHostPermissions(), ...stsHostPermissions()],
     action: { default_title: 'AWS SAML Bridge' },
     ...(browser === 'firefox'

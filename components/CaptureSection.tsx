@@ -1,9 +1,11 @@
-/** One sign-in (one AWS app): who signed in, how long the sign-in stays usable, its warnings and its roles. */
+/**
+ * One sign-in (one AWS app): which app and identity provider, who signed in, which page sent it, how long the
+ * sign-in stays usable, its warnings and its roles.
+ */
 import { useId } from 'preact/hooks';
-import type { Capture } from '../lib/capture';
+import { signInHeading, signInSourceText, type Capture } from '../lib/capture';
 import { UsableFor } from './Countdown';
 import { RoleList, type RoleListProps } from './RoleList';
-import { captureTitle } from './view-model';
 
 interface CaptureSectionProps extends RoleListProps {
   capture: Capture;
@@ -16,12 +18,15 @@ interface CaptureSectionProps extends RoleListProps {
 export function CaptureSection({ capture, filtered, assumeError, onForget, ...list }: CaptureSectionProps) {
   const headingId = useId();
   const { summary } = capture;
-  const title = captureTitle(summary);
+  const heading = signInHeading(capture);
+  const title = heading.idp ? `${heading.app} · ${heading.idp}` : heading.app;
   return (
     <section class="capture" aria-labelledby={headingId} data-testid="capture" data-capture-id={capture.id}>
       <div class="capture-head">
         <h2 id={headingId}>
-          <span class="app">{title}</span>
+          <span class="app" data-testid="capture-title">
+            {title}
+          </span>
           {summary.subject && <span class="subject"> — {summary.subject}</span>}
         </h2>
         <div class="capture-meta">
@@ -38,6 +43,9 @@ export function CaptureSection({ capture, filtered, assumeError, onForget, ...li
           </button>
         </div>
       </div>
+      <p class="muted small" data-testid="capture-source">
+        {signInSourceText(capture)}
+      </p>
       {assumeError && (
         <p class="banner error" role="alert" data-testid="assume-error">
           {assumeError}

@@ -1,28 +1,59 @@
 /**
- * What a captured sign-in is, and how the SAMLResponse is pulled out of the browser's ACS POST. Pure.
+ * What a captured sign-in is, how the SAMLResponse is pulled out of the browser's ACS POST, and whether a post
+ * becomes a capture (`planCapture`: who sent it, is it a repeat, may it replace the sign-in there is). Pure.
  */
 import type { AwsCredentials } from './credentials';
-import type { AcsEndpoint } from './partitions';
-import type { SamlError, SamlSummary } from './saml-response';
+import { identifyIdp, idpWords, type IdpKind } from './idp';
+import { PARTITION_INFO, type AcsEndpoint } from './partitions';
+import { parseSamlResponse, type SamlError, type SamlSummary } from './saml-response';
+import { tenantOf, type OriginVerdict, type TrustedOrigin } from './sign-in-origin';
 import type { PlainError } from './sts-errors';
 import type { Partition } from './partitions';
 
+/** Where a sign-in came from: the page that posted it (as the browser reported it) and the IdP it names. */
+export interface CaptureSource {
+  /** `https://host` of the page that started the POST. */
+  origin: string;
+  host: string;
+  /** Whether the page is one the extension knows, or one the user or organisation trusted in the settings. */
+  trust: TrustedOrigin['trust'];
+  /** From the assertion's issuer (a hint for wording: the issuer is not verified). */
+  idp: IdpKind;
+  /** The Entra tenant id, Google IdP id or AD FS host, when the assertion names one. */
+  tenant?: string;
+}
+
 /** One sign-in to one AWS app (Entra enterprise application), kept side by side with other apps' sign-ins. */
 export interface Capture {
-  /** Stable per AWS app: issuer + audience. A new sign-in to the same app replaces the old one. */
+  /** Stable per AWS app: issuer + audience. A new sign-in to the same app from the same page replaces the old one. */
   id: string;
   capturedAt: number;
   acs: AcsEndpoint & { url: string };
   summary: SamlSummary;
   /** The base64 SAMLResponse, needed for STS; removed once it can no longer be redeemed. */
   samlResponse?: string;
+  /** SHA-256 of the SAMLResponse (kept after it is removed), to recognise the role picker posting it again. */
+  assertionDigest?: string;
+  source?: CaptureSource;
+}
+
+/** Why a post to the AWS sign-in page was not taken although it carried a SAMLResponse. */
+export interface SignInRefusal {
+  /** `untrusted-page`: not an IdP's page; `relayed`: only AWS's page passed it on; `other-page`: a sign-in already came from another page. */
+  code: 'untrusted-page' | 'relayed' | 'other-page';
+  /** Plain words with the next step; names hosts, never the assertion. */
+  message: string;
 }
 
 /** A sign-in that reached AWS but could not be used (malformed, encrypted, refused…). */
 export interface CaptureProblem {
   capturedAt: number;
   acsHost: string;
-  error: SamlError;
+  error: SamlError | SignInRefusal;
+  /** The host of the page that posted it, when the browser named one. */
+  page?: string;
+  /** SHA-256 of its SAMLResponse, so the role picker's repeat of the same post is not reported again. */
+  assertionDigest?: string;
 }
 
 interface RoleRef {
@@ -79,6 +110,14 @@ export function formFieldsFromRequestBody(body: RequestBodyLike | null | undefin
   return fields;
 }
 
+/** SHA-256 (base64url) of a SAMLResponse: recognises a repeat without keeping the assertion. */
+export async function assertionDigest(samlResponse: string): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(samlResponse)));
+  let binary = '';
+  for (const b of hash) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** Identifies the AWS app a sign-in belongs to, so sign-ins to different apps are kept side by side. */
 export function captureIdFor(summary: Pick<SamlSummary, 'issuer' | 'audience'>): string {
   return `${summary.issuer}|${summary.audience ?? ''}`;
@@ -88,3 +127,117 @@ export function captureIdFor(summary: Pick<SamlSummary, 'issuer' | 'audience'>):
 export const ASSERTION_GRACE_MS = 2 * 60 * 1000;
 /** A capture's role list is kept this long (for the popup), its assertion much shorter. */
 export const CAPTURE_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+// ── which posts become captures ──────────────────────────────────────────────────────────────────────────────────
+
+/** One POST of a SAMLResponse to an AWS sign-in URL, with the browser's word on which page sent it. */
+export interface CapturePost {
+  acs: AcsEndpoint & { url: string };
+  samlResponse: string;
+  /** `assertionDigest(samlResponse)`. */
+  digest: string;
+  verdict: OriginVerdict;
+  now: number;
+}
+
+export type CapturePlan =
+  | { action: 'ignore'; why: 'not-top-level' | 'repeat' }
+  | { action: 'problem'; problem: CaptureProblem }
+  | { action: 'capture'; capture: Capture };
+
+/**
+ * Decides what a post becomes. A repeat of a sign-in already seen (the role picker posting it again) changes
+ * nothing; a post from a page that is not an IdP's, or only passed on by AWS's page, is never used and is reported;
+ * a sign-in never replaces one for the same AWS app that came from another page.
+ */
+export function planCapture(post: CapturePost, state: { captures: readonly Capture[]; problem?: CaptureProblem }): CapturePlan {
+  const { verdict, digest, now, acs } = post;
+  // Hidden frames are never a sign-in a user meant; nothing to report either.
+  if (!verdict.ok && verdict.reason === 'not-top-level') return { action: 'ignore', why: 'not-top-level' };
+  const seen = state.captures.some((c) => c.assertionDigest === digest || c.samlResponse === post.samlResponse) || state.problem?.assertionDigest === digest;
+  if (seen) return { action: 'ignore', why: 'repeat' };
+  const problem = (error: CaptureProblem['error'], page?: string): CapturePlan => ({
+    action: 'problem',
+    problem: { capturedAt: now, acsHost: acs.host, error, assertionDigest: digest, ...(page ? { page } : {}) },
+  });
+  const again = idpWords('other').signInAgain;
+  if (!verdict.ok) return problem({ code: 'untrusted-page', message: untrustedMessage(verdict.reason, verdict.host, again) }, verdict.host);
+  if (verdict.role === 'aws') {
+    return problem(
+      { code: 'relayed', message: `AWS’s sign-in page passed on a sign-in the extension did not see arrive from your identity provider, so it was not used. ${again}.` },
+      verdict.host,
+    );
+  }
+  const parsed = parseSamlResponse(post.samlResponse, now);
+  if (!parsed.ok) return problem(parsed.error, verdict.host);
+  const { summary } = parsed;
+  const id = captureIdFor(summary);
+  const existing = state.captures.find((c) => c.id === id);
+  if (existing && existing.source?.origin !== verdict.origin) {
+    const title = signInHeading({ summary, acs }).app;
+    return problem(
+      {
+        code: 'other-page',
+        message:
+          `A new sign-in to ${title} came from ${verdict.host}, but the one you have came from ${existing.source?.host ?? 'another page'}. ` +
+          'It was not used, and yours stays. If you meant to switch, press Forget on the sign-in you have, then sign in again.',
+      },
+      verdict.host,
+    );
+  }
+  const idp = identifyIdp(summary.issuer).kind;
+  const tenant = tenantOf(summary.issuer, summary.tenantId, idp);
+  const source: CaptureSource = { origin: verdict.origin, host: verdict.host, trust: verdict.trust, idp, ...(tenant ? { tenant } : {}) };
+  return { action: 'capture', capture: { id, capturedAt: now, acs, summary, samlResponse: post.samlResponse, assertionDigest: digest, source } };
+}
+
+function untrustedMessage(reason: Exclude<OriginVerdict, { ok: true }>['reason'], host: string | undefined, again: string): string {
+  if (reason === 'untrusted' && host) {
+    return (
+      `A page on ${host} sent a sign-in to AWS. It was not used: the extension takes sign-ins only from identity providers’ own pages. ` +
+      `If ${host} is your organisation’s sign-in page, add it under Options → Trusted sign-in pages, then sign in again.`
+    );
+  }
+  const page = reason === 'not-https' && host ? `an unencrypted page (http://${host})` : 'a page the browser could not name';
+  return `A sign-in to AWS was sent from ${page}. It was not used. ${again}.`;
+}
+
+// ── how a sign-in is named in the popup ──────────────────────────────────────────────────────────────────────────
+
+/** AWS's own SAML entity ids (the audience), with the `#n` gallery apps add to keep several apps apart. */
+const AWS_ENTITY_ID = /^(?:https:\/\/signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml|urn:amazon:webservices(?::govcloud|:cn)?)(?:#(\d{1,4}))?$/i;
+
+/**
+ * A heading people recognise: the AWS app ("AWS", "AWS app #2", "AWS GovCloud (US)", or a custom entity id) and
+ * who signed it in: the IdP's name on hosts shared by every tenant (Entra, Google), else the page's own host (an
+ * Okta org, an AD FS farm); undefined when nothing names it.
+ */
+export function signInHeading(capture: Pick<Capture, 'summary' | 'acs' | 'source'>): { app: string; idp?: string } {
+  const { summary, acs, source } = capture;
+  const audience = summary.audience?.trim() ?? '';
+  const aws = AWS_ENTITY_ID.exec(audience);
+  const partition = PARTITION_INFO[acs.partition]?.label ?? 'AWS';
+  const app = aws
+    ? `${partition}${aws[1] && aws[1] !== '1' ? ` app #${aws[1]}` : ''}`
+    : shorten((audience || summary.issuer || 'AWS sign-in').replace(/^https?:\/\//i, ''), 60);
+  const idp = identifyIdp(summary.issuer);
+  if (idp.kind === 'entra' || idp.kind === 'google') return { app, idp: idp.name };
+  if (source) return { app, idp: source.host };
+  return idp.kind === 'other' ? { app } : { app, idp: idp.name };
+}
+
+/** One line on where a sign-in came from: the IdP, its tenant and the page that sent it. */
+export function signInSourceText(capture: Pick<Capture, 'summary' | 'source'>): string {
+  const { source, summary } = capture;
+  const idp = identifyIdp(summary.issuer);
+  const name = idp.kind === 'other' ? 'Identity provider' : idp.name;
+  if (!source) return `${name}, from a page not recorded`;
+  const tenant = source.tenant && source.tenant !== source.host ? (idp.kind === 'entra' ? `, tenant ${source.tenant}` : `, ${source.tenant}`) : '';
+  const trusted = source.trust === 'settings' ? ' (trusted in Options)' : '';
+  return `${name}${tenant} · sent from ${source.host}${trusted}`;
+}
+
+function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}

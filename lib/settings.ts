@@ -6,7 +6,8 @@
  * Versions:
  * - 1: the first, flat shape (`SettingsV1` below): a template with `{account}` and `{role}`, the user's account
  *   names as `accountAliases`, one duration in seconds, one region, `autoSave`, `pinned`.
- * - 2 (current): placeholders `{account_name}` etc., per-role preferences, delivery, reminders, allowed accounts.
+ * - 2 (current): placeholders `{account_name}` etc., per-role preferences, delivery, reminders, allowed accounts,
+ *   trusted sign-in hosts (added later without a new version: a version 2 object without it reads as "none").
  * Each migration takes the raw stored object one version up; the result is then validated like any other input.
  */
 import { parseRoleArn } from './arn';
@@ -15,6 +16,7 @@ import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from 
 import { EXPORT_FORMATS, type ExportFormat } from './export-formats';
 import { isRegionName } from './partitions';
 import { DEFAULT_PROFILE_TEMPLATE, isReservedProfileName, parseTemplate, type NamingRules } from './profile-template';
+import { MAX_TRUSTED_HOSTS, normaliseTrustedHost } from './sign-in-origin';
 import { errorText } from './error-text';
 
 export const SETTINGS_VERSION = 2;
@@ -59,6 +61,11 @@ export interface Settings {
   /** Role ARNs shown first in the popup. */
   pinnedRoles: string[];
   reminders: ReminderSettings;
+  /**
+   * Sign-in pages trusted besides the identity providers the extension knows (AD FS and other IdPs on the
+   * organisation's own domain): exact hosts or `*.domain`. A sign-in posted by any other page is never used.
+   */
+  trustedSignInHosts: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -73,6 +80,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
+  trustedSignInHosts: [],
 });
 
 /** A fresh, mutable copy of the defaults. */
@@ -250,6 +258,24 @@ function readAccountIds(v: unknown, path: string, issues: Issues): string[] | un
   return [...ids];
 }
 
+function readTrustedHosts(v: unknown, path: string, issues: Issues): string[] | undefined {
+  if (!Array.isArray(v)) {
+    issues.push({ path, message: 'must be a list of host names such as adfs.contoso.com or *.contoso.com' });
+    return undefined;
+  }
+  const hosts = new Set<string>();
+  v.forEach((value, i) => {
+    const checked = normaliseTrustedHost(value);
+    if (checked.ok) hosts.add(checked.host);
+    else issues.push({ path: `${path}[${i}]`, message: `${shown(value)} ${checked.message}` });
+  });
+  if (hosts.size > MAX_TRUSTED_HOSTS) {
+    issues.push({ path, message: `more than ${MAX_TRUSTED_HOSTS} hosts` });
+    return undefined;
+  }
+  return [...hosts];
+}
+
 function readRoleArns(v: unknown, path: string, issues: Issues, max: number): string[] | undefined {
   if (!Array.isArray(v)) {
     issues.push({ path, message: 'must be a list of IAM role ARNs' });
@@ -380,6 +406,7 @@ function readFields(raw: Record<string, unknown>, base: Settings, issues: Issues
     delivery: (v, p) => void assign(readNested<DeliverySettings>(v, p, issues, deliveryReaders), (x) => (s.delivery = { ...s.delivery, ...x })),
     pinnedRoles: (v, p) => void assign(readRoleArns(v, p, issues, MAX_PINNED_ROLES), (x) => (s.pinnedRoles = x)),
     reminders: (v, p) => void assign(readNested<ReminderSettings>(v, p, issues, reminderReaders), (x) => (s.reminders = { ...s.reminders, ...x })),
+    trustedSignInHosts: (v, p) => void assign(readTrustedHosts(v, p, issues), (x) => (s.trustedSignInHosts = x)),
   };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'version') continue;
@@ -510,9 +537,11 @@ export interface ManagedSettings {
   defaultRegion?: string;
   delivery?: Partial<DeliverySettings>;
   reminders?: Partial<ReminderSettings>;
+  /** Replaces the user's list (the organisation decides which of its pages are sign-in pages). */
+  trustedSignInHosts?: string[];
 }
 
-export const MANAGED_KEYS = ['accountNames', 'allowedAccounts', 'profileTemplate', 'roles', 'defaultDuration', 'defaultRegion', 'delivery', 'reminders'] as const;
+export const MANAGED_KEYS = ['accountNames', 'allowedAccounts', 'profileTemplate', 'roles', 'defaultDuration', 'defaultRegion', 'delivery', 'reminders', 'trustedSignInHosts'] as const;
 
 /**
  * Reads what storage.managed returned. Chrome has already checked it against the schema; Firefox's policies.json is
@@ -550,6 +579,9 @@ export function parseManagedSettings(raw: unknown): { managed: ManagedSettings; 
         break;
       case 'reminders':
         assign(readNested<ReminderSettings>(value, key, issues, reminderReaders), (x) => (managed.reminders = x));
+        break;
+      case 'trustedSignInHosts':
+        assign(readTrustedHosts(value, key, issues), (x) => (managed.trustedSignInHosts = x));
         break;
       default:
         issues.push({ path: key, message: 'is not a policy this extension knows; ignored' });
@@ -592,6 +624,7 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   lock('delivery.formatOrder', managed.delivery?.formatOrder, (v) => (s.delivery.formatOrder = [...v]));
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
+  lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));
   return { settings: s, locked };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The options page: account names, profile naming with a live preview, per-role choices, defaults, delivery,
- * reminders, import/export. Everything is saved as it is changed (only valid values); values the organisation set
- * are shown disabled with a note. Captured roles are read from storage.session for the lists, never changed.
+ * reminders, trusted sign-in pages, import/export. Everything is saved as it is changed (only valid values); values
+ * the organisation set are shown disabled with a note. Captured roles are read from storage.session for the lists,
+ * never changed.
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { aliasNames } from '../../lib/account-aliases';
@@ -18,6 +19,7 @@ import { knownRoles } from './options-model';
 import { ProfileNamesSection } from './ProfileNamesSection';
 import { RemindersSection } from './RemindersSection';
 import { RolesSection } from './RolesSection';
+import { TrustedSignInSection } from './TrustedSignInSection';
 import { errorText } from '../../lib/error-text';
 
 export function OptionsApp() {
@@ -105,6 +107,7 @@ export function OptionsApp() {
       <DefaultsSection ctx={ctx} />
       <DeliverySection ctx={ctx} />
       <RemindersSection ctx={ctx} />
+      <TrustedSignInSection ctx={ctx} />
       <ImportExportSection ctx={ctx} />
     </main>
   );

@@ -1,15 +1,35 @@
 /**
- * Browser (background): turns the browser's own POST to the AWS sign-in page into a Capture in storage.session.
+ * Browser (background): turns the browser's own POST to the AWS sign-in page into a Capture in storage.session,
+ * when a page that may hand over a sign-in sent it (lib/sign-in-origin.ts, lib/capture.ts `planCapture`).
  */
-import { captureIdFor, formFieldsFromRequestBody, type Capture, type RequestBodyLike } from '../capture';
+import { assertionDigest, formFieldsFromRequestBody, planCapture, type RequestBodyLike } from '../capture';
 import { parseAcsUrl } from '../partitions';
-import { parseSamlResponse } from '../saml-response';
-import { clearProblem, getCapture, saveCapture, saveProblem } from '../session-store';
+import { readState, saveCapture, saveProblem, clearProblem } from '../session-store';
+import { readSettings } from '../settings-store';
+import { judgeSignInOrigin, type RequestOriginDetails } from '../sign-in-origin';
 import { refreshBadge } from './badge';
 import { scheduleExpiry } from './expiry';
 
-/** Handles one ACS request. The role picker's second POST (same SAMLResponse) is recognised and ignored. */
-export async function captureSignIn(details: { method: string; url: string; requestBody?: RequestBodyLike | null }): Promise<void> {
+/** What the handler reads of `webRequest.onBeforeRequest` details (Chromium and Firefox). */
+export interface SignInRequestDetails extends RequestOriginDetails {
+  method: string;
+  url: string;
+  requestBody?: RequestBodyLike | null;
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+/**
+ * Handles one ACS request. Requests are handled one after another, so the role picker's second POST always finds
+ * the capture of the first (and is recognised as a repeat) however quickly it follows.
+ */
+export function captureSignIn(details: SignInRequestDetails): Promise<void> {
+  const run = queue.then(() => handle(details));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function handle(details: SignInRequestDetails): Promise<void> {
   if (details.method !== 'POST') return;
   const acs = parseAcsUrl(details.url);
   if (!acs) return;
@@ -17,17 +37,18 @@ export async function captureSignIn(details: { method: string; url: string; requ
   if (!samlResponse) return;
 
   const now = Date.now();
-  const parsed = parseSamlResponse(samlResponse, now);
-  if (!parsed.ok) {
-    await saveProblem({ capturedAt: now, acsHost: acs.host, error: parsed.error });
+  let verdict = judgeSignInOrigin(details, []);
+  // The settings are read only for a page the extension does not know (the policy can take seconds at start-up).
+  if (!verdict.ok && verdict.reason === 'untrusted') verdict = judgeSignInOrigin(details, (await readSettings()).trustedSignInHosts);
+  const [digest, state] = await Promise.all([assertionDigest(samlResponse), readState()]);
+  const plan = planCapture({ acs: { ...acs, url: details.url }, samlResponse, digest, verdict, now }, state);
+  if (plan.action === 'ignore') return;
+  if (plan.action === 'problem') {
+    await saveProblem(plan.problem);
     await refreshBadge();
     return;
   }
-  const id = captureIdFor(parsed.summary);
-  const existing = await getCapture(id);
-  if (existing?.samlResponse === samlResponse) return;
-  const capture: Capture = { id, capturedAt: now, acs: { ...acs, url: details.url }, summary: parsed.summary, samlResponse };
-  await saveCapture(capture);
+  await saveCapture(plan.capture);
   await clearProblem();
   // scheduleExpiry refreshes the badge too.
   await scheduleExpiry();

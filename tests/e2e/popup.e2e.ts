@@ -5,8 +5,12 @@ import { buildSamlResponseXml, encodeSamlResponse } from '../support/saml-builde
 import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
 import { badgeText, expect, test } from './fixtures';
 
-/** Makes the browser POST a SAMLResponse to the real AWS sign-in URL, as an IdP's auto-post form does. */
+/**
+ * Makes the browser POST a SAMLResponse to the real AWS sign-in URL from Entra's page, as its auto-post form does
+ * (the extension takes sign-ins only from an identity provider's page).
+ */
 async function postToAws(page: Page, samlResponse: string): Promise<void> {
+  await page.goto('https://login.microsoftonline.com/');
   const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url() === 'https://signin.aws.amazon.com/saml');
   await page.setContent(
     `<form method="POST" action="https://signin.aws.amazon.com/saml"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`,

@@ -1,5 +1,5 @@
 /**
- * Starts every emulator (Entra-like IdP, AWS sign-in + console, STS) behind one HTTPS server on 127.0.0.1
+ * Starts every emulator (Entra-like IdP, AWS sign-in + console, STS, an attacker's page) behind one HTTPS server on 127.0.0.1
  * that dispatches on the Host header, so browsers and Node clients can use the real hostnames
  * (Chromium: `--host-resolver-rules=<chromiumHostResolverRules>` + `--ignore-certificate-errors`;
  * Node: `loopbackHttpsAgent(port)` from ./node-client).
@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { createSigninEmulator } from './aws-signin';
 import type { SigninEmulator } from './aws-signin';
 import { generateIdpSigningKey, generateTlsCertificate } from './certs';
+import { createEvilPage, EVIL_HOSTS } from './evil-page';
+import type { EvilPage } from './evil-page';
 import type { SigningKeyPair } from './certs';
 import { createIdpEmulator, IDP_HOSTS } from './idp';
 import type { IdpEmulator } from './idp';
@@ -21,6 +23,7 @@ import type { World } from './world';
 
 export type { IdpEmulator } from './idp';
 export type { SigninEmulator } from './aws-signin';
+export type { EvilPage } from './evil-page';
 export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind } from './sts';
 
 /** aws regions whose STS endpoints get a certificate name (the resolver rule covers every region). */
@@ -37,6 +40,7 @@ const SIGNIN_DOMAINS = ['aws.amazon.com', 'amazonaws-us-gov.com', 'amazonaws.cn'
 /** Host patterns served (wildcards cover one DNS label, as in certificates). */
 export const HOST_PATTERNS: readonly string[] = [
   ...IDP_HOSTS,
+  ...EVIL_HOSTS,
   ...SIGNIN_DOMAINS.flatMap((d) =>
     ['signin', 'console'].flatMap((kind) => [`${kind}.${d}`, `*.${kind}.${d}`, `${kind}.${d}.mcas.ms`, `*.${kind}.${d}.mcas.ms`]),
   ),
@@ -51,6 +55,7 @@ export const HOST_PATTERNS: readonly string[] = [
 /** Chromium `--host-resolver-rules` patterns (glob `*` matches any run of characters). */
 const RESOLVER_PATTERNS: readonly string[] = [
   ...IDP_HOSTS,
+  ...EVIL_HOSTS,
   ...SIGNIN_DOMAINS.flatMap((d) =>
     ['signin', 'console'].flatMap((kind) => [`${kind}.${d}`, `*.${kind}.${d}`, `${kind}.${d}.mcas.ms`, `*.${kind}.${d}.mcas.ms`]),
   ),
@@ -66,6 +71,8 @@ export interface Emulators {
   idp: IdpEmulator;
   sts: StsEmulator;
   signin: SigninEmulator;
+  /** A page on another origin that posts someone else's valid assertion to AWS (login-CSRF tests). */
+  evil: EvilPage;
   /** IAM SAML providers → trusted certificate (shared by STS and sign-in). */
   providers: ProviderRegistry;
   /** The IdP signing key pair made for this run. */
@@ -105,6 +112,7 @@ export async function startEmulators(opts: StartOptions = {}): Promise<Emulators
   const idp = createIdpEmulator({ world, signingKey });
   const sts = createStsEmulator({ world, providers });
   const signin = createSigninEmulator({ world, providers, findIssued: (id) => sts.findIssued(id) });
+  const evil = createEvilPage({ idp });
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     const host = requestHost(req);
@@ -112,6 +120,7 @@ export async function startEmulators(opts: StartOptions = {}): Promise<Emulators
       if (sts.handles(host)) return sts.handle(req, res);
       if (signin.handles(host)) return signin.handle(req, res);
       if (idp.handles(host)) return idp.handle(req, res);
+      if (evil.handles(host)) return evil.handle(req, res);
     } catch (e) {
       console.error(`emulators: handler for ${host} threw`, e);
       if (!res.headersSent) {
@@ -145,6 +154,7 @@ export async function startEmulators(opts: StartOptions = {}): Promise<Emulators
     idp,
     sts,
     signin,
+    evil,
     providers,
     idpSigningKey: signingKey,
     tlsCertPem: tls.certPem,
@@ -154,6 +164,7 @@ export async function startEmulators(opts: StartOptions = {}): Promise<Emulators
       idp.reset();
       sts.reset();
       signin.reset();
+      evil.reset();
     },
     async stop(): Promise<void> {
       if (stopped) return;

@@ -43,6 +43,7 @@ function custom(): Settings {
     delivery: { autoSaveToHost: true, formatOrder: ['fish', 'process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'credentials-file'] },
     pinnedRoles: [DEPLOYER, ADMIN],
     reminders: { enabled: false, minutesBefore: 30 },
+    trustedSignInHosts: ['adfs.contoso.com', '*.sso.contoso.com'],
   };
 }
 
@@ -171,6 +172,12 @@ describe('validation, field by field', () => {
     ['pinned roles not a list', { pinnedRoles: ADMIN }, 'pinnedRoles', /list of IAM role ARNs/],
     ['reminder minutes 0', { reminders: { minutesBefore: 0 } }, 'reminders.minutesBefore', /from 1 to 120, not 0/],
     ['reminders enabled as 1', { reminders: { enabled: 1 } }, 'reminders.enabled', /true or false/],
+    ['trusted hosts not a list', { trustedSignInHosts: 'adfs.contoso.com' }, 'trustedSignInHosts', /list of host names/],
+    ['a trusted host with a port', { trustedSignInHosts: ['adfs.contoso.com', 'adfs.contoso.com:8443'] }, 'trustedSignInHosts[1]', /not a host name.*no port/],
+    ['an http trusted host', { trustedSignInHosts: ['http://adfs.contoso.com'] }, 'trustedSignInHosts[0]', /must be an https:\/\/ page/],
+    ['a wildcard over a top-level domain', { trustedSignInHosts: ['*.com'] }, 'trustedSignInHosts[0]', /whole top-level domain/],
+    ['a bare wildcard', { trustedSignInHosts: ['*'] }, 'trustedSignInHosts[0]', /not a host name/],
+    ['a trusted IP address', { trustedSignInHosts: ['10.0.0.7'] }, 'trustedSignInHosts[0]', /IP address/],
     ['an unknown top-level key', { colour: 'red' }, 'colour', /not a setting this version knows/],
   ])('%s: reported at %s, other fields unaffected', (_, fields, path, message) => {
     const { settings, issues } = parseSettings({ ...custom(), ...fields });
@@ -209,6 +216,15 @@ describe('validation, field by field', () => {
     expect(settings.delivery.formatOrder).toEqual(['process', 'fish', ...ALL_FORMATS.filter((f) => f !== 'process' && f !== 'fish')]);
   });
 
+  it('trusted sign-in hosts: a pasted URL becomes its host, case folds, IDN takes its xn-- form, duplicates go', () => {
+    const { settings, issues } = parseSettings({
+      version: 2,
+      trustedSignInHosts: [' ADFS.Contoso.com ', 'https://adfs.contoso.com/adfs/ls/?client-request-id=1', '*.Contoso.COM', 'anmeldung.müller.example'],
+    });
+    expect(issues).toEqual([]);
+    expect(settings.trustedSignInHosts).toEqual(['adfs.contoso.com', '*.contoso.com', 'anmeldung.xn--mller-kva.example']);
+  });
+
   it('keys named like Object.prototype members are reported, never called or assigned to the prototype', () => {
     const raw = JSON.parse('{"version":2,"valueOf":1,"__proto__":{"defaultDuration":900},"reminders":{"__proto__":null,"toString":1},"roles":{"__proto__":{}}}') as unknown;
     const { settings, issues } = parseSettings(raw);
@@ -233,6 +249,7 @@ describe('validation, field by field', () => {
         delivery: fc.oneof(fc.record({ autoSaveToHost: fc.jsonValue(), formatOrder: fc.array(fc.constantFrom(...ALL_FORMATS, 'zsh')) }, { requiredKeys: [] }), fc.jsonValue()),
         reminders: fc.jsonValue(),
         pinnedRoles: fc.array(fc.constantFrom(ADMIN, GOV, 'bad')),
+        trustedSignInHosts: fc.oneof(fc.array(fc.oneof(fc.constantFrom('adfs.contoso.com', '*.contoso.com', 'https://fs.contoso.com/adfs/ls', '*', 'x:1'), fc.string())), fc.jsonValue()),
         other: fc.jsonValue(),
       },
       { requiredKeys: [] },
@@ -299,6 +316,7 @@ describe('managed settings', () => {
     defaultRegion: 'eu-west-1',
     delivery: { autoSaveToHost: false },
     reminders: { minutesBefore: 5 },
+    trustedSignInHosts: ['fs.corp.contoso.com'],
   };
 
   it('managed values win and each is locked; the user’s other values stay', () => {
@@ -315,6 +333,7 @@ describe('managed settings', () => {
       defaultRegion: 'eu-west-1',
       delivery: { ...custom().delivery, autoSaveToHost: false },
       reminders: { enabled: false, minutesBefore: 5 },
+      trustedSignInHosts: ['fs.corp.contoso.com'],
     });
     expect([...locked].sort()).toEqual(
       [
@@ -327,6 +346,7 @@ describe('managed settings', () => {
         'defaultRegion',
         'delivery.autoSaveToHost',
         'reminders.minutesBefore',
+        'trustedSignInHosts',
       ].sort(),
     );
   });
@@ -386,7 +406,15 @@ describe('managed settings', () => {
     const schema = JSON.parse(readFileSync(new URL('../../public/managed_schema.json', import.meta.url), 'utf8')) as Schema;
     expect(conforms(schema, policy)).toBe(true);
     expect(parseManagedSettings(policy).issues).toEqual([]);
-    for (const bad of [{ defaultDuration: 60 }, { defaultRegion: 'EU' }, { allowedAccounts: ['x'] }, { reminders: { minutesBefore: 0 } }, { roles: { [ADMIN]: { profileName: 'a b' } } }]) {
+    for (const bad of [
+      { defaultDuration: 60 },
+      { defaultRegion: 'EU' },
+      { allowedAccounts: ['x'] },
+      { reminders: { minutesBefore: 0 } },
+      { roles: { [ADMIN]: { profileName: 'a b' } } },
+      { trustedSignInHosts: ['adfs.contoso.com:443'] },
+      { trustedSignInHosts: ['*'] },
+    ]) {
       expect(conforms(schema, bad)).toBe(false);
       expect(parseManagedSettings(bad).issues).not.toEqual([]);
     }
