@@ -88,6 +88,11 @@ const NODE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIM
 /** An error code is shown to the user: only a plain identifier of sane length. */
 const CODE_SHAPE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 
+/** The HTTP status of the answer a failure came with; undefined when nothing answered. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return asErrorLike(error).$metadata?.httpStatusCode;
+}
+
 /** The STS error code of a failure, in its wire form, whichever form the SDK reported; `UnknownError` if none. */
 export function stsErrorCode(error: unknown): string {
   const e = asErrorLike(error);

@@ -13,6 +13,7 @@ import { stsEndpointFor, type AcsEndpoint } from './partitions';
 import {
   classifyStsError,
   describeStsError,
+  httpStatusOf,
   isRetryable,
   malformedCredentials,
   NOT_STS_ERROR,
@@ -230,6 +231,12 @@ export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOpti
   let duration = input.durationSeconds;
   let notice: string | undefined;
   let attempt = 0;
+  /**
+   * The last failure that came with an HTTP answer. After a few 5xx answers in a row Chrome refuses an extension's
+   * next requests to that URL for a while without sending them (its anti-DDoS throttle), which looks like a network
+   * failure; what STS last answered then says more.
+   */
+  let lastAnswer: unknown;
   for (;;) {
     attempt++;
     let result: StsCallResult;
@@ -246,8 +253,10 @@ export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOpti
         },
         timeoutMs,
       );
-    } catch (error) {
-      const kind = classifyStsError(error);
+    } catch (caught) {
+      const kind = classifyStsError(caught);
+      const error = kind === 'network' && lastAnswer !== undefined ? lastAnswer : caught;
+      if (httpStatusOf(caught) !== undefined) lastAnswer = caught;
       if (kind === 'duration-too-long' && duration > FALLBACK_DURATION_SECONDS && notice === undefined) {
         if (pastDeadline()) return fail(error, attempt, true);
         notice = `This role allows less than ${formatDuration(duration)}, so you got ${formatDuration(FALLBACK_DURATION_SECONDS)}.`;

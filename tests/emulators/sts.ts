@@ -816,8 +816,10 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
           res.on('close', () => hanging.delete(res));
           return;
         }
+        // Read the whole request first, as servers do: answering before the body is in leaves the connection
+        // unusable, and the client's next request on it fails for a reason no real server gives.
+        if (failure) await readBody(req, 1024 * 1024).catch(() => undefined);
         if (failure === 'html200' || failure === 'proxy502' || failure === 'empty200') {
-          req.resume();
           record.outcome = { html200: 'CaptivePortal', proxy502: 'ProxyError', empty200: 'Empty' }[failure];
           record.status = failure === 'proxy502' ? 502 : 200;
           // Not STS: no request id, no STS CORS headers, a body STS never sends.
@@ -835,7 +837,6 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
                 : failure === '500'
                   ? new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
                   : new StsError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
-          req.resume();
           finish(err.status, err.code, errorBody(err, requestId));
           return;
         }

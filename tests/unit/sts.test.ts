@@ -101,6 +101,16 @@ describe('assumeRoleWithSaml', () => {
     expect(waits).toEqual([100, 200]);
   });
 
+  it('reports what STS last answered when the browser then refused the retries locally (Chrome’s throttle after 5xx)', async () => {
+    const refused = new TypeError('Failed to fetch');
+    const t = scripted(stsError('ServiceUnavailable', 'unavailable', 503), refused, refused);
+    const out = await assumeRoleWithSaml(input, { transport: t, ...noSleep });
+    expect(t.calls).toHaveLength(3);
+    expect(out).toMatchObject({ ok: false, error: { code: 'ServiceUnavailable', message: 'AWS STS at sts.amazonaws.com had an internal error (tried 3 times).' } });
+    const unreachable = await assumeRoleWithSaml(input, { transport: scripted(refused), ...noSleep });
+    expect(unreachable).toMatchObject({ ok: false, error: { code: 'NetworkError' } });
+  });
+
   it('gives up after maxAttempts and reports how often it tried', async () => {
     const t = scripted(stsError('Throttling', 'Rate exceeded'));
     const out = await assumeRoleWithSaml(input, { transport: t, ...noSleep, maxAttempts: 3 });
