@@ -5,6 +5,12 @@
  */
 import { idpWords, type IdpInfo, type IdpKind } from './idp';
 
+/**
+ * STS's 5-minute redemption window. The same as `REDEMPTION_WINDOW_MS` in lib/saml-response.ts, not imported from
+ * there because the popup uses this module and would then bundle the SAML parser's XML library.
+ */
+const REDEMPTION_WINDOW_MS = 5 * 60 * 1000;
+
 /** A failure the popup can show next to what failed. */
 export interface PlainError {
   /** Machine-readable code (the STS error code, or one of ours). */
@@ -157,6 +163,14 @@ function waited(ms: number): string {
 /** "Open the AWS tile in My Apps again first if …": the sign-in advice for failures that may outlast the 5 minutes. */
 function signInFirst(kind: IdpKind | undefined): string {
   return `${idpWords(kind).signInAgain} first if more than 5 minutes have passed since you signed in.`;
+}
+
+/**
+ * Why a sign-in stopped being usable: AWS's 5-minute window, or the IdP's own NotOnOrAfter when that came first
+ * (`usableUntil` is the earlier of the two; see lib/saml-response.ts).
+ */
+export function expiryReason(summary: { issueInstant?: number; usableUntil: number }): 'window' | 'not-on-or-after' {
+  return summary.issueInstant !== undefined && summary.issueInstant + REDEMPTION_WINDOW_MS > summary.usableUntil ? 'not-on-or-after' : 'window';
 }
 
 /**

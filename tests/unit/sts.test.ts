@@ -5,7 +5,7 @@ import { effectiveDuration, formatDuration } from '@/lib/duration';
 import { identifyIdp } from '@/lib/idp';
 import { parseAcsUrl } from '@/lib/partitions';
 import { assumeRoleWithSaml, type StsCall, type StsTransport } from '@/lib/sts';
-import { classifyStsError, describeStsError, MAX_ACTION_LENGTH, MAX_MESSAGE_LENGTH } from '@/lib/sts-errors';
+import { classifyStsError, describeStsError, expiryReason, MAX_ACTION_LENGTH, MAX_MESSAGE_LENGTH } from '@/lib/sts-errors';
 
 const role = (arn: string, provider: string): SamlRole => parseRoleValue(`${arn},${provider}`)!;
 const ADMIN = role('arn:aws:iam::111111111111:role/Admin', 'arn:aws:iam::111111111111:saml-provider/EntraID');
@@ -303,6 +303,17 @@ describe('describeStsError: plain words and the next step', () => {
     ['a string', 'final'],
   ] as const)('classifies %s as %s', (error, kind) => {
     expect(classifyStsError(error)).toBe(kind);
+  });
+});
+
+describe('expiryReason: why a sign-in stopped being usable', () => {
+  const issued = Date.parse('2026-11-22T10:00:00Z');
+  it.each([
+    ['AWS’s 5 minutes came first', { issueInstant: issued, usableUntil: issued + 5 * 60_000 }, 'window'],
+    ['the IdP’s NotOnOrAfter came first (Okta: 3 minutes)', { issueInstant: issued, usableUntil: issued + 3 * 60_000 }, 'not-on-or-after'],
+    ['no IssueInstant known', { usableUntil: issued }, 'window'],
+  ] as const)('%s', (_name, summary, reason) => {
+    expect(expiryReason(summary)).toBe(reason);
   });
 });
 
