@@ -109,6 +109,8 @@ test('STS that does not answer: each attempt gives up after 15 s, retries stop w
   expect(hung.length).toBeGreaterThanOrEqual(1);
   expect(hung.length).toBeLessThanOrEqual(2);
   if (hung.length === 2) expect(hung[1]!.at.getTime() - hung[0]!.at.getTime()).toBeGreaterThanOrEqual(14_500);
+  // Each request given up was really cancelled by the service worker's fetch, not left open.
+  await expect.poll(() => emulators.sts.hangingCount()).toBe(0);
 
   // The sign-in expired while the popup was open: that change is announced.
   const banner = popup.getByTestId('sign-in-expired');
