@@ -1,15 +1,22 @@
 /** Live countdowns. Only these components tick (via the shared clock); the lists around them do not re-render. */
+import { useRef } from 'preact/hooks';
 import type { Capture } from '../lib/capture';
+import { identifyIdp } from '../lib/idp';
+import { expiredSignIn, expiryReason } from '../lib/sts-errors';
 import { useNow } from './use-now';
 import { expiryText, formatCountdown, isSignInExpired } from './view-model';
 
-/** "Sign-in usable for 4:12", or the banner saying the sign-in can no longer be redeemed. */
+/** "Sign-in usable for 4:12", or the banner saying the sign-in can no longer be redeemed (and why, in the IdP's words). */
 export function UsableFor({ capture }: { capture: Pick<Capture, 'summary' | 'samlResponse'> }) {
   const now = useNow();
-  if (isSignInExpired(capture, now)) {
+  const expired = isSignInExpired(capture, now);
+  // Announced only when the sign-in expires while the popup is open: a banner already there at open is not news.
+  const usableAtOpen = useRef(!expired);
+  if (expired) {
+    const { message, action } = expiredSignIn(identifyIdp(capture.summary.issuer).kind, expiryReason(capture.summary));
     return (
-      <p class="banner warn" role="alert" data-testid="sign-in-expired">
-        This sign-in is older than 5 minutes; AWS will refuse it. Open the AWS tile in My Apps again.
+      <p class="banner warn" role={usableAtOpen.current ? 'alert' : undefined} data-testid="sign-in-expired">
+        {message} {action}
       </p>
     );
   }

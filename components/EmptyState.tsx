@@ -6,8 +6,9 @@ export function EmptyState() {
     <section class="empty" data-testid="empty-state" aria-labelledby="empty-title">
       <h2 id="empty-title">No AWS sign-in yet</h2>
       <p>
-        Sign in to AWS through My Apps (the AWS tile), then open this popup again. Roles appear here; nothing is sent
-        anywhere but AWS STS.
+        Sign in to AWS through your identity provider as you usually do (with Microsoft Entra ID: the AWS tile in My
+        Apps; with Okta, Google or AD FS: the AWS app there), then open this popup again. Roles appear here; nothing is
+        sent anywhere but AWS STS.
       </p>
     </section>
   );

@@ -27,8 +27,27 @@ export type MessageType = keyof Protocol;
 export type Message = { [K in MessageType]: { type: K; data: Protocol[K]['request'] } }[MessageType];
 export type Handlers = { [K in MessageType]: (data: Protocol[K]['request']) => Promise<Protocol[K]['response']> };
 
-export function sendMessage<K extends MessageType>(type: K, data: Protocol[K]['request']): Promise<Protocol[K]['response']> {
-  return browser.runtime.sendMessage({ type, data }) as Promise<Protocol[K]['response']>;
+/**
+ * What the browser reports when the background went away before answering: Chrome's "message channel closed" /
+ * "message port closed" / "Receiving end does not exist", Firefox's "Message manager disconnected" and kin.
+ */
+const BACKGROUND_GONE = /message (channel|port) closed|receiving end does not exist|message manager disconnected|went out of scope|extension context invalidated|could not establish connection/i;
+
+/** A failed `sendMessage` in plain words, bounded; the browser's own text only when it is none of the known ones. */
+export function messagingFailureText(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  if (BACKGROUND_GONE.test(raw)) return 'the browser stopped the extension’s background before it answered';
+  const text = raw.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text || 'no reason given';
+}
+
+/** Sends one message to the background; a rejection carries plain words (see `messagingFailureText`). */
+export async function sendMessage<K extends MessageType>(type: K, data: Protocol[K]['request']): Promise<Protocol[K]['response']> {
+  try {
+    return (await browser.runtime.sendMessage({ type, data })) as Protocol[K]['response'];
+  } catch (error) {
+    throw new Error(messagingFailureText(error));
+  }
 }
 
 export function isMessage(value: unknown, handlers: Handlers): value is Message {

@@ -31,16 +31,18 @@ export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
     defaultStsRegion: 'us-east-1',
     globalStsHost: 'sts.amazonaws.com',
     dnsSuffix: 'amazonaws.com',
+    // Every commercial region in the AWS SDK's endpoint data (tests/unit/partitions.test.ts compares), announced
+    // ones included: a sign-in posted to a new region's host then reaches that region's STS.
     regions: [
       'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
       'af-south-1',
       'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
-      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+      'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
       'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
       'ca-central-1', 'ca-west-1',
       'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
       'eu-south-1', 'eu-south-2', 'eu-north-1',
-      'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+      'il-central-1', 'me-south-1', 'me-central-1', 'me-west-1', 'mx-central-1', 'sa-east-1', 'sa-west-1',
     ],
   },
   'aws-us-gov': {
@@ -103,10 +105,14 @@ export function parseAcsUrl(url: string): AcsEndpoint | null {
   return null;
 }
 
-/** The STS endpoint for a role in `partition`; regional when the sign-in went to a regional ACS host of that partition. */
+/**
+ * The STS endpoint for a role in `partition`; regional when the sign-in went to a regional ACS host of that
+ * partition in a region this table knows. A region it does not know (newer than this build) falls back to the
+ * partition's global or default endpoint, which the extension has host permission for.
+ */
 export function stsEndpointFor(partition: Partition, acs?: AcsEndpoint): { url: string; region: string } {
   const info = PARTITION_INFO[partition];
-  const region = acs?.partition === partition && acs.region ? acs.region : undefined;
+  const region = acs?.partition === partition && acs.region && info.regions.includes(acs.region) ? acs.region : undefined;
   if (!region && info.globalStsHost) return { url: `https://${info.globalStsHost}`, region: info.defaultStsRegion };
   const r = region ?? info.defaultStsRegion;
   return { url: `https://sts.${r}.${info.dnsSuffix}`, region: r };

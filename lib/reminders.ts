@@ -5,6 +5,7 @@
  */
 import type { RoleOutcome } from './capture';
 import type { OkOutcome } from './delivery';
+import { idpWords, type IdpKind } from './idp';
 import type { ReminderSettings } from './settings';
 
 /** Role ARN → `assumedAt` of the session already reminded about (a new session of the role is reminded again). */
@@ -36,15 +37,15 @@ export function planReminders(outcomes: Record<string, RoleOutcome>, reminded: R
   return nextAt === undefined ? { due } : { due, nextAt };
 }
 
-/** The notification for `due` (non-empty): how soon, which profiles, what to do. */
-export function reminderMessage(due: readonly OkOutcome[], now: number): { title: string; message: string } {
+/** The notification for `due` (non-empty): how soon, which profiles, what to do (in the words of the sessions' IdP). */
+export function reminderMessage(due: readonly OkOutcome[], now: number, idp?: IdpKind): { title: string; message: string } {
   const soonest = Math.min(...due.map((o) => Date.parse(o.credentials.expiration)));
   const minutes = Math.max(1, Math.round((soonest - now) / 60_000));
   const names = due.slice(0, 3).map((o) => o.profileName);
   const more = due.length > 3 ? ` and ${due.length - 3} more` : '';
   return {
     title: due.length === 1 ? `AWS credentials expire in ${minutes} min` : `${due.length} AWS sessions expire soon`,
-    message: `${names.join(', ')}${more}${due.length === 1 ? '' : ` (the first in ${minutes} min)`}. Open the AWS tile in My Apps again to get new credentials.`,
+    message: `${names.join(', ')}${more}${due.length === 1 ? '' : ` (the first in ${minutes} min)`}. ${idpWords(idp).signInAgain} to get new credentials.`,
   };
 }
 

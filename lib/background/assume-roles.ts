@@ -6,15 +6,16 @@ import { aliasNames } from '../account-aliases';
 import { readLearntAliases } from '../account-names-store';
 import { mapWithConcurrency } from '../concurrency';
 import { effectiveDuration } from '../duration';
+import { identifyIdp, idpWords } from '../idp';
 import type { Protocol } from '../messages';
 import { resolveProfileNames } from '../profile-template';
 import { getCapture, saveOutcome } from '../session-store';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
 import { readSettings } from '../settings-store';
-import { assumeRoleWithSaml } from '../sts';
-import { EXPIRED_SIGN_IN } from '../sts-errors';
+import { assumeRoleWithSaml, type AssumeOptions } from '../sts';
+import { expiredSignIn } from '../sts-errors';
 import { saveToCredentialsFile } from './credentials-host';
-import { scheduleExpiry } from './expiry';
+import { armPendingDeadline, scheduleExpiry } from './expiry';
 
 /**
  * STS calls in flight at once: a typical pick (up to 20 roles) goes out in one wave; 300 roles go in waves
@@ -24,12 +25,16 @@ export const ASSUME_CONCURRENCY = 20;
 
 type Assume = Protocol['assume'];
 
-export async function assumeRoles({ captureId, roleArns, duration }: Assume['request']): Promise<Assume['response']> {
+/** Assumes the chosen roles of one capture. `sts` is for tests (a transport, short time limits). */
+export async function assumeRoles({ captureId, roleArns, duration }: Assume['request'], sts: AssumeOptions = {}): Promise<Assume['response']> {
   const capture = await getCapture(captureId);
-  if (!capture) return { ok: false, message: 'That sign-in is no longer known. Open the AWS tile in My Apps again.' };
+  // Without the capture the IdP is unknown: neutral words.
+  if (!capture) return { ok: false, message: `That sign-in is no longer known. ${idpWords(undefined).signInAgain}.` };
   const { samlResponse, summary } = capture;
+  const idp = identifyIdp(summary.issuer);
   if (!samlResponse) {
-    return { ok: false, message: `${EXPIRED_SIGN_IN.message} ${EXPIRED_SIGN_IN.action}` };
+    const expired = expiredSignIn(idp.kind);
+    return { ok: false, message: `${expired.message} ${expired.action}` };
   }
   const [settings, learnt] = await Promise.all([readSettings(), readLearntAliases()]);
   const wanted = new Set(roleArns);
@@ -57,10 +62,13 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
       });
       return undefined;
     }
-    await saveOutcome({ ...ref, status: 'pending', startedAt: Date.now() });
+    const startedAt = Date.now();
+    await saveOutcome({ ...ref, status: 'pending', startedAt });
+    // If the browser stops the worker mid-call, this alarm wakes it to turn the role into a plain error.
+    await armPendingDeadline(startedAt);
     // A role's own duration (options) wins over the popup's choice; the sign-in's SessionDuration caps both.
     const durationSeconds = effectiveDuration(durationFor(settings, role.roleArn, duration), summary.sessionDuration);
-    const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs });
+    const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs, deadline: summary.usableUntil, idp }, sts);
     if (outcome.ok) {
       await saveOutcome({
         ...ref,

@@ -21,7 +21,7 @@ async function postToAws(page: Page, samlResponse: string): Promise<void> {
 
 test('before any sign-in the popup says what to do', async ({ ext }) => {
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('empty-state')).toContainText('Sign in to AWS through My Apps');
+  await expect(popup.getByTestId('empty-state')).toContainText('Sign in to AWS through your identity provider');
   await expect(popup.getByTestId('role-row')).toHaveCount(0);
   expect(await badgeText(ext)).toBe('');
 });

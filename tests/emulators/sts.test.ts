@@ -287,6 +287,58 @@ describe('STS control API and CORS', () => {
     expect((await assume(params)).status).toBe(200);
   });
 
+  it("failNext('hang') answers nothing until the client gives up; reset() ends what still hangs", async () => {
+    emu.sts.failNext('hang', 2);
+    const params = { RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() };
+    const t0 = Date.now();
+    await expect(emulatorRequest(emu.port, 'https://sts.amazonaws.com/', { method: 'POST', body: form(params), timeoutMs: 400 })).rejects.toThrow(/timeout/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
+    const second = emulatorRequest(emu.port, 'https://sts.amazonaws.com/', { method: 'POST', body: form(params), timeoutMs: 10_000 });
+    await expect.poll(() => emu.sts.requests.length).toBe(2);
+    emu.sts.reset();
+    await expect(second).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect((await assume(params)).status).toBe(200);
+  });
+
+  it.each([
+    ['html200', 200, /text\/html/, /<html>.*Guest Wi-Fi/s, 'CaptivePortal'],
+    ['proxy502', 502, /text\/html/, /502 Bad Gateway/, 'ProxyError'],
+    ['empty200', 200, /text\/plain/, /^$/, 'Empty'],
+  ] as const)("failNext('%s') answers in STS's place the way that middlebox does", async (kind, status, type, body, outcome) => {
+    emu.sts.failNext(kind);
+    const r = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
+    expect(r.status).toBe(status);
+    expect(r.headers['content-type']).toMatch(type);
+    expect(r.body).toMatch(body);
+    expect(r.headers['x-amzn-requestid']).toBeUndefined();
+    expect(emu.sts.requests.at(-1)).toMatchObject({ outcome, status });
+    expect(emu.sts.issued).toHaveLength(0);
+  });
+
+  it('errorNext answers with any STS error, once', async () => {
+    emu.sts.errorNext({ status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space' });
+    const params = { RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() };
+    expect(errorOf(await assume(params))).toEqual({ status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space', type: 'Sender' });
+    expect((await assume(params)).status).toBe(200);
+  });
+
+  it('tamperNext changes only a successful answer, after every check, and the log says what was answered', async () => {
+    const hostile = { secretAccessKey: 'abc def$(id)`x`;"\n[default]', expiration: 'not a date' };
+    emu.sts.tamperNext(hostile);
+    // A refused request does not use up the tampering.
+    const foreign = encodeSamlResponse(signAssertion(buildSamlResponseXml({ roles: [{ roleArn: PROD_ADMIN, providerArn: PROD_PROVIDER }] }), await generateIdpSigningKey('Other')));
+    expect(errorOf(await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: foreign })).code).toBe('InvalidIdentityToken');
+    const r = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
+    expect(r.status).toBe(200);
+    const c = (xml.parse(r.body) as Parsed).AssumeRoleWithSAMLResponse!.AssumeRoleWithSAMLResult!.Credentials as Record<string, string>;
+    expect(c.SecretAccessKey).toBe(hostile.secretAccessKey);
+    expect(c.Expiration).toBe('not a date');
+    expect(c.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    expect(emu.sts.issued.at(-1)).toMatchObject(hostile);
+    const next = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
+    expect(((xml.parse(next.body) as Parsed).AssumeRoleWithSAMLResponse!.AssumeRoleWithSAMLResult!.Credentials as Record<string, string>).SecretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
+  });
+
   it('latencyMs delays answers', async () => {
     emu.sts.latencyMs = 300;
     const t0 = Date.now();

@@ -6,7 +6,9 @@
  * XML signature against the provider's certificate (values read only from the signed element), issuer,
  * audience and recipient for the endpoint's partition, the 5-minute redemption window and NotOnOrAfter,
  * the (role, provider) pair, the partition of the endpoint, DurationSeconds vs the role's MaxSessionDuration,
- * RoleSessionName. Failures and latency can be injected through the control API.
+ * RoleSessionName. Failures and latency can be injected through the control API: STS's own refusals, and what
+ * else a client may meet on the way to STS (a request left hanging, a captive portal's or proxy's page, an empty
+ * answer, credentials tampered with after every check passed).
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
@@ -346,7 +348,22 @@ export function checkAssertionTime(a: VerifiedAssertion, nowMs: number): TimeChe
 
 // ───────────────────────────── STS emulator ─────────────────────────────
 
-export type FailureKind = 'throttle' | '500' | '503' | 'reset';
+/**
+ * Injected failures, each for one non-preflight request: STS throttling or a 5xx; the connection dropped (`reset`);
+ * no answer at all until the client gives up (`hang`); a captive portal's HTML login page with status 200
+ * (`html200`); a proxy's HTML `502 Bad Gateway` page (`proxy502`); a 200 with an empty body (`empty200`).
+ */
+export type FailureKind = 'throttle' | '500' | '503' | 'reset' | 'hang' | 'html200' | 'proxy502' | 'empty200';
+
+/** An STS error answer to inject as it is (for codes the world cannot produce, e.g. `PackedPolicyTooLarge`). */
+export interface InjectedStsError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Values to put into the next successful answer in place of the issued ones (hostile or odd credentials). */
+export type TamperedCredentials = Partial<Record<'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration', string>>;
 
 export interface IssuedCredentials {
   host: string;
@@ -385,9 +402,18 @@ export interface StsEmulator {
   latencyMs: number;
   /** Answer the next `count` (default 1) non-preflight requests with an injected failure. */
   failNext(kind: FailureKind, count?: number): void;
+  /** Answer the next `count` (default 1) non-preflight requests with this STS error, before any check. */
+  errorNext(error: InjectedStsError, count?: number): void;
+  /**
+   * Let the next `count` (default 1) requests go through every check, then answer with these values in the
+   * credentials (the `issued` log keeps what was really answered).
+   */
+  tamperNext(values: TamperedCredentials, count?: number): void;
   readonly issued: IssuedCredentials[];
   readonly requests: StsRequestRecord[];
-  /** Clears logs, pending failures and latency. */
+  /** How many requests are being left hanging right now (a client that gave up has closed its own). */
+  hangingCount(): number;
+  /** Clears logs, pending failures, tampering and latency; ends hanging requests. */
   reset(): void;
   /** Credentials issued under this access key id, if any (used by the sign-in federation endpoint). */
   findIssued(accessKeyId: string): IssuedCredentials | undefined;
@@ -476,9 +502,21 @@ function verifyCached(assertionB64: string, certPem: string): VerifyResult {
   return result;
 }
 
+/** What a captive portal and a proxy answer in STS's place. */
+const notStsBodies = {
+  html200:
+    '<!DOCTYPE html>\n<html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome</h1>' +
+    '<form method="post" action="/login"><label>Room number <input name="room"></label><button>Connect</button></form></body></html>\n',
+  proxy502: '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The proxy could not reach the upstream server.</p></body></html>\n',
+  empty200: '',
+} as const;
+
 export function createStsEmulator(opts: StsOptions): StsEmulator {
   const now = opts.now ?? Date.now;
-  const failures: FailureKind[] = [];
+  const failures: (FailureKind | InjectedStsError)[] = [];
+  const tampering: TamperedCredentials[] = [];
+  /** Requests left hanging on purpose, ended by reset() and close(). */
+  const hanging = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
   const issued: IssuedCredentials[] = [];
   const requests: StsRequestRecord[] = [];
@@ -602,10 +640,11 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
 
     const lifetime = Math.min(durationSeconds ?? 3600, sessionDuration ?? Number.POSITIVE_INFINITY);
     const issuedAt = now();
-    const accessKeyId = `ASIA${randomChars(UPPER_ALNUM, 16)}`;
-    const secretAccessKey = randomChars(SECRET_CHARS, 40);
-    const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
-    const expiration = stsTime(issuedAt + lifetime * 1000);
+    const tampered = tampering.shift() ?? {};
+    const accessKeyId = tampered.accessKeyId ?? `ASIA${randomChars(UPPER_ALNUM, 16)}`;
+    const secretAccessKey = tampered.secretAccessKey ?? randomChars(SECRET_CHARS, 40);
+    const sessionToken = tampered.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
+    const expiration = tampered.expiration ?? stsTime(issuedAt + lifetime * 1000);
     const assumedRoleArn = `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${a.roleSessionName}`;
     const audience = a.audiences.find((aud) => audienceAcceptable(endpoint.partition, aud))!;
     const nameQualifier = createHash('sha1').update(`${a.issuer}${accountId}/${provider.name}`).digest('base64');
@@ -633,10 +672,10 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       `      <Arn>${xmlText(assumedRoleArn)}</Arn>\n` +
       `    </AssumedRoleUser>\n` +
       `    <Credentials>\n` +
-      `      <AccessKeyId>${accessKeyId}</AccessKeyId>\n` +
-      `      <SecretAccessKey>${secretAccessKey}</SecretAccessKey>\n` +
-      `      <SessionToken>${sessionToken}</SessionToken>\n` +
-      `      <Expiration>${expiration}</Expiration>\n` +
+      `      <AccessKeyId>${xmlText(accessKeyId)}</AccessKeyId>\n` +
+      `      <SecretAccessKey>${xmlText(secretAccessKey)}</SecretAccessKey>\n` +
+      `      <SessionToken>${xmlText(sessionToken)}</SessionToken>\n` +
+      `      <Expiration>${xmlText(expiration)}</Expiration>\n` +
       `    </Credentials>\n` +
       `    <Issuer>${xmlText(a.issuer)}</Issuer>\n` +
       `    <NameQualifier>${nameQualifier}</NameQualifier>\n` +
@@ -704,8 +743,19 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     failNext(kind: FailureKind, count = 1): void {
       for (let i = 0; i < count; i++) failures.push(kind);
     },
+    errorNext(error: InjectedStsError, count = 1): void {
+      for (let i = 0; i < count; i++) failures.push({ ...error });
+    },
+    tamperNext(values: TamperedCredentials, count = 1): void {
+      for (let i = 0; i < count; i++) tampering.push({ ...values });
+    },
+    hangingCount(): number {
+      return hanging.size;
+    },
     reset(): void {
+      endHanging();
       failures.length = 0;
+      tampering.length = 0;
       issued.length = 0;
       requests.length = 0;
       emulator.latencyMs = 0;
@@ -759,14 +809,34 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
           req.socket.destroy();
           return;
         }
+        if (failure === 'hang') {
+          record.outcome = 'Hang';
+          req.resume();
+          hanging.add(res);
+          res.on('close', () => hanging.delete(res));
+          return;
+        }
+        // Read the whole request first, as servers do: answering before the body is in leaves the connection
+        // unusable, and the client's next request on it fails for a reason no real server gives.
+        if (failure) await readBody(req, 1024 * 1024).catch(() => undefined);
+        if (failure === 'html200' || failure === 'proxy502' || failure === 'empty200') {
+          record.outcome = { html200: 'CaptivePortal', proxy502: 'ProxyError', empty200: 'Empty' }[failure];
+          record.status = failure === 'proxy502' ? 502 : 200;
+          // Not STS: no request id, no STS CORS headers, a body STS never sends.
+          const body = notStsBodies[failure];
+          res.writeHead(record.status, { 'content-type': failure === 'empty200' ? 'text/plain' : 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+          return;
+        }
         if (failure) {
           const err =
-            failure === 'throttle'
-              ? new StsError(400, 'Throttling', 'Rate exceeded')
-              : failure === '500'
-                ? new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
-                : new StsError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
-          req.resume();
+            typeof failure === 'object'
+              ? new StsError(failure.status, failure.code, failure.message)
+              : failure === 'throttle'
+                ? new StsError(400, 'Throttling', 'Rate exceeded')
+                : failure === '500'
+                  ? new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
+                  : new StsError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
           finish(err.status, err.code, errorBody(err, requestId));
           return;
         }
@@ -783,7 +853,13 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     close(): void {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      endHanging();
     },
   };
+
+  function endHanging(): void {
+    for (const res of hanging) res.destroy();
+    hanging.clear();
+  }
   return emulator;
 }

@@ -1,7 +1,27 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID, CHROME_PUBLIC_KEY } from '@/lib/extension-ids';
-import { acsHostPermissions, acsMatchPatterns, parseAcsUrl, stsEndpointFor, stsHostPermissions, type Partition } from '@/lib/partitions';
+import { acsHostPermissions, acsMatchPatterns, parseAcsUrl, PARTITION_INFO, PARTITIONS, stsEndpointFor, stsHostPermissions, type Partition } from '@/lib/partitions';
+
+interface SdkPartition {
+  id: string;
+  outputs: { dnsSuffix: string };
+  regions: Record<string, { description?: string }>;
+}
+
+/**
+ * The endpoint data the AWS SDK ships (@aws-sdk/core's copy of the partitions file). Read from its file because the
+ * package exports only a lookup function, not the table.
+ */
+async function sdkPartitions(): Promise<SdkPartition[]> {
+  const core = dirname(createRequire(import.meta.url).resolve('@aws-sdk/core/package.json'));
+  const file = join(core, 'dist-es/submodules/client/util-endpoints/lib/aws/partitions.js');
+  const mod = (await import(pathToFileURL(file).href)) as { partitionsInfo: { partitions: SdkPartition[] } };
+  return mod.partitionsInfo.partitions;
+}
 
 describe('parseAcsUrl', () => {
   it.each([
@@ -50,13 +70,53 @@ describe('stsEndpointFor', () => {
     expect(stsEndpointFor(partition, acsUrl ? acs(acsUrl) : undefined)).toEqual({ url, region });
   });
 
+  it.each<[string, string, string]>([
+    // Regions newer than this build: the partition's global (aws) or default (GovCloud, China) endpoint.
+    ['https://xx-newplace-1.signin.aws.amazon.com/saml', 'https://sts.amazonaws.com', 'us-east-1'],
+    ['https://us-gov-north-9.signin.amazonaws-us-gov.com/saml', 'https://sts.us-gov-west-1.amazonaws.com', 'us-gov-west-1'],
+    ['https://cn-south-1.signin.amazonaws.cn/saml', 'https://sts.cn-north-1.amazonaws.com.cn', 'cn-north-1'],
+  ])('a region the table does not know (%s) falls back to %s', (acsUrl, url, region) => {
+    const a = acs(acsUrl)!;
+    expect(a.region).toBeDefined();
+    expect(stsEndpointFor(a.partition, a)).toEqual({ url, region });
+  });
+
   it('every endpoint it can return is covered by a host permission', () => {
     const perms = new Set(stsHostPermissions());
-    for (const url of ['https://signin.aws.amazon.com/saml', 'https://us-west-2.signin.aws.amazon.com/saml', 'https://us-gov-east-1.signin.amazonaws-us-gov.com/saml', 'https://cn-northwest-1.signin.amazonaws.cn/saml']) {
+    const known = PARTITIONS.flatMap((p) => PARTITION_INFO[p].regions.map((r) => `https://${r}.${PARTITION_INFO[p].signinHost}/saml`));
+    for (const url of [
+      ...known,
+      'https://signin.aws.amazon.com/saml',
+      'https://signin.amazonaws-us-gov.com/saml',
+      'https://signin.amazonaws.cn/saml',
+      'https://xx-newplace-1.signin.aws.amazon.com/saml',
+      'https://us-gov-north-9.signin.amazonaws-us-gov.com/saml',
+      'https://cn-south-1.signin.amazonaws.cn/saml',
+    ]) {
       const a = acs(url);
       const { url: endpoint } = stsEndpointFor(a!.partition, a);
       expect(perms.has(`${endpoint}/*`)).toBe(true);
     }
+  });
+});
+
+describe('the region table against the AWS SDK’s endpoint data', () => {
+  it.each(PARTITIONS)('%s lists exactly the regions the SDK knows, with the same DNS suffix', async (partition) => {
+    const sdk = (await sdkPartitions()).find((p) => p.id === partition);
+    expect(sdk, `the SDK has no ${partition} partition`).toBeDefined();
+    // `aws-global` and the like are pseudo-regions for global endpoints, not places.
+    const sdkRegions = Object.keys(sdk!.regions).filter((r) => !r.endsWith('-global'));
+    expect([...PARTITION_INFO[partition].regions].sort()).toEqual(sdkRegions.sort());
+    expect(PARTITION_INFO[partition].dnsSuffix).toBe(sdk!.outputs.dnsSuffix);
+  });
+
+  it('includes the regions added since the table was first written', () => {
+    for (const region of ['ap-southeast-6', 'ap-east-2', 'mx-central-1', 'ap-southeast-7']) {
+      expect(PARTITION_INFO.aws.regions).toContain(region);
+      expect(stsHostPermissions()).toContain(`https://sts.${region}.amazonaws.com/*`);
+    }
+    // An isolated (ISO) partition's region is not one the extension serves.
+    expect(PARTITIONS.flatMap((p) => PARTITION_INFO[p].regions)).not.toContain('eu-isoe-west-1');
   });
 });
 

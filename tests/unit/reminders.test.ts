@@ -50,14 +50,26 @@ describe('planReminders', () => {
 
 describe('reminderMessage', () => {
   it('names the profile and the minutes left, never a key', () => {
-    const m = reminderMessage([ok('Admin', 8)], NOW);
+    const m = reminderMessage([ok('Admin', 8)], NOW, 'entra');
     expect(m).toEqual({ title: 'AWS credentials expire in 8 min', message: 'dev-Admin. Open the AWS tile in My Apps again to get new credentials.' });
     expect(JSON.stringify(m)).not.toMatch(/ASIAKEY|SECRETKEY|TOKEN/);
   });
   it('lists at most three profiles', () => {
-    const m = reminderMessage(['A', 'B', 'C', 'D', 'E'].map((n, i) => ok(n, 5 + i)), NOW);
+    const m = reminderMessage(['A', 'B', 'C', 'D', 'E'].map((n, i) => ok(n, 5 + i)), NOW, 'entra');
     expect(m.title).toBe('5 AWS sessions expire soon');
     expect(m.message).toBe('dev-A, dev-B, dev-C and 2 more (the first in 5 min). Open the AWS tile in My Apps again to get new credentials.');
+  });
+});
+
+describe('reminderMessage in the words of the sessions’ IdP', () => {
+  it.each([
+    ['okta', 'dev-Admin. Open the AWS app from your Okta dashboard again to get new credentials.'],
+    ['adfs', 'dev-Admin. Sign in to AWS through your AD FS sign-in page again to get new credentials.'],
+    ['google', 'dev-Admin. Open AWS from your Google apps menu again to get new credentials.'],
+    ['other', 'dev-Admin. Sign in to AWS through your identity provider again to get new credentials.'],
+    [undefined, 'dev-Admin. Sign in to AWS through your identity provider again to get new credentials.'],
+  ] as const)('%s', (idp, message) => {
+    expect(reminderMessage([ok('Admin', 8)], NOW, idp).message).toBe(message);
   });
 });
 
