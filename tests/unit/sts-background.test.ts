@@ -25,11 +25,13 @@ const ISSUERS: Record<IdpShape, string> = {
   entra: 'https://sts.windows.net/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/',
   okta: 'http://www.okta.com/exk1a2b3c4d5e6f7g8h9',
   adfs: 'https://fs.contoso.com/adfs/services/trust',
+  google: 'https://accounts.google.com/o/saml2?idpid=C01a2b3c4',
 };
 const SIGN_IN_AGAIN: Record<IdpShape, string> = {
   entra: 'Open the AWS tile in My Apps again',
   okta: 'Open the AWS app from your Okta dashboard again',
   adfs: 'Sign in to AWS through your AD FS sign-in page again',
+  google: 'Open AWS from your Google apps menu again',
 };
 
 /** A capture as the background stores it, parsed from an assertion of the given IdP's shape. */
