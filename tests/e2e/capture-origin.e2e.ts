@@ -122,6 +122,7 @@ test('another site posting a valid assertion (hidden frame, top window, via AWSâ
 
   const popup = await openPopup(ext);
   await expect(popup.getByTestId('capture-problem')).toContainText('evil.example');
+  await expect(popup.getByTestId('capture-problem')).toContainText('A sign-in to AWS from another page was not used');
   await expect(popup.getByTestId('capture')).toHaveCount(1);
   await expect(popup.getByTestId('capture-source')).toContainText('sent from login.microsoftonline.com');
   await expect(popup.getByTestId('role-row')).toHaveCount(mine.length);

@@ -7,6 +7,7 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PARTITION_INFO } from '../../lib/partitions';
 import { createSigninEmulator } from './aws-signin';
 import type { SigninEmulator } from './aws-signin';
 import { generateIdpSigningKey, generateTlsCertificate } from './certs';
@@ -26,14 +27,11 @@ export type { SigninEmulator } from './aws-signin';
 export type { EvilPage } from './evil-page';
 export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind } from './sts';
 
-/** aws regions whose STS endpoints get a certificate name (the resolver rule covers every region). */
-const AWS_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-1',
-  'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
-  'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2',
-  'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
-];
+/** Every STS host the extension may call, from the product's own partition table (one source of truth). */
+const STS_HOSTS: readonly string[] = Object.values(PARTITION_INFO).flatMap((p) => [
+  ...(p.globalStsHost ? [p.globalStsHost] : []),
+  ...p.regions.map((r) => `sts.${r}.${p.dnsSuffix}`),
+]);
 
 const SIGNIN_DOMAINS = ['aws.amazon.com', 'amazonaws-us-gov.com', 'amazonaws.cn'];
 
@@ -44,12 +42,7 @@ export const HOST_PATTERNS: readonly string[] = [
   ...SIGNIN_DOMAINS.flatMap((d) =>
     ['signin', 'console'].flatMap((kind) => [`${kind}.${d}`, `*.${kind}.${d}`, `${kind}.${d}.mcas.ms`, `*.${kind}.${d}.mcas.ms`]),
   ),
-  'sts.amazonaws.com',
-  ...AWS_REGIONS.map((r) => `sts.${r}.amazonaws.com`),
-  'sts.us-gov-west-1.amazonaws.com',
-  'sts.us-gov-east-1.amazonaws.com',
-  'sts.cn-north-1.amazonaws.com.cn',
-  'sts.cn-northwest-1.amazonaws.com.cn',
+  ...STS_HOSTS,
 ];
 
 /** Chromium `--host-resolver-rules` patterns (glob `*` matches any run of characters). */
