@@ -79,8 +79,16 @@ export function isRegionName(value: string): boolean {
 }
 
 /**
- * Recognises an AWS SAML sign-in (ACS) URL: `https://[<region>.]signin.<partition host>/saml`,
- * optionally behind `.mcas.ms`, with an optional trailing slash or query. Returns null for anything else.
+ * The ACS paths: `/saml`, and `/saml/acs/<IdP-ID>` that AWS gives a SAML provider which requires encrypted
+ * assertions (docs/saml-and-entra.md#sign-in-acs-endpoints). Such sign-ins are still taken, so the user is told
+ * plainly that the roles of an encrypted assertion cannot be read, instead of seeing nothing.
+ */
+const ACS_PATH = /^\/saml(\/|\/acs\/[A-Za-z0-9_-]{1,128}\/?)?$/;
+
+/**
+ * Recognises an AWS SAML sign-in (ACS) URL: `https://[<region>.]signin.<partition host>/saml` (or
+ * `/saml/acs/<IdP-ID>`), optionally behind `.mcas.ms`, with an optional trailing slash or query. Returns null for
+ * anything else.
  */
 export function parseAcsUrl(url: string): AcsEndpoint | null {
   let parsed: URL;
@@ -90,7 +98,7 @@ export function parseAcsUrl(url: string): AcsEndpoint | null {
     return null;
   }
   if (parsed.protocol !== 'https:' || (parsed.port !== '' && parsed.port !== '443')) return null;
-  if (parsed.pathname !== '/saml' && parsed.pathname !== '/saml/') return null;
+  if (!ACS_PATH.test(parsed.pathname)) return null;
   let host = parsed.hostname.toLowerCase();
   if (host.endsWith(MCAS_SUFFIX)) host = host.slice(0, -MCAS_SUFFIX.length);
   for (const partition of PARTITIONS) {
