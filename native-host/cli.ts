@@ -60,12 +60,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
-const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  'install-host': ['browser', 'extension-id', 'user-data-dir', 'system'],
-  'uninstall-host': ['browser', 'user-data-dir', 'system'],
-  doctor: ['user-data-dir', 'json'],
-  list: [],
-};
+/** Each command's options. A Map: a command such as "constructor" or "__proto__" must not find anything. */
+const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map([
+  ['install-host', ['browser', 'extension-id', 'user-data-dir', 'system']],
+  ['uninstall-host', ['browser', 'user-data-dir', 'system']],
+  ['doctor', ['user-data-dir', 'json']],
+  ['list', []],
+] as const);
 
 function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undefined {
   if (!names) return undefined;
@@ -88,7 +89,7 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
       io.stdout(USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const allowed = ALLOWED[command];
+    const allowed = ALLOWED.get(command);
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const extra = (Object.keys(values) as (keyof typeof OPTIONS)[]).find((k) => !allowed.includes(k));

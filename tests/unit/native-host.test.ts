@@ -611,7 +611,7 @@ describe('install-host, uninstall-host, doctor', () => {
     chmodSync(join(home, '.aws', 'credentials'), 0o644);
     const warned = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(warned.code).toBe(0);
-    expect(warned.stdout).toContain(`warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); run: chmod 600`);
+    expect(warned.stdout).toContain(`warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600`);
     rmSync(join(home, '.local', 'share', 'aws-saml-bridge', 'aws-saml-bridge-host'));
     const broken = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(broken.code).toBe(1);
