@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { assumeRoles } from '@/lib/background/assume-roles';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
-import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
+import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
 import { isMessage, type Handlers } from '@/lib/messages';
 import { acsMatchPatterns } from '@/lib/partitions';
@@ -22,6 +22,7 @@ const handlers: Handlers = {
   },
   hostStatus,
   save: saveToCredentialsFile,
+  makeFilePrivate: makeCredentialsFilePrivate,
 };
 
 export default defineBackground(() => {
