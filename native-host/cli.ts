@@ -16,7 +16,7 @@ import { BROWSERS, type BrowserId, type HostPlatform, type PathContext } from '.
 import { credentialsFilePath, listProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
-import { applyInstall, applyUninstall, detectBrowsers, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
+import { applyInstall, applyUninstall, detectBrowsers, formatUninstall, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
 import { HOST_VERSION } from './version';
 
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
@@ -123,10 +123,11 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
       }
       case 'uninstall-host': {
         const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
-        const plan = planUninstall({ context, browsers, system, userDataDir });
-        await applyUninstall(plan, io.registry);
-        io.stdout(`Removed ${plan.manifests.length} manifest location(s)${plan.installDir ? ` and ${plan.installDir}` : ''}\n`);
-        return 0;
+        const outcomes = await applyUninstall(planUninstall({ context, browsers, system, userDataDir }), io.registry);
+        const { stdout, stderr } = formatUninstall(outcomes);
+        if (stdout) io.stdout(stdout);
+        if (stderr) io.stderr(stderr);
+        return outcomes.some((o) => o.result === 'failed') ? 1 : 0;
       }
       case 'doctor': {
         const report = await runDoctor({ context, userDataDir, credentialsFile: credentialsFilePath(io.env, io.home) });
