@@ -3,7 +3,7 @@
  * of the same file, and one copy of it. The host's status is always shown, with the exact command when it is
  * missing. Secrets only ever reach the host, the clipboard or the downloaded file; nothing here renders them.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DeliveryOptions, HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
 import { sendMessage } from '../lib/messages';
 import { useCopyStatus } from './CopyButtons';
@@ -16,17 +16,27 @@ export const DOWNLOAD_FILE_NAME = 'aws-saml-bridge-credentials';
 
 type HostCheck = { state: 'checking' } | HostStatus;
 
+interface HostStatusControl {
+  /** Asks again, showing "Checking…" meanwhile (the user's "check again"). */
+  recheck: () => void;
+  /** Asks again, keeping the current line until the answer comes (after a save changed the file). */
+  refresh: () => void;
+  /** Shows a status the background already has (the answer to "Make it private"). */
+  show: (status: HostStatus) => void;
+}
+
 /** Asks the background for the host's status when the popup opens, and again on demand. */
-function useHostStatus(): [HostCheck, () => void] {
+function useHostStatus(): [HostCheck, HostStatusControl] {
   const [status, setStatus] = useState<HostCheck>({ state: 'checking' });
-  const check = useCallback(() => {
-    setStatus({ state: 'checking' });
+  const ask = useCallback((quiet: boolean) => {
+    if (!quiet) setStatus({ state: 'checking' });
     sendMessage('hostStatus', {}).then(setStatus, (e: unknown) =>
       setStatus({ state: 'error', message: `The extension did not answer (${errorText(e)}). Close this popup and open it again.` }),
     );
   }, []);
-  useEffect(check, [check]);
-  return [status, check];
+  useEffect(() => ask(false), [ask]);
+  const control = useMemo(() => ({ recheck: () => ask(false), refresh: () => ask(true), show: setStatus }), [ask]);
+  return [status, control];
 }
 
 /** `~/.aws/credentials` for a path under the home folder the host reported (display only). */
@@ -42,7 +52,7 @@ interface DeliveryPanelProps {
 }
 
 export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanelProps) {
-  const [host, recheck] = useHostStatus();
+  const [host, hostControl] = useHostStatus();
   const [saving, setSaving] = useState(false);
   const [saveStatus, setSaveStatus] = useState('');
   const [copyStatus, copy] = useCopyStatus();
@@ -62,6 +72,8 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
     } catch (e) {
       setSaveStatus(`The extension did not answer (${errorText(e)}). Close this popup and try again.`);
     } finally {
+      // The file may exist now (or have another mode): the helper line must not keep saying "will create".
+      hostControl.refresh();
       setSaving(false);
       saveButton.current?.focus();
     }
@@ -130,13 +142,14 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
           )}
         </div>
       )}
-      <HostLine host={host} onRecheck={recheck} />
+      <HostLine host={host} control={hostControl} />
     </section>
   );
 }
 
-function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void }) {
+function HostLine({ host, control }: { host: HostCheck; control: HostStatusControl }) {
   const [copied, copy] = useCopyStatus();
+  const onRecheck = control.recheck;
   if (host.state === 'checking') {
     return (
       <p class="host-status muted small" data-testid="host-status" data-state="checking">
@@ -145,12 +158,13 @@ function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void 
     );
   }
   if (host.state === 'ready') {
-    const mode = host.fileExists && host.fileMode && host.fileMode !== '0600' ? ` (mode ${host.fileMode}; 0600 is safer)` : '';
     return (
-      <p class="host-status muted small" data-testid="host-status" data-state="ready" title={`Helper ${host.hostVersion}`}>
-        <span class="ok-mark">●</span> Credentials helper ready · {host.fileExists ? 'writes' : 'will create'} <span class="mono">{host.credentialsFile}</span>
-        {mode}
-      </p>
+      <>
+        <p class="host-status muted small" data-testid="host-status" data-state="ready" title={`Helper ${host.hostVersion}`}>
+          <span class="ok-mark">●</span> Credentials helper ready · {host.fileExists ? 'writes' : 'will create'} <span class="mono">{host.credentialsFile}</span>
+        </p>
+        {host.fileOpenToOthers && <OpenFileWarning mode={host.fileMode} onFixed={control.show} />}
+      </>
     );
   }
   return (
@@ -184,6 +198,43 @@ function HostLine({ host, onRecheck }: { host: HostCheck; onRecheck: () => void 
       <span class="copied" aria-live="polite">
         {copied}
       </span>
+    </div>
+  );
+}
+
+/** "Your credentials file is readable by other users [Make it private]": the mode changes only on this click. */
+function OpenFileWarning({ mode, onFixed }: { mode: string | null; onFixed: (status: HostStatus) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState('');
+  const fix = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure('');
+    try {
+      const result = await sendMessage('makeFilePrivate', {});
+      if (result.ok) onFixed(result.status);
+      else setFailure(result.message);
+    } catch (e) {
+      setFailure(`The extension did not answer (${errorText(e)}). Close this popup and try again.`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="host-status small" data-testid="file-open-warning">
+      <p class="fix-command">
+        <span>
+          Your credentials file is readable by other users{mode ? ` (mode ${mode})` : ''}.
+        </span>
+        <button type="button" class="btn btn-small" data-testid="make-file-private" aria-disabled={busy || undefined} onClick={() => void fix()}>
+          {busy ? 'Making it private…' : 'Make it private'}
+        </button>
+      </p>
+      {failure && (
+        <p class="banner error" role="alert" data-testid="make-file-private-error">
+          {failure}
+        </p>
+      )}
     </div>
   );
 }

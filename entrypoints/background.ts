@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { assumeRoles } from '@/lib/background/assume-roles';
 import { captureSignIn } from '@/lib/background/capture-sign-in';
-import { hostStatus, saveToCredentialsFile } from '@/lib/background/credentials-host';
+import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from '@/lib/background/credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from '@/lib/background/expiry';
 import { onNotificationClicked } from '@/lib/background/reminder-click';
 import { SignInRequests } from '@/lib/background/sign-in-requests';
@@ -25,6 +25,7 @@ const handlers: Handlers = {
   },
   hostStatus,
   save: saveToCredentialsFile,
+  makeFilePrivate: makeCredentialsFilePrivate,
 };
 
 export default defineBackground(() => {

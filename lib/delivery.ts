@@ -3,8 +3,10 @@
  * popup says about each afterwards ("Saved as dev-admin, expires 14:32"). Pure; the background sends the result to
  * the native host (lib/background/credentials-host.ts) and the popup renders the same profiles as a download.
  */
+import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from '../native-host/protocol';
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
+import { INSTALL_HOST_COMMAND } from './native-port';
 
 export type OkOutcome = Extract<RoleOutcome, { status: 'ok' }>;
 
@@ -108,7 +110,8 @@ export function credentialsFileText(profiles: readonly ProfileUpdate[]): string 
 
 /** The saved record for this outcome, if the last save wrote exactly these credentials. */
 export function savedFor(saved: Record<string, SavedProfile>, outcome: RoleOutcome): SavedProfile | undefined {
-  const record = saved[outcome.roleArn];
+  // Own keys only: a role ARN is data from the IdP's assertion.
+  const record = Object.hasOwn(saved, outcome.roleArn) ? saved[outcome.roleArn] : undefined;
   if (!record || outcome.status !== 'ok') return undefined;
   return record.assumedAt === outcome.assumedAt && record.profileName === outcome.profileName ? record : undefined;
 }
@@ -127,10 +130,45 @@ export function savedText(record: Pick<SavedProfile, 'profileName' | 'expiration
 
 /** Whether the native host answers, as the popup shows it. */
 export type HostStatus =
-  | { state: 'ready'; hostVersion: string; credentialsFile: string; fileExists: boolean; fileMode: string | null }
+  | {
+      state: 'ready';
+      hostVersion: string;
+      credentialsFile: string;
+      fileExists: boolean;
+      fileMode: string | null;
+      /** Other users may read the file (never on Windows): the popup offers "Make it private". */
+      fileOpenToOthers: boolean;
+    }
   /** Not registered for this browser (or not allowed for this extension): `command` fixes it. */
   | { state: 'missing'; message: string; command: string }
   /** Registered but failing (crashed, too old, timed out): `message` says what to run. */
   | { state: 'error'; message: string };
 
 export type SaveResult = { ok: true; saved: number; file: string } | { ok: false; problem: SaveProblem };
+
+/** The popup's view of the host's answer to a ping. */
+export function hostStatusOf(reply: Pick<OkReply<'ping'>, 'hostVersion' | 'protocol' | 'platform' | 'credentialsFile'>): HostStatus {
+  if (reply.protocol !== PROTOCOL_VERSION) {
+    return { state: 'error', message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}` };
+  }
+  const file = reply.credentialsFile;
+  return {
+    state: 'ready',
+    hostVersion: reply.hostVersion,
+    credentialsFile: file.path,
+    fileExists: file.exists,
+    fileMode: file.mode,
+    fileOpenToOthers: isOpenToOthers(file, reply.platform),
+  };
+}
+
+/** What "Make it private" did: the refreshed status, or why not, in plain words with the manual fix. */
+export type MakePrivateResult = { ok: true; status: HostStatus } | { ok: false; message: string };
+
+/** Plain words for a failed "Make it private" (`error` is the host's, or how the port failed). */
+export function makePrivateFailure(error: { code: string; message: string }, file: string): string {
+  if (error.code === 'UNKNOWN_TYPE') {
+    return `This version of the credentials helper cannot change the file's permissions. Update it with: ${INSTALL_HOST_COMMAND}, or run: chmod 600 ${file}`;
+  }
+  return `Could not make ${file} private (${error.message.replace(/\.$/, '')}). Run: chmod 600 ${file}`;
+}

@@ -3,7 +3,7 @@
  * storage.session; messages only ask the background to act.
  */
 import { browser } from 'wxt/browser';
-import type { HostStatus, SaveResult } from './delivery';
+import type { HostStatus, MakePrivateResult, SaveResult } from './delivery';
 import type { DurationChoice } from './duration';
 
 export interface Protocol {
@@ -21,6 +21,8 @@ export interface Protocol {
    * recorded in storage.session, so an auto-save with the popup closed shows up when it opens.
    */
   save: { request: { roleArns?: string[]; overwriteUnmanaged?: boolean }; response: SaveResult };
+  /** Set the credentials file to 0600 through the native host (only on the user's click). */
+  makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
 }
 
 export type MessageType = keyof Protocol;
@@ -51,5 +53,6 @@ export async function sendMessage<K extends MessageType>(type: K, data: Protocol
 }
 
 export function isMessage(value: unknown, handlers: Handlers): value is Message {
-  return !!value && typeof value === 'object' && typeof (value as Message).type === 'string' && (value as Message).type in handlers;
+  // Own keys only: `in` would take "toString" or "__proto__" for a message type.
+  return !!value && typeof value === 'object' && typeof (value as Message).type === 'string' && Object.hasOwn(handlers, (value as Message).type);
 }

@@ -3,9 +3,13 @@
  * Requests carry ids mapped to pending promises with a timeout; a disconnect fails every pending request with
  * a clear error (the classic "Specified native messaging host not found" becomes the exact install command).
  * The port itself comes from `connect`, so this logic runs under vitest with a fake.
+ *
+ * The host answers one request at a time, in order, so only the oldest pending request's clock runs: a request
+ * queued behind a slow one (a write waiting for the file's lock) gets its whole timeout once the host can start
+ * on it, and the host's own lock wait is shorter than that timeout (the budget is in native-host/protocol.ts).
  */
-import type { HostErrorCode, HostReply, HostRequest, HostRequestType, OkReply } from '../native-host/protocol';
-import { PROTOCOL_VERSION } from '../native-host/protocol';
+import type { HostErrorCode, HostRequest, HostRequestType, OkReply } from '../native-host/protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../native-host/protocol';
 import { errorText } from './error-text';
 
 /** The slice of `runtime.Port` used here. */
@@ -21,7 +25,8 @@ export const INSTALL_HOST_COMMAND = 'npx aws-saml-bridge install-host';
 
 export class NativeHostError extends Error {
   constructor(
-    readonly code: HostErrorCode | 'HOST_NOT_FOUND' | 'DISCONNECTED' | 'TIMEOUT',
+    /** The host's code, or: not installed, gone, no answer in time, or an answer that is not a protocol reply. */
+    readonly code: HostErrorCode | 'HOST_NOT_FOUND' | 'DISCONNECTED' | 'TIMEOUT' | 'BAD_REPLY',
     message: string,
   ) {
     super(message);
@@ -32,10 +37,14 @@ export class NativeHostError extends Error {
 type RequestBody<K extends HostRequestType> = Omit<Extract<HostRequest, { type: K }>, 'v' | 'id' | 'type'>;
 
 interface Pending {
+  type: HostRequestType;
   resolve: (reply: OkReply) => void;
   reject: (error: NativeHostError) => void;
-  timer: ReturnType<typeof setTimeout>;
 }
+
+/** Longest host error message passed on (host messages name paths and profiles; this bounds what the popup shows). */
+const MAX_MESSAGE_LENGTH = 600;
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Turns the browser's disconnect reason into plain words with the next step. */
 export function describeDisconnect(reason: string | undefined): NativeHostError {
@@ -49,18 +58,21 @@ export function describeDisconnect(reason: string | undefined): NativeHostError 
 
 export class NativeHostClient {
   private port: PortLike | undefined;
+  /** Keyed by request id, in the order sent (a Map: a reply's id such as "__proto__" finds nothing). */
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The clock of the oldest pending request (the one the host is working on). */
+  private timer: { id: string; handle: ReturnType<typeof setTimeout> } | undefined;
 
   /**
-   * @param timeoutMs how long one request may take.
+   * @param timeoutMs how long the host may take over one request, from when it can start on it.
    * @param idleMs the port is closed this long after the last reply: an open native port keeps Chrome's service
    *   worker and the host process alive, and neither should outlive the work.
    */
   constructor(
     private readonly connect: () => PortLike,
-    private readonly timeoutMs = 10_000,
+    private readonly timeoutMs = CLIENT_REQUEST_TIMEOUT_MS,
     private readonly idleMs = 5_000,
   ) {}
 
@@ -70,10 +82,8 @@ export class NativeHostClient {
     const message = { ...body, v: PROTOCOL_VERSION, id, type };
     clearTimeout(this.idleTimer);
     return new Promise<OkReply<K>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(id, undefined, new NativeHostError('TIMEOUT', `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`));
-      }, this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as unknown as (reply: OkReply) => void, reject, timer });
+      this.pending.set(id, { type, resolve: resolve as unknown as (reply: OkReply) => void, reject });
+      this.armTimer();
       try {
         this.ensurePort().postMessage(message);
       } catch (e) {
@@ -82,13 +92,13 @@ export class NativeHostClient {
     });
   }
 
-  /** Closes the port; pending requests fail. */
-  close(): void {
+  /** Closes the port; pending requests fail (with `error`, by default "the helper stopped"). */
+  close(error: NativeHostError = describeDisconnect(undefined)): void {
     clearTimeout(this.idleTimer);
     const port = this.port;
     this.port = undefined;
     port?.disconnect();
-    this.failPending(describeDisconnect(undefined));
+    this.failPending(error);
   }
 
   /** Whether a port is open (for tests and diagnostics). */
@@ -108,10 +118,36 @@ export class NativeHostClient {
   }
 
   private onMessage(message: unknown): void {
-    const reply = message as HostReply;
-    if (!reply || typeof reply !== 'object' || typeof reply.id !== 'string') return;
-    if (reply.ok) this.settle(reply.id, reply);
-    else this.settle(reply.id, undefined, new NativeHostError(reply.error.code, reply.error.message));
+    if (!isRecord(message) || typeof message.id !== 'string') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    const error = message.error;
+    if (message.ok === true && message.type === pending.type) this.settle(message.id, message as unknown as OkReply);
+    else if (message.ok === false && isRecord(error) && typeof error.code === 'string' && typeof error.message === 'string') {
+      this.settle(message.id, undefined, new NativeHostError(error.code as HostErrorCode, error.message.slice(0, MAX_MESSAGE_LENGTH)));
+    } else {
+      this.settle(
+        message.id,
+        undefined,
+        new NativeHostError('BAD_REPLY', `The credentials helper sent an answer this extension cannot read. Update it with: ${INSTALL_HOST_COMMAND}`),
+      );
+    }
+  }
+
+  /** Starts the clock of the oldest pending request, if it is not running yet. */
+  private armTimer(): void {
+    const head = this.pending.keys().next();
+    if (head.done || this.timer?.id === head.value) return;
+    clearTimeout(this.timer?.handle);
+    const id = head.value;
+    this.timer = {
+      id,
+      handle: setTimeout(() => {
+        // The host is stuck on this request, and answers in order: nothing behind it will come either.
+        this.timer = undefined;
+        this.close(new NativeHostError('TIMEOUT', `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`));
+      }, this.timeoutMs),
+    };
   }
 
   private onDisconnect(reason: string | undefined): void {
@@ -128,7 +164,11 @@ export class NativeHostClient {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    clearTimeout(p.timer);
+    if (this.timer?.id === id) {
+      clearTimeout(this.timer.handle);
+      this.timer = undefined;
+    }
+    this.armTimer();
     if (error) p.reject(error);
     else p.resolve(reply!);
     if (this.pending.size === 0 && this.port) {

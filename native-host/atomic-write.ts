@@ -17,6 +17,8 @@ export interface AtomicWriteOptions {
   owner?: { uid: number; gid: number };
   /** fsync the directory after the rename (default true). Several renames in one directory need only one, at the end. */
   syncDirectory?: boolean;
+  /** Runs after the data is durable, right before the rename; if it throws, nothing is renamed and the error comes back. */
+  beforeRename?: () => Promise<void>;
 }
 
 /** Replaces `file` with `data`: the old content or the new, never a mix, even after a crash. */
@@ -33,6 +35,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array, options: A
     if (owner) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
     await handle.close();
+    await options.beforeRename?.();
     await rename(tmp, file);
   } catch (error) {
     await handle.close().catch(() => undefined);

@@ -16,7 +16,7 @@ import { BROWSERS, type BrowserId, type HostPlatform, type PathContext } from '.
 import { credentialsFilePath, listProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
-import { applyInstall, applyUninstall, detectBrowsers, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
+import { applyInstall, applyUninstall, detectBrowsers, formatUninstall, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
 import { HOST_VERSION } from './version';
 
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
@@ -60,12 +60,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
-const ALLOWED: Record<string, readonly (keyof typeof OPTIONS)[]> = {
-  'install-host': ['browser', 'extension-id', 'user-data-dir', 'system'],
-  'uninstall-host': ['browser', 'user-data-dir', 'system'],
-  doctor: ['user-data-dir', 'json'],
-  list: [],
-};
+/** Each command's options. A Map: a command such as "constructor" or "__proto__" must not find anything. */
+const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map([
+  ['install-host', ['browser', 'extension-id', 'user-data-dir', 'system']],
+  ['uninstall-host', ['browser', 'user-data-dir', 'system']],
+  ['doctor', ['user-data-dir', 'json']],
+  ['list', []],
+] as const);
 
 function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undefined {
   if (!names) return undefined;
@@ -88,7 +89,7 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
       io.stdout(USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
-    const allowed = ALLOWED[command];
+    const allowed = ALLOWED.get(command);
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const extra = (Object.keys(values) as (keyof typeof OPTIONS)[]).find((k) => !allowed.includes(k));
@@ -122,10 +123,11 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
       }
       case 'uninstall-host': {
         const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
-        const plan = planUninstall({ context, browsers, system, userDataDir });
-        await applyUninstall(plan, io.registry);
-        io.stdout(`Removed ${plan.manifests.length} manifest location(s)${plan.installDir ? ` and ${plan.installDir}` : ''}\n`);
-        return 0;
+        const outcomes = await applyUninstall(planUninstall({ context, browsers, system, userDataDir }), io.registry);
+        const { stdout, stderr } = formatUninstall(outcomes);
+        if (stdout) io.stdout(stdout);
+        if (stderr) io.stderr(stderr);
+        return outcomes.some((o) => o.result === 'failed') ? 1 : 0;
       }
       case 'doctor': {
         const report = await runDoctor({ context, userDataDir, credentialsFile: credentialsFilePath(io.env, io.home) });

@@ -3,20 +3,21 @@
  * through lib's one writer. Next to the file (in its real directory) live one backup of the previous content and
  * the list of profiles this host manages. Nothing here logs a value from the file.
  */
-import { lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
-import type { CredentialsFileStatus, HostErrorCode, ProfileSummary, ProfileToWrite, ReplyBodies } from './protocol';
+import { acquireLock, LockBusyError, type HeldLock } from './file-lock';
+import { HOST_LOCK_WAIT_MS, type CredentialsFileStatus, type HostErrorCode, type ProfileSummary, type ProfileToWrite, type ReplyBodies } from './protocol';
 
 export const BACKUP_SUFFIX = '.aws-saml-bridge.bak';
 export const STATE_FILE_NAME = '.aws-saml-bridge-managed.json';
-/** A lock older than this is a dead writer's; live holders refresh it every `LOCK_UPDATE_MS`. */
+/**
+ * A lock older than this is a dead (or stalled) writer's and is taken over; live holders refresh it every
+ * `LOCK_UPDATE_MS`. Well under `HOST_LOCK_WAIT_MS`, so a dead writer's lock delays the next one but never fails it.
+ */
 export const LOCK_STALE_MS = 3000;
 export const LOCK_UPDATE_MS = 1000;
-/** Retries reach well past `LOCK_STALE_MS`, so a dead writer's lock delays the next one but never blocks it. */
-const LOCK_RETRIES = { retries: 60, factor: 1.3, minTimeout: 15, maxTimeout: 250, randomize: true };
 
 /** A refusal with a protocol error code; `message` names paths and operations, never file content. */
 export class StoreError extends Error {
@@ -53,8 +54,8 @@ export function credentialsFilePath(env: NodeJS.ProcessEnv, home: string): strin
 const errno = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
 
 /** A Node file-system error as a FILE_ERROR that says what was being done to which path. */
-function fileError(e: unknown, operation: string, path: string): StoreError {
-  if (e instanceof StoreError) return e;
+function fileError(e: unknown, operation: string, path: string): Error {
+  if (e instanceof StoreError || e instanceof Conflict) return e;
   const code = errno(e) ?? 'unknown error';
   const hint = code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'ENOSPC' ? ' (disk full)' : code === 'EROFS' ? ' (read-only file system)' : '';
   return new StoreError('FILE_ERROR', `could not ${operation} ${path}: ${code}${hint}`);
@@ -151,43 +152,126 @@ async function readCurrent(file: string): Promise<CurrentFile> {
   return { exists: true, bytes, text, mode: st.mode & 0o777, owner: root ? { uid: st.uid, gid: st.gid } : undefined };
 }
 
+/** The state file: the names this host wrote, and its raw bytes (null when absent) to tell later whether it changed. */
+interface Managed {
+  names: Set<string>;
+  raw: Buffer | null;
+}
+
 /** Names of the profiles this host wrote, from the state file (an unreadable state file counts as empty). */
-async function readManaged(stateFile: string): Promise<Set<string>> {
+async function readManaged(stateFile: string): Promise<Managed> {
+  let raw: Buffer;
   try {
-    const json: unknown = JSON.parse(await readFile(stateFile, 'utf8'));
-    const profiles = typeof json === 'object' && json !== null && 'profiles' in json ? json.profiles : undefined;
-    return new Set(Array.isArray(profiles) ? profiles.filter((p): p is string => typeof p === 'string') : []);
+    raw = await readFile(stateFile);
   } catch (e) {
     if (errno(e) !== 'ENOENT') process.stderr.write(`aws-saml-bridge: ignoring unreadable ${stateFile}\n`);
-    return new Set();
+    return { names: new Set(), raw: null };
+  }
+  try {
+    const json: unknown = JSON.parse(raw.toString('utf8'));
+    const profiles = typeof json === 'object' && json !== null && Object.hasOwn(json, 'profiles') ? (json as { profiles: unknown }).profiles : undefined;
+    return { names: new Set(Array.isArray(profiles) ? profiles.filter((p): p is string => typeof p === 'string') : []), raw };
+  } catch {
+    process.stderr.write(`aws-saml-bridge: ignoring unreadable ${stateFile}\n`);
+    return { names: new Set(), raw };
   }
 }
 
-async function writeManaged(stateFile: string, names: ReadonlySet<string>): Promise<void> {
-  const json = JSON.stringify({ version: 1, profiles: [...names].sort() }, null, 2) + '\n';
-  await writeFileAtomic(stateFile, Buffer.from(json), { mode: 0o600, syncDirectory: false }).catch((e: unknown) => Promise.reject(fileError(e, 'write', stateFile)));
+/** Writes the state file (after `beforeRename`); returns the bytes written. */
+async function writeManaged(stateFile: string, names: ReadonlySet<string>, beforeRename: () => Promise<void>): Promise<Buffer> {
+  const bytes = Buffer.from(JSON.stringify({ version: 1, profiles: [...names].sort() }, null, 2) + '\n');
+  await writeFileAtomic(stateFile, bytes, { mode: 0o600, syncDirectory: false, beforeRename }).catch((e: unknown) => Promise.reject(fileError(e, 'write', stateFile)));
+  return bytes;
 }
 
-/** Runs `task` holding the lock on `file` (a `<file>.lock` folder), so concurrent hosts take turns. */
-async function withLock<T>(file: string, task: () => Promise<T>): Promise<T> {
-  let release: () => Promise<void>;
+/** The file changed (or the lock was lost) between reading and committing: read, merge and write again. */
+class Conflict extends Error {}
+
+/** At most this many read-merge-write attempts per request when the file keeps changing under the writer. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * What one attempt read, so it can check, right before each rename, that it still holds the lock and that the
+ * credentials and state files are exactly what it merged against. A writer stalled past the lock's stale time
+ * (suspend, VM pause) finds out here instead of renaming a merge that drops another writer's profiles; so does a
+ * program that writes the file without the lock (`aws configure set`), unless it writes in the microseconds between
+ * this check and the rename (POSIX has no compare-and-rename).
+ */
+class Snapshot {
+  constructor(
+    private readonly lock: HeldLock,
+    private readonly location: StoreLocation,
+    private file: Buffer | null,
+    private state: Buffer | null,
+  ) {}
+
+  /** Throws Conflict unless the lock is ours and both files are as expected. */
+  readonly check = async (): Promise<void> => {
+    if (!(await this.lock.isHeld())) throw new Conflict('the lock was taken over');
+    if (!sameBytes(await readOrNull(this.location.file), this.file)) throw new Conflict('the credentials file changed');
+    if (!sameBytes(await readOrNull(this.location.stateFile), this.state)) throw new Conflict('the state file changed');
+  };
+
+  /** After our own rename: the new content is what the next check expects. */
+  wrote(which: 'file' | 'state', bytes: Buffer): void {
+    if (which === 'file') this.file = bytes;
+    else this.state = bytes;
+  }
+}
+
+const sameBytes = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
+async function readOrNull(file: string): Promise<Buffer | null> {
+  return readFile(file).catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(fileError(e, 'read', file))));
+}
+
+/** Why a request gave up on the lock, in words that say what to do. */
+function busy(location: StoreLocation, why: 'held' | 'changing'): StoreError {
+  return new StoreError(
+    'LOCKED',
+    why === 'held'
+      ? `${location.configured} is busy: another writer held ${location.file}.lock for over ${HOST_LOCK_WAIT_MS / 1000} s; try again in a moment (if no other writer is running, delete that folder)`
+      : `${location.configured} kept changing while this host was writing it, so nothing was written; try again in a moment`,
+  );
+}
+
+async function lock(location: StoreLocation, deadline: number): Promise<HeldLock> {
   try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      stale: LOCK_STALE_MS,
-      update: LOCK_UPDATE_MS,
-      retries: LOCK_RETRIES,
-      // Only possible if this process stalls for longer than LOCK_STALE_MS; the write itself is atomic either way.
+    return await acquireLock(location.file, {
+      staleMs: LOCK_STALE_MS,
+      updateMs: LOCK_UPDATE_MS,
+      deadline,
+      // Only if this process stalls for longer than LOCK_STALE_MS; Snapshot.check stops the commit that would follow.
       onCompromised: () => process.stderr.write('aws-saml-bridge: the credentials file lock was taken over while held\n'),
     });
   } catch (e) {
-    if (errno(e) === 'ELOCKED') throw new StoreError('LOCKED', `another program holds ${file}.lock; if no other writer is running, delete that folder`);
-    throw fileError(e, 'lock', file);
+    if (e instanceof LockBusyError) throw busy(location, 'held');
+    throw fileError(e, 'lock', location.file);
   }
+}
+
+/**
+ * Runs `attempt` holding the lock on the credentials file (a `<file>.lock` folder), so concurrent hosts take turns.
+ * An attempt that finds the file changed before it commits (Conflict) is run again on the new content, after
+ * taking the lock again if it was lost. Bounded: no waiting for the lock past `deadline`, at most MAX_ATTEMPTS.
+ */
+async function withLock<T>(location: StoreLocation, deadline: number, attempt: (snapshot: (file: CurrentFile, managed: Managed) => Snapshot) => Promise<T>): Promise<T> {
+  let held = await lock(location, deadline);
   try {
-    return await task();
+    for (let n = 1; ; n++) {
+      try {
+        const current = held;
+        return await attempt((file, managed) => new Snapshot(current, location, file.exists ? file.bytes : null, managed.raw));
+      } catch (e) {
+        if (!(e instanceof Conflict)) throw e;
+        if (n >= MAX_ATTEMPTS) throw busy(location, 'changing');
+        if (!(await held.isHeld())) {
+          await held.release();
+          held = await lock(location, deadline);
+        }
+      }
+    }
   } finally {
-    await release().catch(() => undefined);
+    await held.release();
   }
 }
 
@@ -203,29 +287,39 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
 }
 
 /** Backs up the current content (one backup, 0600) and replaces the file, keeping its mode (0600 when new). */
-async function replaceFile(location: StoreLocation, current: CurrentFile, next: string): Promise<string | null> {
+async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
     await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) => Promise.reject(fileError(e, 'write the backup', location.backupFile)));
     backup = location.backupFile;
   }
   // One directory fsync makes this rename and the backup's and state file's before it durable (same directory).
-  await writeFileAtomic(location.file, Buffer.from(next, 'utf8'), { mode: current.mode, owner: current.owner }).catch((e: unknown) => Promise.reject(fileError(e, 'write', location.file)));
+  const bytes = Buffer.from(next, 'utf8');
+  await writeFileAtomic(location.file, bytes, { mode: current.mode, owner: current.owner, beforeRename: snapshot.check }).catch((e: unknown) => Promise.reject(fileError(e, 'write', location.file)));
+  snapshot.wrote('file', bytes);
   return backup;
 }
 
+/** When a request must stop waiting for the lock: `HOST_LOCK_WAIT_MS` after it started (performance.now() time; see protocol.ts). */
+export const lockDeadline = (started: number = performance.now()) => started + HOST_LOCK_WAIT_MS;
+
 /** Creates or updates `profiles`; refuses sections holding someone else's credentials unless `overwriteUnmanaged`. */
-export async function writeProfiles(configured: string, profiles: readonly ProfileToWrite[], options: { overwriteUnmanaged?: boolean } = {}): Promise<ReplyBodies['write-profiles']> {
+export async function writeProfiles(
+  configured: string,
+  profiles: readonly ProfileToWrite[],
+  options: { overwriteUnmanaged?: boolean; deadline?: number } = {},
+): Promise<ReplyBodies['write-profiles']> {
   const location = await locate(configured, true);
-  return withLock(location.file, async () => {
+  return withLock(location, options.deadline ?? lockDeadline(), async (snapshotOf) => {
     await removeStaleTemporaryFiles(dirname(location.file), [location.file, location.backupFile, location.stateFile]);
     const current = await readCurrent(location.file);
     const managed = await readManaged(location.stateFile);
+    const snapshot = snapshotOf(current, managed);
     const names = profiles.map((p) => p.name);
     if (!options.overwriteUnmanaged) {
       const parsed = parseCredentialsFile(current.text);
       if (parsed.ok) {
-        const foreign = names.filter((n) => !managed.has(n) && parsed.sections.get(n)?.has('aws_access_key_id'));
+        const foreign = names.filter((n) => !managed.names.has(n) && parsed.sections.get(n)?.has('aws_access_key_id'));
         if (foreign.length) {
           throw new StoreError(
             'UNMANAGED_PROFILE',
@@ -237,34 +331,52 @@ export async function writeProfiles(configured: string, profiles: readonly Profi
     const next = merge(current.text, configured, profiles);
     // State first: after a crash between the two writes, a listed-but-absent profile is harmless; the reverse
     // would make our own profile look foreign on the next write.
-    const nextManaged = new Set([...managed, ...names]);
-    if (nextManaged.size !== managed.size) await writeManaged(location.stateFile, nextManaged);
+    const nextManaged = new Set([...managed.names, ...names]);
+    if (nextManaged.size !== managed.names.size) snapshot.wrote('state', await writeManaged(location.stateFile, nextManaged, snapshot.check));
     const changed = next !== current.text || !current.exists;
-    const backupFile = changed ? await replaceFile(location, current, next) : null;
+    const backupFile = changed ? await replaceFile(location, current, next, snapshot) : null;
     return { credentialsFile: configured, written: names, changed, backupFile };
   });
 }
 
 /** Removes the sections of `names` this host manages; names it does not manage are left alone and reported. */
-export async function removeProfiles(configured: string, names: readonly string[]): Promise<ReplyBodies['remove-profiles']> {
+export async function removeProfiles(configured: string, names: readonly string[], options: { deadline?: number } = {}): Promise<ReplyBodies['remove-profiles']> {
   const location = await locate(configured, false);
   const exists = await stat(dirname(location.file)).then(
     () => true,
     () => false,
   );
   if (!exists) return { credentialsFile: configured, removed: [], skipped: [...names] };
-  return withLock(location.file, async () => {
+  return withLock(location, options.deadline ?? lockDeadline(), async (snapshotOf) => {
     await removeStaleTemporaryFiles(dirname(location.file), [location.file, location.backupFile, location.stateFile]);
     const current = await readCurrent(location.file);
     const managed = await readManaged(location.stateFile);
-    const removed = names.filter((n) => managed.has(n));
-    const skipped = names.filter((n) => !managed.has(n));
+    const snapshot = snapshotOf(current, managed);
+    const removed = names.filter((n) => managed.names.has(n));
+    const skipped = names.filter((n) => !managed.names.has(n));
     if (removed.length === 0) return { credentialsFile: configured, removed, skipped };
     const next = merge(current.text, configured, [], removed);
-    if (current.exists && next !== current.text) await replaceFile(location, current, next);
-    await writeManaged(location.stateFile, new Set([...managed].filter((n) => !removed.includes(n))));
+    if (current.exists && next !== current.text) await replaceFile(location, current, next, snapshot);
+    await writeManaged(location.stateFile, new Set([...managed.names].filter((n) => !removed.includes(n))), snapshot.check);
     return { credentialsFile: configured, removed, skipped };
   });
+}
+
+/**
+ * Sets the credentials file to 0600 (the real file when the path is a symlink), under the lock so a concurrent
+ * writer cannot put the old mode back. Only on request: the popup sends it when the user clicks "Make it private".
+ */
+export async function makeFilePrivate(configured: string, options: { deadline?: number } = {}): Promise<ReplyBodies['make-file-private']> {
+  const before = await credentialsFileStatus(configured);
+  if (!before.exists) return { credentialsFile: before, changed: false };
+  const location = await locate(configured, false);
+  const changed = await withLock(location, options.deadline ?? lockDeadline(), async () => {
+    const st = await stat(location.file).catch((e: unknown) => Promise.reject(fileError(e, 'inspect', location.file)));
+    if ((st.mode & 0o077) === 0) return false;
+    await chmod(location.file, 0o600).catch((e: unknown) => Promise.reject(fileError(e, 'change the permissions of', location.file)));
+    return true;
+  });
+  return { credentialsFile: await credentialsFileStatus(configured), changed };
 }
 
 /** Every section with what the popup may show (never a secret). Reads without the lock: writes are atomic renames. */
@@ -276,7 +388,7 @@ export async function listProfiles(configured: string): Promise<ReplyBodies['lis
     const where = parsed.issues.slice(0, 5).map((i) => `line ${i.line}: ${i.message}`).join('; ');
     throw new StoreError('DAMAGED_FILE', `${configured} cannot be read by the AWS CLI: ${where}`);
   }
-  const managed = await readManaged(location.stateFile);
+  const managed = (await readManaged(location.stateFile)).names;
   const profiles: ProfileSummary[] = [...parsed.sections].map(([name, keys]) => ({
     name,
     managed: managed.has(name),

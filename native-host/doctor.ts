@@ -13,7 +13,7 @@ import { BROWSERS, browserFamily, installDir, manifestDirs, pathFor, registryKey
 import { credentialsFileStatus } from './credentials-store';
 import { decodeBody, encodeFrame, FrameDecoder } from './framing';
 import { HOST_CONFIG_FILE, loadHostConfig, type HostConfig } from './host-config';
-import type { CredentialsFileStatus } from './protocol';
+import { isOpenToOthers, type CredentialsFileStatus } from './protocol';
 
 export interface ManifestCheck {
   browser: BrowserId;
@@ -192,8 +192,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const parsed = text === null ? null : parseCredentialsFile(text);
     readable = parsed?.ok ?? false;
     if (parsed && !parsed.ok) problems.push(`${options.credentialsFile}: ${parsed.issues.slice(0, 3).map((i) => `line ${i.line}: ${i.message}`).join('; ')}`);
-    if (options.context.platform !== 'win32' && status.mode && (parseInt(status.mode, 8) & 0o077) !== 0) {
-      warnings.push(`${options.credentialsFile} is readable by other users (mode ${status.mode}); run: chmod 600 ${options.credentialsFile}`);
+    if (isOpenToOthers(status, options.context.platform)) {
+      warnings.push(
+        `${options.credentialsFile} is readable by other users (mode ${status.mode}); make it private: click "Make it private" in the extension's popup, or run: chmod 600 ${status.target ?? options.credentialsFile}`,
+      );
     }
   }
   return { platform: options.context.platform, hostName: NATIVE_HOST_NAME, manifests, hostConfigs, credentials: { ...status, readable }, problems, warnings };

@@ -1,6 +1,6 @@
 /** One frame in, one reply out: decoding, validation, dispatch to the credentials store, errors as replies. */
 import { decodeBody, encodeFrame, MAX_REPLY_BYTES } from './framing';
-import { credentialsFileStatus, listProfiles, removeProfiles, StoreError, writeProfiles } from './credentials-store';
+import { credentialsFileStatus, listProfiles, lockDeadline, makeFilePrivate, removeProfiles, StoreError, writeProfiles } from './credentials-store';
 import { errorReply, parseRequest, PROTOCOL_VERSION, type HostReply, type HostRequest, type HostRequestType, type OkReply, type ReplyBodies } from './protocol';
 import { HOST_VERSION } from './version';
 
@@ -15,18 +15,21 @@ function ok<T extends HostRequestType>(request: { id: string; type: T }, body: R
   return { ...head, ...body } as OkReply<T>;
 }
 
-/** Runs one valid request. */
+/** Runs one valid request. Requests that lock the file give up waiting `HOST_LOCK_WAIT_MS` after they start. */
 export async function handleRequest(request: HostRequest, context: HostContext): Promise<HostReply> {
+  const deadline = lockDeadline();
   try {
     switch (request.type) {
       case 'ping':
         return ok(request, { hostVersion: HOST_VERSION, protocol: PROTOCOL_VERSION, platform: process.platform, credentialsFile: await credentialsFileStatus(context.credentialsFile) });
       case 'write-profiles':
-        return ok(request, await writeProfiles(context.credentialsFile, request.profiles, { overwriteUnmanaged: request.overwriteUnmanaged }));
+        return ok(request, await writeProfiles(context.credentialsFile, request.profiles, { overwriteUnmanaged: request.overwriteUnmanaged, deadline }));
       case 'remove-profiles':
-        return ok(request, await removeProfiles(context.credentialsFile, request.names));
+        return ok(request, await removeProfiles(context.credentialsFile, request.names, { deadline }));
       case 'list-profiles':
         return ok(request, await listProfiles(context.credentialsFile));
+      case 'make-file-private':
+        return ok(request, await makeFilePrivate(context.credentialsFile, { deadline }));
     }
   } catch (e) {
     if (e instanceof StoreError) return errorReply(request.id, e.code, e.message);
@@ -44,7 +47,14 @@ export async function handleFrame(body: Buffer, context: HostContext): Promise<H
       ? errorReply(null, 'INVALID_UTF8', 'the message is not valid UTF-8')
       : errorReply(null, 'INVALID_JSON', body.length ? 'the message is not valid JSON' : 'the message is empty');
   }
-  const parsed = parseRequest(decoded.value);
+  let parsed: ReturnType<typeof parseRequest>;
+  try {
+    parsed = parseRequest(decoded.value);
+  } catch (e) {
+    // A validation bug must cost one error reply, not the host (and every request queued behind this one).
+    process.stderr.write(`aws-saml-bridge: internal error while reading a request: ${e instanceof Error ? e.name : typeof e}\n`);
+    return errorReply(null, 'INTERNAL', 'the host could not read this request; see the browser\'s log of the host\'s stderr');
+  }
   return parsed.ok ? handleRequest(parsed.request, context) : parsed.reply;
 }
 

@@ -6,7 +6,7 @@
  * host-config.json (allowed callers) and a launcher next to it, then one manifest per browser.
  */
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
@@ -126,11 +126,73 @@ export async function applyInstall(plan: InstallPlan, registry: RegistryRunner =
   for (const command of plan.registry) await registry(command);
 }
 
-/** Removes what the plan lists; missing files are fine. */
-export async function applyUninstall(plan: UninstallPlan, registry: RegistryRunner = runRegistry): Promise<void> {
-  for (const manifest of plan.manifests) await rm(manifest, { force: true });
-  for (const command of plan.registry) await registry(command).catch(() => undefined);
-  if (plan.installDir) await rm(plan.installDir, { recursive: true, force: true });
+/** What happened to one planned item: a file, folder, or registry key (`reg.exe delete` argument). */
+export interface RemovalOutcome {
+  what: 'manifest' | 'registry key' | 'install folder';
+  path: string;
+  result: 'removed' | 'absent' | 'failed';
+  /** Why it failed, in words (failed only). */
+  reason?: string;
+}
+
+const errno = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
+
+/** An error as a short reason: the code and, where it helps, what it means. */
+function reasonOf(e: unknown): string {
+  const code = errno(e);
+  if (code === 'EACCES' || code === 'EPERM') return `${code} (permission denied; an install with --system needs root / administrator)`;
+  if (code === 'ERR_FS_EISDIR' || code === 'EISDIR') return 'a folder is in its place; remove it by hand if it is not yours';
+  if (code === 'ENOTEMPTY' || code === 'EBUSY') return `${code} (in use or not empty)`;
+  return code ?? (e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : 'unknown error');
+}
+
+async function removePath(what: RemovalOutcome['what'], path: string, recursive: boolean): Promise<RemovalOutcome> {
+  try {
+    await lstat(path);
+  } catch (e) {
+    return errno(e) === 'ENOENT' ? { what, path, result: 'absent' } : { what, path, result: 'failed', reason: reasonOf(e) };
+  }
+  try {
+    await rm(path, { recursive, force: false });
+    return { what, path, result: 'removed' };
+  } catch (e) {
+    return errno(e) === 'ENOENT' ? { what, path, result: 'absent' } : { what, path, result: 'failed', reason: reasonOf(e) };
+  }
+}
+
+/** reg.exe's words for a key that is not there (it exits 1 for that and for real failures alike). */
+const REGISTRY_KEY_MISSING = /unable to find the specified registry key/i;
+
+/** Removes what the plan lists and reports, item by item, what was removed, what was not there, what failed. */
+export async function applyUninstall(plan: UninstallPlan, registry: RegistryRunner = runRegistry): Promise<RemovalOutcome[]> {
+  const outcomes: RemovalOutcome[] = [];
+  for (const manifest of plan.manifests) outcomes.push(await removePath('manifest', manifest, false));
+  for (const command of plan.registry) {
+    const key = command.args[1] ?? '';
+    try {
+      await registry(command);
+      outcomes.push({ what: 'registry key', path: key, result: 'removed' });
+    } catch (e) {
+      const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+      if (REGISTRY_KEY_MISSING.test(`${e instanceof Error ? e.message : ''} ${stderr}`)) outcomes.push({ what: 'registry key', path: key, result: 'absent' });
+      else outcomes.push({ what: 'registry key', path: key, result: 'failed', reason: stderr ? stderr.split(/\r?\n/)[0]!.slice(0, 200) : reasonOf(e) });
+    }
+  }
+  if (plan.installDir) outcomes.push(await removePath('install folder', plan.installDir, true));
+  return outcomes;
+}
+
+/** The outcomes as lines for a terminal: removed, then already absent, then failures (with why). */
+export function formatUninstall(outcomes: readonly RemovalOutcome[]): { stdout: string; stderr: string } {
+  const removed = outcomes.filter((o) => o.result === 'removed');
+  const absent = outcomes.filter((o) => o.result === 'absent');
+  const failed = outcomes.filter((o) => o.result === 'failed');
+  const out: string[] = [];
+  if (removed.length) out.push('Removed:', ...removed.map((o) => `  ${o.what.padEnd(14)} ${o.path}`));
+  else if (!failed.length) out.push('Nothing to remove: the host was not registered in any of the places checked.');
+  if (absent.length) out.push('Already absent:', ...absent.map((o) => `  ${o.what.padEnd(14)} ${o.path}`));
+  const err = failed.length ? ['Could not remove:', ...failed.map((o) => `  ${o.what.padEnd(14)} ${o.path}: ${o.reason}`)] : [];
+  return { stdout: out.length ? out.join('\n') + '\n' : '', stderr: err.length ? err.join('\n') + '\n' : '' };
 }
 
 /** Browsers whose profile folder exists for this user (the default set for install-host). */

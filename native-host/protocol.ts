@@ -9,6 +9,24 @@ export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
 export const MAX_PROFILES_PER_REQUEST = 500;
 
+// ── timing: the host answers before the extension gives up ───────────────────────────────────────────────────
+// The host handles one request at a time; the extension's clock for a request starts when the host can start on
+// it (lib/native-port.ts). Worst case for one request:
+//   HOST_LOCK_WAIT_MS    waiting for other writers' lock, then LOCKED "busy, try again"                 6.0 s
+//   HOST_WORK_BUDGET_MS  the work once locked: read, merge, back up, write, at most 3 attempts when the
+//                        file changes underneath (≈0.13 s each for a 2,000-profile file, bench:credentials)  2.5 s
+//   margin               starting Node, passing the messages (≈0.05 s; more on a busy machine)            1.5 s
+//   = CLIENT_REQUEST_TIMEOUT_MS                                                                          10 s
+// A dead writer's lock is stale after LOCK_STALE_MS = 3 s (native-host/credentials-store.ts), well inside the
+// wait; 20 hosts writing a 2,000-profile file at once all finish within ≈3.5 s on the reference machine.
+
+/** How long the extension waits for one reply. */
+export const CLIENT_REQUEST_TIMEOUT_MS = 10_000;
+/** How long the host waits for the credentials file's lock before answering LOCKED ("busy, try again"). */
+export const HOST_LOCK_WAIT_MS = 6_000;
+/** Room for one request's work after its lock wait (not a timer: a write is never stopped halfway). */
+export const HOST_WORK_BUDGET_MS = 2_500;
+
 // ── requests ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 interface RequestBase {
@@ -41,7 +59,11 @@ export interface RemoveProfilesRequest extends RequestBase {
 export interface ListProfilesRequest extends RequestBase {
   type: 'list-profiles';
 }
-export type HostRequest = PingRequest | WriteProfilesRequest | RemoveProfilesRequest | ListProfilesRequest;
+/** Sets the credentials file's permission bits to 0600 (sent only when the user asks for it). */
+export interface MakeFilePrivateRequest extends RequestBase {
+  type: 'make-file-private';
+}
+export type HostRequest = PingRequest | WriteProfilesRequest | RemoveProfilesRequest | ListProfilesRequest | MakeFilePrivateRequest;
 export type HostRequestType = HostRequest['type'];
 
 // ── replies ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -55,6 +77,14 @@ export interface CredentialsFileStatus {
   /** The file a symlinked path points at; null when the path is not a symlink. */
   target: string | null;
 }
+/**
+ * Whether other users may read (or write) the file: any group or other permission bit. Never on Windows, where
+ * Node's mode bits do not describe who may read a file.
+ */
+export function isOpenToOthers(file: Pick<CredentialsFileStatus, 'exists' | 'mode'>, platform: string): boolean {
+  return platform !== 'win32' && file.exists && file.mode !== null && (parseInt(file.mode, 8) & 0o077) !== 0;
+}
+
 /** One section of the credentials file, without its secrets. */
 export interface ProfileSummary {
   name: string;
@@ -70,6 +100,8 @@ export interface ReplyBodies {
   'write-profiles': { credentialsFile: string; written: string[]; changed: boolean; backupFile: string | null };
   'remove-profiles': { credentialsFile: string; removed: string[]; skipped: string[] };
   'list-profiles': { credentialsFile: string; profiles: ProfileSummary[] };
+  /** `changed` is false when the file was already private. */
+  'make-file-private': { credentialsFile: CredentialsFileStatus; changed: boolean };
 }
 export type OkReply<T extends HostRequestType = HostRequestType> = {
   [K in T]: { v: typeof PROTOCOL_VERSION; id: string; ok: true; type: K } & ReplyBodies[K];
@@ -97,7 +129,7 @@ export type HostErrorCode =
   | 'UNSAFE_EDIT'
   /** A target section holds credentials this host did not write; see `overwriteUnmanaged`. */
   | 'UNMANAGED_PROFILE'
-  /** Another writer held the lock past every retry. */
+  /** Other writers kept the file busy for longer than this host may wait (`HOST_LOCK_WAIT_MS`): try again. */
   | 'LOCKED'
   /** The credentials path is a symlink to nothing. */
   | 'DANGLING_SYMLINK'
@@ -129,15 +161,34 @@ export type ParsedRequest = { ok: true; request: HostRequest } | { ok: false; re
 const ID = /^[\x20-\x7e]{1,128}$/;
 const CREDENTIAL_VALUE = /^[\x21-\x7e]+$/;
 const REGION = /^[a-z0-9-]{1,32}$/;
-/** RFC 3339 date-time, as STS and the extension write it. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+/** RFC 3339 date-time, as STS and the extension write it (fields checked by `isRfc3339DateTime`). */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 const CREDENTIAL_LIMITS = { accessKeyId: 128, secretAccessKey: 256, sessionToken: 16_384 } as const;
-const FIELDS: Record<HostRequestType, readonly string[]> = {
-  ping: [],
-  'write-profiles': ['profiles', 'overwriteUnmanaged'],
-  'remove-profiles': ['names'],
-  'list-profiles': [],
-};
+/** Each request type's own fields. A Map: a `type` such as "constructor" or "__proto__" must not find anything. */
+const FIELDS: ReadonlyMap<string, readonly string[]> = new Map<HostRequestType, readonly string[]>([
+  ['ping', []],
+  ['write-profiles', ['profiles', 'overwriteUnmanaged']],
+  ['remove-profiles', ['names']],
+  ['list-profiles', []],
+  ['make-file-private', []],
+]);
+
+/**
+ * Whether `value` is an RFC 3339 date-time that names a real instant: the pattern, then a round trip through the
+ * calendar, so `2030-02-30`, month 13, hour 24 or second 60 are refused instead of rolling over to another date.
+ */
+export function isRfc3339DateTime(value: string): boolean {
+  const m = RFC3339.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return false;
+  const t = new Date(0);
+  t.setUTCFullYear(year, month - 1, day);
+  t.setUTCHours(hour, minute, second, 0);
+  return (
+    t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second
+  );
+}
 
 class Invalid extends Error {
   constructor(
@@ -150,6 +201,16 @@ class Invalid extends Error {
 const fail = (code: HostErrorCode, message: string): never => {
   throw new Invalid(code, message);
 };
+
+/**
+ * A request value in an error message, bounded. Never `String(x)` (an object whose own "toString" is not a function
+ * makes it throw) nor `JSON.stringify` of a structure (deep nesting overflows the stack).
+ */
+function shown(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x.slice(0, 40));
+  if (typeof x === 'number' || typeof x === 'boolean' || x === null) return String(x);
+  return `of JSON type ${Array.isArray(x) ? 'array' : typeof x}`;
+}
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
@@ -188,7 +249,7 @@ function credentials(value: unknown, where: string): AwsCredentials {
   }
   const expiration = value.expiration;
   if (typeof expiration !== 'string') return fail('INVALID_REQUEST', `${where}.expiration is missing or not a string`);
-  if (!RFC3339.test(expiration) || Number.isNaN(Date.parse(expiration))) fail('INVALID_REQUEST', `${where}.expiration must be an RFC 3339 date-time`);
+  if (!isRfc3339DateTime(expiration)) fail('INVALID_REQUEST', `${where}.expiration must be an RFC 3339 date-time that exists (e.g. 2030-11-22T11:00:00Z)`);
   return { accessKeyId: value.accessKeyId as string, secretAccessKey: value.secretAccessKey as string, sessionToken: value.sessionToken as string, expiration };
 }
 
@@ -205,15 +266,17 @@ function profileToWrite(value: unknown, where: string): ProfileToWrite {
 
 function requestOf(value: Record<string, unknown>, id: string): HostRequest {
   const type = value.type;
-  if (typeof type !== 'string' || !(type in FIELDS)) {
-    return fail('UNKNOWN_TYPE', `unknown request type ${JSON.stringify(String(type).slice(0, 40))}; this host knows ${Object.keys(FIELDS).join(', ')}`);
+  const fields = typeof type === 'string' ? FIELDS.get(type) : undefined;
+  if (fields === undefined) {
+    return fail('UNKNOWN_TYPE', `unknown request type ${shown(type)}; this host knows ${[...FIELDS.keys()].join(', ')}`);
   }
   const t = type as HostRequestType;
-  onlyKeys(value, ['v', 'id', 'type', ...FIELDS[t]], 'the request');
+  onlyKeys(value, ['v', 'id', 'type', ...fields], 'the request');
   const base = { v: PROTOCOL_VERSION, id } as const;
   switch (t) {
     case 'ping':
     case 'list-profiles':
+    case 'make-file-private':
       return { ...base, type: t };
     case 'write-profiles': {
       const profiles = nameList(value.profiles, 'profiles').map((p, i) => profileToWrite(p, `profiles[${i}]`));
@@ -236,7 +299,7 @@ export function parseRequest(value: unknown): ParsedRequest {
   const id = typeof value.id === 'string' && ID.test(value.id) ? value.id : null;
   try {
     if (value.v === undefined) fail('INVALID_REQUEST', 'the request has no protocol version "v"');
-    if (value.v !== PROTOCOL_VERSION) fail('UNSUPPORTED_VERSION', `protocol version ${JSON.stringify(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
+    if (value.v !== PROTOCOL_VERSION) fail('UNSUPPORTED_VERSION', `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
     if (id === null) fail('INVALID_REQUEST', 'the request needs an "id": 1–128 printable ASCII characters');
     return { ok: true, request: requestOf(value, id!) };
   } catch (e) {

@@ -6,6 +6,9 @@
  *   host        the real built host (dist-host/aws-saml-bridge-host.mjs, built into a temporary folder) started the
  *               way a browser starts it: start + ping, then write-profiles of 2 profiles, on a small and on the
  *               2,000-profile file
+ *   concurrent  20 hosts started at once, each writing one profile into the same file (small, and 2,000 profiles):
+ *               time until the last reply, which must stay inside the extension's timeout
+ *               (CLIENT_REQUEST_TIMEOUT_MS), and how many answered LOCKED ("busy, try again") instead of saving
  *   peak RSS    the host's VmHWM from /proc/<pid>/status, read after its last reply and before stdin closes.
  *               Measured from outside rather than reported by the host (say, process.resourceUsage() in a ping):
  *               it needs no protocol field, counts the whole process as the OS does, and a host cannot misreport
@@ -19,6 +22,7 @@ import type { AwsCredentials } from '../lib/credentials';
 import { mergeCredentialsFile, renderCredentialsFile } from '../lib/credentials-file';
 import { CHROME_EXTENSION_ID } from '../lib/extension-ids';
 import { encodeFrame, FrameDecoder } from '../native-host/framing';
+import { CLIENT_REQUEST_TIMEOUT_MS } from '../native-host/protocol';
 
 const record = (name: string, value: number | null, unit: string, target: number, note?: string) => {
   const status = value === null ? 'n/a' : value <= target ? 'ok' : value <= 2 * target ? 'over target' : 'FAIL';
@@ -125,5 +129,39 @@ for (const [label, content] of [
   // The 2,000-profile write also reads, backs up (3 MB, fsync) and rewrites (3 MB, fsync) the file in a cold process.
   record(`host write-profiles of 2 profiles, ${label} (median of 10)`, median(writes), 'ms', label === 'small file' ? 50 : 250);
   record(`host peak RSS, ${label} (max of 10)`, peaks.length ? Math.max(...peaks) : null, 'MB', label === 'small file' ? 60 : 100);
+}
+// ── concurrent writers ───────────────────────────────────────────────────────────────────────────────────────
+/** One host writing one profile; resolves with the reply's error code (null when saved). */
+function writeOnce(home: string, i: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [hostScript, `chrome-extension://${CHROME_EXTENSION_ID}/`], { env: { PATH: process.env.PATH ?? '', HOME: home } });
+    const decoder = new FrameDecoder();
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const e of decoder.push(chunk)) {
+        if (e.kind !== 'frame') return reject(new Error('oversized reply'));
+        const reply = JSON.parse(e.body.toString()) as { ok: boolean; error?: { code: string } };
+        resolve(reply.ok ? null : (reply.error?.code ?? 'UNKNOWN'));
+        child.stdin.end();
+      }
+    });
+    child.on('error', reject);
+    child.stdin.write(encodeFrame(JSON.stringify({ v: 1, id: `c${i}`, type: 'write-profiles', profiles: [{ name: `concurrent-${i}`, credentials: credentials(i) }] })));
+  });
+}
+for (const [label, content] of [
+  ['small file', '[default]\nregion = eu-west-1\n'],
+  ['2,000-profile file', bigFile],
+] as const) {
+  const home = mkdtempSync(join(tmpdir(), 'bench-host-home-'));
+  mkdirSync(join(home, '.aws'), { mode: 0o700 });
+  writeFileSync(join(home, '.aws', 'credentials'), content, { mode: 0o600 });
+  const t0 = performance.now();
+  const codes = await Promise.all(Array.from({ length: 20 }, (_, i) => writeOnce(home, i)));
+  const last = performance.now() - t0;
+  const busy = codes.filter((c) => c === 'LOCKED').length;
+  const other = codes.filter((c) => c !== null && c !== 'LOCKED');
+  if (other.length) throw new Error(`concurrent writers failed: ${other.join(', ')}`);
+  record(`20 hosts writing at once, ${label}: last reply`, last, 'ms', CLIENT_REQUEST_TIMEOUT_MS / 2, `${20 - busy} saved, ${busy} busy`);
+  rmSync(home, { recursive: true, force: true });
 }
 rmSync(dist, { recursive: true, force: true });

@@ -4,10 +4,9 @@
  * shows it whenever it opens, including after an auto-save it never saw.
  */
 import { browser } from 'wxt/browser';
-import { liveOkOutcomes, planDelivery, savedRecords, type HostStatus, type SaveProblem, type SaveResult } from '../delivery';
+import { hostStatusOf, liveOkOutcomes, makePrivateFailure, planDelivery, savedRecords, type HostStatus, type MakePrivateResult, type SaveProblem, type SaveResult } from '../delivery';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
-import { PROTOCOL_VERSION } from '../../native-host/protocol';
 import { readState, recordSaved, saveSaveProblem } from '../session-store';
 import { regionFor } from '../settings';
 import { readSettings } from '../settings-store';
@@ -45,18 +44,26 @@ function hostClient(): NativeHostClient {
   return client;
 }
 
+/** Whether the host answers, where it writes, and whether that file is open to other users. */
 export async function hostStatus(): Promise<HostStatus> {
   try {
-    const reply = await hostClient().request('ping', {});
-    if (reply.protocol !== PROTOCOL_VERSION) {
-      return { state: 'error', message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}` };
-    }
-    const file = reply.credentialsFile;
-    return { state: 'ready', hostVersion: reply.hostVersion, credentialsFile: file.path, fileExists: file.exists, fileMode: file.mode };
+    return hostStatusOf(await hostClient().request('ping', {}));
   } catch (e) {
     if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message, command: INSTALL_HOST_COMMAND };
     return { state: 'error', message: errorText(e) };
   }
+}
+
+/** Sets the credentials file to 0600 through the host; sent only when the user clicks "Make it private". */
+export async function makeCredentialsFilePrivate(): Promise<MakePrivateResult> {
+  try {
+    await hostClient().request('make-file-private', {});
+  } catch (e) {
+    const before = await hostStatus();
+    const file = before.state === 'ready' ? before.credentialsFile : '~/.aws/credentials';
+    return { ok: false, message: makePrivateFailure(e instanceof NativeHostError ? e : { code: 'INTERNAL', message: errorText(e) }, file) };
+  }
+  return { ok: true, status: await hostStatus() };
 }
 
 /** Plain words for a failed save, with the next step where the host's own message has none. */
@@ -69,7 +76,8 @@ function describeSaveError(e: unknown): { code: string; message: string } {
     case 'UNSAFE_EDIT':
       return { code: e.code, message: `${e.message}. Fix the file (or move it aside) and save again; the download below has the same profiles.` };
     case 'LOCKED':
-      return { code: e.code, message: `${e.message}. Another program is writing the credentials file; save again in a moment.` };
+      // Current hosts already say "try again in a moment"; older ones only named the lock.
+      return { code: e.code, message: /try again/i.test(e.message) ? `${e.message}.` : `${e.message}. Another program is writing the credentials file; save again in a moment.` };
     default:
       return { code: e.code, message: e.message };
   }

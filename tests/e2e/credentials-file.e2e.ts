@@ -151,3 +151,44 @@ test('no host: the popup says so with the exact install command, and Download gi
   await popup.getByTestId('recheck-host').click();
   await expect(status).toHaveAttribute('data-state', 'ready');
 });
+
+test('after Save the helper line says the file is written, no longer "will create" (no reopening)', async ({ ext, page, sandbox, installHost }) => {
+  installHost();
+  const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  const status = popup.getByTestId('host-status');
+  await expect(status).toHaveAttribute('data-state', 'ready');
+  await expect(status).toContainText(`will create ${sandbox.credentialsFile}`);
+  await expect(popup.getByTestId('account-name').first()).toBeVisible();
+  await assumeInPopup(popup, [role.roleArn]);
+  await popup.getByTestId('save-to-file').click();
+  await expect(popup.getByTestId('save-status')).toHaveText(`Saved 1 profile to ${sandbox.credentialsFile}`);
+  await expect(status).toContainText(`writes ${sandbox.credentialsFile}`);
+  expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o600);
+  // Created private: nothing to offer.
+  await expect(popup.getByTestId('file-open-warning')).toHaveCount(0);
+});
+
+test('a credentials file other users can read: the popup says so, and only "Make it private" sets 0600', async ({ ext, sandbox, installHost }) => {
+  writeExisting(sandbox, EXISTING);
+  chmodSync(sandbox.credentialsFile, 0o644);
+  installHost();
+  const popup = await openPopup(ext);
+  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  const warning = popup.getByTestId('file-open-warning');
+  await expect(warning).toHaveText('Your credentials file is readable by other users (mode 0644).Make it private');
+  // Showing the warning changed nothing.
+  expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o644);
+  await popup.getByTestId('make-file-private').click();
+  await expect(warning).toHaveCount(0);
+  await expect(popup.getByTestId('host-status')).toContainText(`writes ${sandbox.credentialsFile}`);
+  expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o600);
+  expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(EXISTING);
+  // A new popup agrees.
+  await popup.close();
+  const again = await openPopup(ext);
+  await expect(again.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  await expect(again.getByTestId('file-open-warning')).toHaveCount(0);
+});

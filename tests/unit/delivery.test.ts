@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleOutcome } from '../../lib/capture';
 import { parseCredentialsFile } from '../../lib/credentials-file';
-import { clockTime, credentialsFileText, liveOkOutcomes, planDelivery, savedFor, savedRecords, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
+import { clockTime, credentialsFileText, hostStatusOf, liveOkOutcomes, makePrivateFailure, planDelivery, savedFor, savedRecords, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const LATER = new Date(NOW + 3_600_000).toISOString();
@@ -108,5 +108,45 @@ describe('savedFor / savedText', () => {
     expect(savedText(record, 'en-GB', 'UTC')).toBe('Saved as 111111111111-Admin, expires 11:00');
     expect(savedText(record, 'en-GB', 'Europe/Berlin')).toBe('Saved as 111111111111-Admin, expires 12:00');
     expect(clockTime('not a time')).toBe('unknown');
+  });
+});
+
+describe('hostStatusOf (the popup’s helper line from a ping)', () => {
+  const ping = (mode: string | null, platform = 'linux', protocol = 1) => ({
+    hostVersion: '0.1.0',
+    protocol: protocol as 1,
+    platform,
+    credentialsFile: { path: '/home/u/.aws/credentials', exists: mode !== null, mode, target: null },
+  });
+
+  it.each<[string | null, string, boolean]>([
+    ['0600', 'linux', false],
+    ['0644', 'linux', true],
+    ['0640', 'darwin', true],
+    ['0666', 'win32', false],
+    [null, 'linux', false],
+  ])('mode %s on %s: offers "Make it private" → %s', (mode, platform, open) => {
+    expect(hostStatusOf(ping(mode, platform))).toEqual({
+      state: 'ready',
+      hostVersion: '0.1.0',
+      credentialsFile: '/home/u/.aws/credentials',
+      fileExists: mode !== null,
+      fileMode: mode,
+      fileOpenToOthers: open,
+    });
+  });
+
+  it('another protocol version: says how to update', () => {
+    expect(hostStatusOf(ping('0600', 'linux', 2))).toEqual({ state: 'error', message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: npx aws-saml-bridge install-host' });
+  });
+});
+
+describe('makePrivateFailure', () => {
+  it.each([
+    [{ code: 'UNKNOWN_TYPE', message: 'unknown request type "make-file-private"; this host knows ping' }, 'This version of the credentials helper cannot change the file\'s permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 /home/u/.aws/credentials'],
+    [{ code: 'FILE_ERROR', message: 'could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)' }, 'Could not make /home/u/.aws/credentials private (could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)). Run: chmod 600 /home/u/.aws/credentials'],
+    [{ code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' }, 'Could not make /home/u/.aws/credentials private (The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it). Run: chmod 600 /home/u/.aws/credentials'],
+  ])('%j', (error, text) => {
+    expect(makePrivateFailure(error, '/home/u/.aws/credentials')).toBe(text);
   });
 });

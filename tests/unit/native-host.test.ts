@@ -3,13 +3,10 @@
  * every platform) are tested directly; the rest runs the shipped artifacts — built by scripts/build-host.mjs into
  * a temporary folder — as child processes, with HOME and AWS_SHARED_CREDENTIALS_FILE in temporary folders.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsCredentials } from '@/lib/credentials';
+import { describe, expect, it } from 'vitest';
 import { mergeCredentialsFile, parseCredentialsFile, renderCredentialsFile } from '@/lib/credentials-file';
 import { CHROME_EXTENSION_ID, GECKO_ID } from '@/lib/extension-ids';
 import { NATIVE_HOST_NAME, NATIVE_HOST_NAME_PATTERN } from '@/lib/native-host-name';
@@ -20,18 +17,8 @@ import { encodeReply } from '@/native-host/handlers';
 import { defaultHostConfig, hostConfigWith, identifyCaller, isAllowedCaller } from '@/native-host/host-config';
 import { planInstall, planUninstall } from '@/native-host/installer';
 import { launcherScript } from '@/native-host/manifest';
-import { errorReply, MAX_PROFILES_PER_REQUEST, parseRequest, type ErrorReply, type HostReply, type OkReply } from '@/native-host/protocol';
-
-const ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID}/`;
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/SECRETMARKER';
-const creds = (tag = 'A'): AwsCredentials => ({
-  accessKeyId: `ASIA${tag.toUpperCase().padEnd(16, 'X')}`,
-  secretAccessKey: SECRET,
-  sessionToken: `FwoGZXIvYXdzE${tag}//TOKEN+/==`,
-  expiration: '2030-11-22T11:00:00Z',
-});
-const sha = (path: string) => (existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'absent');
-const modeOf = (path: string) => statSync(path).mode & 0o777;
+import { errorReply, MAX_PROFILES_PER_REQUEST, parseRequest, type HostReply } from '@/native-host/protocol';
+import { creds, frame, hostEnv, lengthOnly, modeOf, okBody, ORIGIN, SECRET, sha, startHost as start, useBuiltHost, waitFor, writeRequest, type HostOptions } from '../support/host-process';
 
 // ── pure parts ───────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -262,94 +249,10 @@ describe('install plans for every platform', () => {
 
 // ── the built host, as a process ─────────────────────────────────────────────────────────────────────────────
 
-let dist: string;
-let hostScript: string;
-let cliScript: string;
-const scratch: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(d);
-  return d;
-};
-
-beforeAll(() => {
-  dist = tempDir('aws-saml-bridge-dist-');
-  const built = spawnSync(process.execPath, ['scripts/build-host.mjs', '--outdir', dist], { encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
-  hostScript = join(dist, 'aws-saml-bridge-host.mjs');
-  cliScript = join(dist, 'aws-saml-bridge.mjs');
-}, 60_000);
-afterAll(() => {
-  for (const d of scratch) rmSync(d, { recursive: true, force: true });
-});
-
-interface HostRun {
-  replies: HostReply[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-  /** Bytes on stdout that were not a whole frame (must always be 0). */
-  leftover: number;
-}
-interface HostOptions {
-  home: string;
-  args?: string[];
-  env?: Record<string, string>;
-  /** Written in order; a number waits that many ms. stdin is closed after, unless `keepOpen`. */
-  input: (Buffer | number)[];
-  keepOpen?: boolean;
-  command?: string;
-}
-const frame = (o: unknown) => encodeFrame(JSON.stringify(o));
-const lengthOnly = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const hostEnv = (home: string, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...extra });
-
-/** Starts a host like a browser would and collects every reply. */
-function startHost(options: HostOptions): { child: ReturnType<typeof spawn>; done: Promise<HostRun> } {
-  const command = options.command ?? process.execPath;
-  const args = options.command ? (options.args ?? [ORIGIN]) : [hostScript, ...(options.args ?? [ORIGIN])];
-  const child = spawn(command, args, { env: hostEnv(options.home, options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-  const decoder = new FrameDecoder(64 * 1024 * 1024);
-  const replies: HostReply[] = [];
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    for (const e of decoder.push(chunk)) if (e.kind === 'frame') replies.push(JSON.parse(e.body.toString()) as HostReply);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin!.on('error', () => undefined);
-  const done = new Promise<HostRun>((resolve) => {
-    child.on('close', (code, signal) => resolve({ replies, code, signal, stderr, leftover: decoder.pendingBytes }));
-  });
-  void (async () => {
-    for (const part of options.input) {
-      if (typeof part === 'number') await new Promise((r) => setTimeout(r, part));
-      else if (!child.stdin!.destroyed) child.stdin!.write(part);
-    }
-    if (!options.keepOpen) child.stdin!.end();
-  })();
-  return { child, done };
-}
+const built = useBuiltHost();
+const tempDir = built.tempDir;
+const startHost = (options: HostOptions) => start(built.hostScript, options);
 const runHost = (options: HostOptions) => startHost(options).done;
-/** Polls `condition` every 2 ms; resolves with the time it became true. */
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return performance.now();
-}
-
-const writeRequest = (id: string, profiles: { name: string; credentials: AwsCredentials; region?: string }[], extra: Record<string, unknown> = {}) =>
-  frame({ v: 1, id, type: 'write-profiles', profiles, ...extra });
-const okBody = <T extends HostReply['ok']>(r: HostReply | undefined, ok: T) => {
-  expect(r?.ok, JSON.stringify(r)).toBe(ok);
-  return r as T extends true ? OkReply<'write-profiles'> : ErrorReply;
-};
 
 describe('host process: requests and framing', () => {
   it('answers ping with its version, the credentials file, its mode and the platform', async () => {
@@ -630,7 +533,7 @@ describe.skipIf(!hasAwsCli)('the AWS CLI reads what the host wrote (aws found)',
 // ── the installer and doctor, as the built CLI ───────────────────────────────────────────────────────────────
 
 function cli(home: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [cliScript, ...args], { env: hostEnv(home, env), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [built.cliScript, ...args], { env: hostEnv(home, env), encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -708,7 +611,7 @@ describe('install-host, uninstall-host, doctor', () => {
     chmodSync(join(home, '.aws', 'credentials'), 0o644);
     const warned = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(warned.code).toBe(0);
-    expect(warned.stdout).toContain(`warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); run: chmod 600`);
+    expect(warned.stdout).toContain(`warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600`);
     rmSync(join(home, '.local', 'share', 'aws-saml-bridge', 'aws-saml-bridge-host'));
     const broken = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(broken.code).toBe(1);
