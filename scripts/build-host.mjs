@@ -29,7 +29,7 @@ for (const [entry, out] of entries) {
     legalComments: 'none',
     logLevel: 'warning',
     define: { __AWS_SAML_BRIDGE_VERSION__: JSON.stringify(version) },
-    // CommonJS dependencies (proper-lockfile, graceful-fs) call require() for Node built-ins.
+    // A CommonJS dependency bundled into the ESM output would call require() for Node built-ins: give it one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
   });
   await chmod(outfile, 0o755);
