@@ -8,8 +8,8 @@ import { browser } from 'wxt/browser';
 import { aliasNames, type LearntAliases } from '../lib/account-aliases';
 import { clockTime, type DeliveryOptions } from '../lib/delivery';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
-import { sendMessage } from '../lib/messages';
-import type { SessionState } from '../lib/session-store';
+import { sendMessage } from '../lib/browser/messages';
+import type { SessionState } from '../lib/browser/session-store';
 import { accountDisplayNames, DEFAULT_SETTINGS, regionFor, type Settings } from '../lib/settings';
 import { DurationSelect } from './DurationSelect';
 import { PopupSettingsContext } from './popup-settings';
@@ -160,7 +160,7 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     () => new Set(Object.values(outcomes).filter((o) => o.status === 'error').map(outcomeVersion)),
   );
 
-  const accountNames = useMemo(() => accountDisplayNames(settings, aliasNames(learnt)), [settings.accountNames, learnt]);
+  const accountNames = useMemo(() => accountDisplayNames(settings, aliasNames(learnt)), [settings, learnt]);
   const listOptions = useMemo<ListOptions>(
     () => ({
       accountNames,

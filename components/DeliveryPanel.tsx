@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DeliveryOptions, HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
-import { sendMessage } from '../lib/messages';
+import { sendMessage } from '../lib/browser/messages';
 import { useCopyStatus } from './CopyButtons';
 import { downloadText } from './download';
 import { allCredentialsFile } from './view-model';

@@ -1,6 +1,6 @@
 /** Browser: the extension's session state, read once at startup and then kept current from storage.session. */
 import { useEffect, useState } from 'preact/hooks';
-import { watchState, type SessionState } from '../lib/session-store';
+import { watchState, type SessionState } from '../lib/browser/session-store';
 import { checkState, reconcileState, type BrokenEntry } from './view-model';
 import { errorText } from '../lib/error-text';
 

@@ -1,9 +1,9 @@
 /** Browser: settings and learnt account aliases for Preact pages, kept current from storage. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
-import { watchLearntAliases } from '../lib/account-names-store';
+import { watchLearntAliases } from '../lib/browser/account-names-store';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
-import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/settings-store';
+import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/browser/settings-store';
 import { errorText } from '../lib/error-text';
 
 export type LoadedSettings =

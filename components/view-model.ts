@@ -9,7 +9,7 @@ import type { AwsCredentials } from '../lib/credentials';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
 import { credentialsFileText, liveOkOutcomes, planDelivery, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
-import type { SessionState } from '../lib/session-store';
+import type { SessionState } from '../lib/browser/session-store';
 import type { SavedProfile, SaveProblem } from '../lib/delivery';
 import type { CaptureProblem } from '../lib/capture';
 

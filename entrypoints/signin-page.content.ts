@@ -5,7 +5,7 @@
  * changes on this page, the worst outcome is that no alias is learnt (the parser never throws).
  */
 import { parseSigninPageAliases } from '@/lib/account-aliases';
-import { learnAliases } from '@/lib/account-names-store';
+import { learnAliases } from '@/lib/browser/account-names-store';
 import { acsMatchPatterns } from '@/lib/partitions';
 
 export default defineContentScript({

@@ -353,8 +353,14 @@ export function parseCredentialsFile(text: string): ParsedCredentialsFile {
 // ── writing ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** STS credentials are printable ASCII; anything else (spaces at the ends, line breaks) would not read back. */
-const CREDENTIAL_VALUE = /^[\x21-\x7e]+$/;
-const REGION = /^[a-z0-9-]{1,32}$/;
+export const CREDENTIAL_VALUE = /^[\x21-\x7e]+$/;
+/** A region as a credentials-file value (`eu-west-1`). */
+export const REGION_VALUE = /^[a-z0-9-]{1,32}$/;
+
+/** Whether the writer may write a section of this name: a valid profile name that is not botocore's `DEFAULT`. */
+export function isWritableProfileName(name: string): boolean {
+  return isValidProfileName(name) && name !== DEFAULT_SECTION;
+}
 
 function checkProfileName(name: string): void {
   if (!isValidProfileName(name)) {
@@ -374,7 +380,7 @@ function entriesFor(update: ProfileUpdate): [string, string][] {
       throw new CredentialsFileError('INVALID_VALUE', `profile ${name}: ${field} must be printable ASCII without spaces or line breaks`);
     }
   }
-  if (region !== undefined && !REGION.test(region)) {
+  if (region !== undefined && !REGION_VALUE.test(region)) {
     throw new CredentialsFileError('INVALID_VALUE', `profile ${name}: region must be lower-case letters, digits and - (e.g. eu-west-1)`);
   }
   try {

@@ -3,7 +3,7 @@
  * popup says about each afterwards ("Saved as dev-admin, expires 14:32"). Pure; the background sends the result to
  * the native host (lib/background/credentials-host.ts) and the popup renders the same profiles as a download.
  */
-import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from '../native-host/protocol';
+import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from './host-protocol';
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
 import { INSTALL_HOST_COMMAND } from './native-port';

@@ -6,10 +6,10 @@
  *
  * The host answers one request at a time, in order, so only the oldest pending request's clock runs: a request
  * queued behind a slow one (a write waiting for the file's lock) gets its whole timeout once the host can start
- * on it, and the host's own lock wait is shorter than that timeout (the budget is in native-host/protocol.ts).
+ * on it, and the host's own lock wait is shorter than that timeout (the budget is in lib/host-protocol.ts).
  */
-import type { HostErrorCode, HostRequest, HostRequestType, OkReply } from '../native-host/protocol';
-import { CLIENT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../native-host/protocol';
+import type { HostErrorCode, HostRequest, HostRequestType, OkReply } from './host-protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from './host-protocol';
 import { errorText } from './error-text';
 
 /** The slice of `runtime.Port` used here. */

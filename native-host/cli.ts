@@ -177,7 +177,7 @@ const invokedDirectly = (() => {
   }
 })();
 if (invokedDirectly) {
-  runCli(process.argv.slice(2), processEnvironment()).then((code) => {
+  void runCli(process.argv.slice(2), processEnvironment()).then((code) => {
     process.exitCode = code;
   });
 }

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
 import { acquireLock, LockBusyError, type HeldLock } from './file-lock';
-import { HOST_LOCK_WAIT_MS, type CredentialsFileStatus, type HostErrorCode, type ProfileSummary, type ProfileToWrite, type ReplyBodies } from './protocol';
+import { HOST_LOCK_WAIT_MS, type CredentialsFileStatus, type HostErrorCode, type ProfileSummary, type ProfileToWrite, type ReplyBodies } from '../lib/host-protocol';
 
 export const BACKUP_SUFFIX = '.aws-saml-bridge.bak';
 export const STATE_FILE_NAME = '.aws-saml-bridge-managed.json';

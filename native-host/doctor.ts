@@ -13,7 +13,7 @@ import { BROWSERS, browserFamily, installDir, manifestDirs, pathFor, registryKey
 import { credentialsFileStatus } from './credentials-store';
 import { decodeBody, encodeFrame, FrameDecoder } from './framing';
 import { HOST_CONFIG_FILE, loadHostConfig, type HostConfig } from './host-config';
-import { isOpenToOthers, type CredentialsFileStatus } from './protocol';
+import { isOpenToOthers, PROTOCOL_VERSION, type CredentialsFileStatus } from '../lib/host-protocol';
 
 export interface ManifestCheck {
   browser: BrowserId;
@@ -84,7 +84,7 @@ export function pingLauncher(launcher: string, args: readonly string[], timeoutM
       }
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(encodeFrame(JSON.stringify({ v: 1, id: 'doctor', type: 'ping' })));
+    child.stdin.end(encodeFrame(JSON.stringify({ v: PROTOCOL_VERSION, id: 'doctor', type: 'ping' })));
   });
 }
 

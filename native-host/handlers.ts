@@ -1,7 +1,7 @@
 /** One frame in, one reply out: decoding, validation, dispatch to the credentials store, errors as replies. */
 import { decodeBody, encodeFrame, MAX_REPLY_BYTES } from './framing';
 import { credentialsFileStatus, listProfiles, lockDeadline, makeFilePrivate, removeProfiles, StoreError, writeProfiles } from './credentials-store';
-import { errorReply, parseRequest, PROTOCOL_VERSION, type HostReply, type HostRequest, type HostRequestType, type OkReply, type ReplyBodies } from './protocol';
+import { errorReply, parseRequest, PROTOCOL_VERSION, type HostReply, type HostRequest, type HostRequestType, type OkReply, type ReplyBodies } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
 
 /** What a request needs from the outside world. */

@@ -10,7 +10,7 @@ import { credentialsFilePath } from './credentials-store';
 import { FrameDecoder, MAX_REQUEST_BYTES } from './framing';
 import { encodeReply, handleFrame, type HostContext } from './handlers';
 import { HOST_CONFIG_FILE, identifyCaller, isAllowedCaller, loadHostConfig } from './host-config';
-import { errorReply, type HostReply } from './protocol';
+import { errorReply, type HostReply } from '../lib/host-protocol';
 
 function send(reply: HostReply): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(encodeReply(reply), (e) => (e ? reject(e) : resolve())));

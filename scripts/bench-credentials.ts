@@ -22,7 +22,7 @@ import type { AwsCredentials } from '../lib/credentials';
 import { mergeCredentialsFile, renderCredentialsFile } from '../lib/credentials-file';
 import { CHROME_EXTENSION_ID } from '../lib/extension-ids';
 import { encodeFrame, FrameDecoder } from '../native-host/framing';
-import { CLIENT_REQUEST_TIMEOUT_MS } from '../native-host/protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../lib/host-protocol';
 
 const record = (name: string, value: number | null, unit: string, target: number, note?: string) => {
   const status = value === null ? 'n/a' : value <= target ? 'ok' : value <= 2 * target ? 'over target' : 'FAIL';
@@ -105,10 +105,10 @@ for (const [label, content] of [
     writeFileSync(join(home, '.aws', 'credentials'), content, { mode: 0o600 });
     const t0 = performance.now();
     const host = startHost(home);
-    await host.request({ v: 1, id: 'ping', type: 'ping' });
+    await host.request({ v: PROTOCOL_VERSION, id: 'ping', type: 'ping' });
     const t1 = performance.now();
     await host.request({
-      v: 1,
+      v: PROTOCOL_VERSION,
       id: 'write',
       type: 'write-profiles',
       profiles: [
@@ -145,7 +145,7 @@ function writeOnce(home: string, i: number): Promise<string | null> {
       }
     });
     child.on('error', reject);
-    child.stdin.write(encodeFrame(JSON.stringify({ v: 1, id: `c${i}`, type: 'write-profiles', profiles: [{ name: `concurrent-${i}`, credentials: credentials(i) }] })));
+    child.stdin.write(encodeFrame(JSON.stringify({ v: PROTOCOL_VERSION, id: `c${i}`, type: 'write-profiles', profiles: [{ name: `concurrent-${i}`, credentials: credentials(i) }] })));
   });
 }
 for (const [label, content] of [

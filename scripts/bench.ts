@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureBrowsers } from './ensure-browsers';
 import { parseRoleValue } from '../lib/arn';
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
 }
 
 /** Milliseconds from the click on Save (recorded in the page) until the file holds `accessKeyId`. */
-async function clickToFile(popup: import('@playwright/test').Page, file: string, accessKeyId: string): Promise<number> {
+async function clickToFile(popup: Page, file: string, accessKeyId: string): Promise<number> {
   await popup.evaluate(() => {
     const w = window as unknown as { __clickedAt?: number };
     delete w.__clickedAt;

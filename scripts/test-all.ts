@@ -1,4 +1,4 @@
-// `npm test` (run through tsx): type-check, build the extension for Chrome and Firefox, lint the Firefox build
+// `npm test` (run through tsx): type-check, lint and format check, build the extension for Chrome and Firefox, lint the Firefox build
 // with AMO's linter, run the unit suite (vitest) and the end-to-end suites (Playwright driving Debian's Chromium,
 // and Debian's Firefox ESR over WebDriver BiDi, with the built extension against the loopback emulators), then
 // print one line `N passed, M failed` summing every suite.
@@ -29,6 +29,9 @@ function readJson(path: string): any {
 // Checks that are one test each.
 for (const [title, args] of <[string, string[]][]>[
   ['type-check', ['tsc', '--noEmit']],
+  // ESLint: type-aware rules, the hooks rules and the import-boundary rules (eslint.config.js, eslint-layers.js).
+  ['lint', ['eslint', '.']],
+  ['format', ['prettier', '--check', '.']],
   ['build chrome-mv3', ['wxt', 'build', '-b', 'chrome', '--mv3']],
   ['build firefox-mv3', ['wxt', 'build', '-b', 'firefox', '--mv3']],
   // AMO's linter on the Firefox build: no errors, no warnings but the explained ones (scripts/lint-firefox.ts).

@@ -1,6 +1,6 @@
 /** Account names: the user's own over the aliases AWS shows; the organisation's are locked. */
 import { useState } from 'preact/hooks';
-import { forgetLearntAliases } from '../../lib/account-names-store';
+import { forgetLearntAliases } from '../../lib/browser/account-names-store';
 import { checkAccountName, settingPath } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';

@@ -3,15 +3,15 @@
  * progress and result to storage.session as it happens. One role failing never hides the others.
  */
 import { aliasNames } from '../account-aliases';
-import { readLearntAliases } from '../account-names-store';
+import { readLearntAliases } from '../browser/account-names-store';
 import { mapWithConcurrency } from '../concurrency';
 import { effectiveDuration } from '../duration';
 import { identifyIdp, idpWords } from '../idp';
-import type { Protocol } from '../messages';
+import type { BackgroundRequests } from '../browser/messages';
 import { resolveProfileNames } from '../profile-template';
-import { getCapture, saveOutcome } from '../session-store';
+import { getCapture, saveOutcome } from '../browser/session-store';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
-import { readSettings } from '../settings-store';
+import { readSettings } from '../browser/settings-store';
 import { assumeRoleWithSaml, type AssumeOptions } from '../sts';
 import { expiredSignIn } from '../sts-errors';
 import { saveToCredentialsFile } from './credentials-host';
@@ -23,7 +23,7 @@ import { armPendingDeadline, scheduleExpiry } from './expiry';
  */
 export const ASSUME_CONCURRENCY = 20;
 
-type Assume = Protocol['assume'];
+type Assume = BackgroundRequests['assume'];
 
 /** Assumes the chosen roles of one capture. `sts` is for tests (a transport, short time limits). */
 export async function assumeRoles({ captureId, roleArns, duration }: Assume['request'], sts: AssumeOptions = {}): Promise<Assume['response']> {

@@ -2,7 +2,7 @@
 import { browser } from 'wxt/browser';
 import { clockTime, liveOkOutcomes } from '../delivery';
 import { badgeModel } from '../reminders';
-import { readState } from '../session-store';
+import { readState } from '../browser/session-store';
 
 let queue: Promise<void> = Promise.resolve();
 

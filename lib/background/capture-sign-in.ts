@@ -4,8 +4,8 @@
  */
 import { assertionDigest, formFieldsFromRequestBody, planCapture, type RequestBodyLike } from '../capture';
 import { parseAcsUrl } from '../partitions';
-import { readState, saveCapture, saveProblem, clearProblem } from '../session-store';
-import { readSettings } from '../settings-store';
+import { readState, saveCapture, saveProblem, clearProblem } from '../browser/session-store';
+import { readSettings } from '../browser/settings-store';
 import { judgeSignInOrigin, type RequestOriginDetails } from '../sign-in-origin';
 import { refreshBadge } from './badge';
 import { scheduleExpiry } from './expiry';

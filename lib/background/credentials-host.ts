@@ -7,9 +7,9 @@ import { browser } from 'wxt/browser';
 import { hostStatusOf, liveOkOutcomes, makePrivateFailure, planDelivery, savedRecords, type HostStatus, type MakePrivateResult, type SaveProblem, type SaveResult } from '../delivery';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
-import { readState, recordSaved, saveSaveProblem } from '../session-store';
+import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
 import { regionFor } from '../settings';
-import { readSettings } from '../settings-store';
+import { readSettings } from '../browser/settings-store';
 import { errorText } from '../error-text';
 
 let client: NativeHostClient | undefined;

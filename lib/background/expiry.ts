@@ -7,8 +7,8 @@ import { browser } from 'wxt/browser';
 import { ASSERTION_GRACE_MS, CAPTURE_LIFETIME_MS, type Capture, type RoleOutcome } from '../capture';
 import { identifyIdp, idpWords, type IdpKind } from '../idp';
 import { planReminders, reminderMessage, type Reminded } from '../reminders';
-import { readState, readReminded, removeCaptures, removeOutcomes, saveCapture, saveOutcome, saveReminded } from '../session-store';
-import { readSettings } from '../settings-store';
+import { readState, readReminded, removeCaptures, removeOutcomes, saveCapture, saveOutcome, saveReminded } from '../browser/session-store';
+import { readSettings } from '../browser/settings-store';
 import { STS_ASSUME_BUDGET_MS } from '../sts';
 import { refreshBadge } from './badge';
 

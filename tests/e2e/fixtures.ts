@@ -1,5 +1,5 @@
 /** Playwright fixtures: emulators once per worker, a fresh Chromium profile with the built extension per test. */
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { startEmulators, type Emulators } from '../emulators/index';
 import { rmSync } from 'node:fs';
 import { launchWithExtension, openPopup, type ExtensionBrowser } from '../support/browser';
@@ -7,7 +7,7 @@ import { buildHost, installHostForChromium, makeSandbox, removeSandbox, type Hos
 
 export { expect };
 
-export const test = base.extend<{ ext: ExtensionBrowser; page: import('@playwright/test').Page }, { emulators: Emulators }>({
+export const test = base.extend<{ ext: ExtensionBrowser; page: Page }, { emulators: Emulators }>({
   emulators: [
     async ({}, use) => {
       const emulators = await startEmulators();

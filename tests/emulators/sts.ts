@@ -287,7 +287,7 @@ export function verifySamlResponse(samlResponseB64: string, trustedCerts: readon
     const signedElement = parent === root ? 'Response' : 'Assertion';
     for (const certPem of trustedCerts) {
       const sx = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
-      let valid = false;
+      let valid: boolean;
       try {
         sx.loadSignature(sigEl as unknown as Node);
         valid = sx.checkSignature(xml);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { AwsCredentials } from '../../lib/credentials';
 import { CHROME_EXTENSION_ID } from '../../lib/extension-ids';
 import { encodeFrame, FrameDecoder } from '../../native-host/framing';
-import type { ErrorReply, HostReply, OkReply } from '../../native-host/protocol';
+import type { ErrorReply, HostReply, OkReply } from '../../lib/host-protocol';
 
 export const ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID}/`;
 /** Part of every test secret: no reply, stderr or message may contain it. */

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, encodeFrame, FrameDecoder, type FrameEvent } from '@/native-host/framing';
-import { parseRequest } from '@/native-host/protocol';
+import { parseRequest } from '@/lib/host-protocol';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { Handlers } from '@/lib/browser/messages';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
-const { isMessage } = await import('@/lib/messages');
-type Handlers = import('@/lib/messages').Handlers;
+const { isMessage } = await import('@/lib/browser/messages');
 
 const handlers = Object.fromEntries(['assume', 'forget', 'hostStatus', 'save', 'makeFilePrivate'].map((k) => [k, () => Promise.resolve()])) as unknown as Handlers;
 

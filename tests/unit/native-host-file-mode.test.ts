@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isOpenToOthers } from '@/native-host/protocol';
+import { isOpenToOthers } from '@/lib/host-protocol';
 import { creds, frame, hostEnv, modeOf, sha, startHost, useBuiltHost, writeRequest } from '../support/host-process';
 
 const built = useBuiltHost();

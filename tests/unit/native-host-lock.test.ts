@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCredentialsFile, renderCredentialsFile } from '@/lib/credentials-file';
 import { LOCK_STALE_MS, LOCK_UPDATE_MS } from '@/native-host/credentials-store';
 import { acquireLock, LockBusyError, type HeldLock } from '@/native-host/file-lock';
-import { CLIENT_REQUEST_TIMEOUT_MS, HOST_LOCK_WAIT_MS, HOST_WORK_BUDGET_MS } from '@/native-host/protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS, HOST_LOCK_WAIT_MS, HOST_WORK_BUDGET_MS } from '@/lib/host-protocol';
 import { creds, okBody, startHost, useBuiltHost, writeRequest, type HostRun } from '../support/host-process';
 
 const built = useBuiltHost();

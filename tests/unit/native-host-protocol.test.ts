@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRfc3339DateTime, parseRequest } from '@/native-host/protocol';
+import { isRfc3339DateTime, parseRequest } from '@/lib/host-protocol';
 import { creds, frame, hostEnv, sha, startHost, useBuiltHost, writeRequest } from '../support/host-process';
 
 /** Every name `in` finds on a plain object without it being an own key. */

@@ -17,7 +17,7 @@ import { encodeReply } from '@/native-host/handlers';
 import { defaultHostConfig, hostConfigWith, identifyCaller, isAllowedCaller } from '@/native-host/host-config';
 import { planInstall, planUninstall } from '@/native-host/installer';
 import { launcherScript } from '@/native-host/manifest';
-import { errorReply, MAX_PROFILES_PER_REQUEST, parseRequest, type HostReply } from '@/native-host/protocol';
+import { errorReply, MAX_PROFILES_PER_REQUEST, parseRequest, type HostReply } from '@/lib/host-protocol';
 import { creds, frame, hostEnv, lengthOnly, modeOf, okBody, ORIGIN, SECRET, sha, startHost as start, useBuiltHost, waitFor, writeRequest, type HostOptions } from '../support/host-process';
 
 // ── pure parts ───────────────────────────────────────────────────────────────────────────────────────────────

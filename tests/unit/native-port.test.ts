@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NativeHostClient, NativeHostError, type PortLike } from '@/lib/native-port';
-import { CLIENT_REQUEST_TIMEOUT_MS } from '@/native-host/protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS } from '@/lib/host-protocol';
 
 /** A fake native port: records what was posted and lets the test answer or disconnect. */
 function fakePort() {

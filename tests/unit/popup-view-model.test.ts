@@ -3,7 +3,7 @@ import { parseRoleValue, type SamlRole } from '../../lib/arn';
 import type { Capture, RoleOutcome } from '../../lib/capture';
 import type { DurationChoice } from '../../lib/duration';
 import type { Partition } from '../../lib/partitions';
-import type { SessionState } from '../../lib/session-store';
+import type { SessionState } from '../../lib/browser/session-store';
 import {
   allCredentialsFile,
   checkState,

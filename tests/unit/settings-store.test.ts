@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SettingsSnapshot } from '@/lib/settings';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
-const { forgetLearntAliases, LEARNT_ALIASES_KEY, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/account-names-store');
-const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } = await import('@/lib/settings-store');
+const { forgetLearntAliases, LEARNT_ALIASES_KEY, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/browser/account-names-store');
+const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } = await import('@/lib/browser/settings-store');
 const { DEFAULT_SETTINGS } = await import('@/lib/settings');
-type SettingsSnapshot = import('@/lib/settings').SettingsSnapshot;
 
 const PROD = '111111111111';
 const DEV = '222222222222';

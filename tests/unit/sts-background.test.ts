@@ -17,8 +17,8 @@ vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
 const { assumeRoles } = await import('@/lib/background/assume-roles');
 const { EXPIRY_ALARM, PENDING_TIMEOUT_MS, WORKER_STARTED_AT, scheduleExpiry } = await import('@/lib/background/expiry');
-const { messagingFailureText, sendMessage } = await import('@/lib/messages');
-const { saveCapture, saveOutcome, readState } = await import('@/lib/session-store');
+const { messagingFailureText, sendMessage } = await import('@/lib/browser/messages');
+const { saveCapture, saveOutcome, readState } = await import('@/lib/browser/session-store');
 
 const ADMIN = { roleArn: 'arn:aws:iam::111111111111:role/Admin', providerArn: 'arn:aws:iam::111111111111:saml-provider/EntraID' };
 const ISSUERS: Record<IdpShape, string> = {

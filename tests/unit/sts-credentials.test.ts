@@ -48,7 +48,7 @@ const HOSTILE: [string, UncheckedCredentials, RegExp][] = [
   ['an empty secret', { ...GOOD, secretAccessKey: '' }, /secret access key/],
   ['a 129-character secret', { ...GOOD, secretAccessKey: 'a'.repeat(129) }, /secret access key/],
   ['no secret', { ...GOOD, secretAccessKey: undefined }, /secret access key/],
-  ['a secret that is not a string', { ...GOOD, secretAccessKey: 12345678901234567890 }, /secret access key/],
+  ['a secret that is not a string', { ...GOOD, secretAccessKey: 1234567890123456 }, /secret access key/],
   ['a key id with lower case', { ...GOOD, accessKeyId: 'asiaq3examplekey7xyz' }, /access key id/],
   ['a key id with a newline and [default]', { ...GOOD, accessKeyId: 'ASIAQ3EXAMPLEKEY\n[default]' }, /access key id/],
   ['a key id with full-width digits', { ...GOOD, accessKeyId: 'ASIAQ3EXAMPLEKEY７ＸＹＺ' }, /access key id/],

@@ -3,7 +3,7 @@
  * Reading always validates (lib/settings.ts): a damaged or older stored value still gives working settings.
  */
 import { browser } from 'wxt/browser';
-import { settingsSnapshot, type Settings, type SettingsSnapshot } from './settings';
+import { settingsSnapshot, type Settings, type SettingsSnapshot } from '../settings';
 
 /** The storage.local key holding the user's settings. */
 export const SETTINGS_KEY = 'settings';

@@ -1,9 +1,11 @@
 /**
  * The extension ↔ native host protocol, version 1: one typed request per frame, one reply per request, matched by
- * `id`. Pure (no Node APIs), so the extension can import the types and `parseRequest`'s rules stay the one truth.
+ * `id`. Pure (no Node or browser APIs): the extension (lib/native-port.ts) and the host (native-host/) both import
+ * it, so the request types, `PROTOCOL_VERSION` and `parseRequest`'s value rules (shared with the credentials-file
+ * writer) are written once.
  */
-import type { AwsCredentials } from '../lib/credentials';
-import { isValidProfileName } from '../lib/credentials-file';
+import type { AwsCredentials } from './credentials';
+import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE } from './credentials-file';
 
 export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
@@ -159,8 +161,6 @@ export function errorReply(id: string | null, code: HostErrorCode, message: stri
 export type ParsedRequest = { ok: true; request: HostRequest } | { ok: false; reply: ErrorReply };
 
 const ID = /^[\x20-\x7e]{1,128}$/;
-const CREDENTIAL_VALUE = /^[\x21-\x7e]+$/;
-const REGION = /^[a-z0-9-]{1,32}$/;
 /** RFC 3339 date-time, as STS and the extension write it (fields checked by `isRfc3339DateTime`). */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 const CREDENTIAL_LIMITS = { accessKeyId: 128, secretAccessKey: 256, sessionToken: 16_384 } as const;
@@ -221,7 +221,7 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
 
 function profileName(value: unknown, where: string): string {
   if (typeof value !== 'string') return fail('INVALID_REQUEST', `${where} must be a string`);
-  if (!isValidProfileName(value) || value === 'DEFAULT') {
+  if (!isWritableProfileName(value)) {
     fail('INVALID_PROFILE_NAME', `${where} ${JSON.stringify(value.slice(0, 80))} is not a valid profile name (1–64 letters, digits, _ and -; not DEFAULT)`);
   }
   return value;
@@ -258,7 +258,7 @@ function profileToWrite(value: unknown, where: string): ProfileToWrite {
   onlyKeys(value, ['name', 'credentials', 'region'], where);
   const profile: ProfileToWrite = { name: profileName(value.name, `${where}.name`), credentials: credentials(value.credentials, `${where}.credentials`) };
   if (value.region !== undefined) {
-    if (typeof value.region !== 'string' || !REGION.test(value.region)) fail('INVALID_REQUEST', `${where}.region must match [a-z0-9-]+ (e.g. eu-west-1)`);
+    if (typeof value.region !== 'string' || !REGION_VALUE.test(value.region)) fail('INVALID_REQUEST', `${where}.region must match [a-z0-9-]+ (e.g. eu-west-1)`);
     profile.region = value.region as string;
   }
   return profile;

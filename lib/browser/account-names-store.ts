@@ -3,7 +3,7 @@
  * secrets. Every read validates (lib/account-aliases.ts), so a damaged value costs the names, nothing else.
  */
 import { browser } from 'wxt/browser';
-import { mergeLearntAliases, normaliseLearntAliases, sameAliases, type LearntAliases, type SigninPageAliases } from './account-aliases';
+import { mergeLearntAliases, normaliseLearntAliases, sameAliases, type LearntAliases, type SigninPageAliases } from '../account-aliases';
 
 /** The storage.local key holding the learnt aliases. */
 export const LEARNT_ALIASES_KEY = 'learntAccountAliases';

@@ -4,10 +4,10 @@
  * One key per capture and per role so concurrent writers never overwrite each other.
  */
 import { browser } from 'wxt/browser';
-import type { Capture, CaptureProblem, RoleOutcome } from './capture';
-import type { SavedProfile, SaveProblem } from './delivery';
-import type { Reminded } from './reminders';
-import { applyChanges, CAPTURE, OUTCOME, PROBLEM, SAVE_PROBLEM, SAVED, stateFromItems, type SessionState } from './session-state';
+import type { Capture, CaptureProblem, RoleOutcome } from '../capture';
+import type { SavedProfile, SaveProblem } from '../delivery';
+import type { Reminded } from '../reminders';
+import { applyChanges, CAPTURE, OUTCOME, PROBLEM, SAVE_PROBLEM, SAVED, stateFromItems, type SessionState } from '../session-state';
 
 export type { SessionState };
 

@@ -3,10 +3,10 @@
  * storage.session; messages only ask the background to act.
  */
 import { browser } from 'wxt/browser';
-import type { HostStatus, MakePrivateResult, SaveResult } from './delivery';
-import type { DurationChoice } from './duration';
+import type { HostStatus, MakePrivateResult, SaveResult } from '../delivery';
+import type { DurationChoice } from '../duration';
 
-export interface Protocol {
+export interface BackgroundRequests {
   /** Assume the chosen roles of one capture; progress appears in storage.session as it happens. */
   assume: {
     request: { captureId: string; roleArns: string[]; duration: DurationChoice };
@@ -25,9 +25,9 @@ export interface Protocol {
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
 }
 
-export type MessageType = keyof Protocol;
-export type Message = { [K in MessageType]: { type: K; data: Protocol[K]['request'] } }[MessageType];
-export type Handlers = { [K in MessageType]: (data: Protocol[K]['request']) => Promise<Protocol[K]['response']> };
+export type MessageType = keyof BackgroundRequests;
+export type Message = { [K in MessageType]: { type: K; data: BackgroundRequests[K]['request'] } }[MessageType];
+export type Handlers = { [K in MessageType]: (data: BackgroundRequests[K]['request']) => Promise<BackgroundRequests[K]['response']> };
 
 /**
  * What the browser reports when the background went away before answering: Chrome's "message channel closed" /
@@ -44,11 +44,11 @@ export function messagingFailureText(error: unknown): string {
 }
 
 /** Sends one message to the background; a rejection carries plain words (see `messagingFailureText`). */
-export async function sendMessage<K extends MessageType>(type: K, data: Protocol[K]['request']): Promise<Protocol[K]['response']> {
+export async function sendMessage<K extends MessageType>(type: K, data: BackgroundRequests[K]['request']): Promise<BackgroundRequests[K]['response']> {
   try {
-    return (await browser.runtime.sendMessage({ type, data })) as Protocol[K]['response'];
+    return (await browser.runtime.sendMessage({ type, data })) as BackgroundRequests[K]['response'];
   } catch (error) {
-    throw new Error(messagingFailureText(error));
+    throw new Error(messagingFailureText(error), { cause: error });
   }
 }
 
