@@ -6,10 +6,15 @@ export const BROWSER_BOUND_LIB = ['lib/background/**', 'lib/browser/**'];
 
 /** Import patterns for a layer that must not reach upwards or into another program. */
 const noUpwards = (...layers) =>
-  layers.flatMap((layer) => [{ group: [`@/${layer}`, `@/${layer}/**`, `**/${layer}/**`], message: `This layer must not import ${layer}/ (see ARCHITECTURE.md).` }]);
+  layers.flatMap((layer) => [
+    { group: [`@/${layer}`, `@/${layer}/**`, `**/${layer}/**`], message: `This layer must not import ${layer}/ (see ARCHITECTURE.md).` },
+  ]);
 
 const browserApi = [
-  { group: ['wxt/browser', 'wxt/storage', 'wxt/utils/*', 'webextension-polyfill'], message: 'Pure lib/ code must not touch browser APIs: put this in lib/browser/ or lib/background/.' },
+  {
+    group: ['wxt/browser', 'wxt/storage', 'wxt/utils/*', 'webextension-polyfill'],
+    message: 'Pure lib/ code must not touch browser APIs: put this in lib/browser/ or lib/background/.',
+  },
 ];
 
 /** ESLint flat-config objects, one per layer. */
@@ -18,7 +23,18 @@ export const layerRules = [
   {
     files: ['lib/**/*.ts'],
     ignores: BROWSER_BOUND_LIB,
-    rules: { 'no-restricted-imports': ['error', { patterns: [...browserApi, ...noUpwards('components', 'entrypoints', 'native-host', 'tests', 'scripts'), { group: ['**/background/*', '**/browser/*'], message: 'Pure lib/ code must not import browser-bound modules.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...browserApi,
+            ...noUpwards('components', 'entrypoints', 'native-host', 'tests', 'scripts'),
+            { group: ['**/background/*', '**/browser/*'], message: 'Pure lib/ code must not import browser-bound modules.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: BROWSER_BOUND_LIB,
@@ -29,6 +45,17 @@ export const layerRules = [
   // The host is a Node program: it may use lib/ (pure code) and nothing of the extension's UI or browser code.
   {
     files: ['native-host/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...browserApi, ...noUpwards('components', 'entrypoints', 'tests', 'scripts'), { group: ['**/background/*', '**/browser/*'], message: 'The host must not import browser-bound modules.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...browserApi,
+            ...noUpwards('components', 'entrypoints', 'tests', 'scripts'),
+            { group: ['**/background/*', '**/browser/*'], message: 'The host must not import browser-bound modules.' },
+          ],
+        },
+      ],
+    },
   },
 ];

@@ -31,8 +31,19 @@ export default defineConfig({
   // `npm run zip` checks the result (scripts/zip.ts).
   zip: {
     excludeSources: [
-      'tests/**', 'test-results/**', 'playwright-report/**', 'demo-output/**', 'dist-host/**', 'stats.html', 'tmp/**',
-      '**/*.pem', '**/*.key', '**/*.p12', '**/*.zip', '**/*.xpi', '**/*.crx',
+      'tests/**',
+      'test-results/**',
+      'playwright-report/**',
+      'demo-output/**',
+      'dist-host/**',
+      'stats.html',
+      'tmp/**',
+      '**/*.pem',
+      '**/*.key',
+      '**/*.p12',
+      '**/*.zip',
+      '**/*.xpi',
+      '**/*.crx',
     ],
   },
   vite: () => ({
@@ -41,12 +52,9 @@ export default defineConfig({
   }),
   manifest: ({ browser }) => ({
     name: 'AWS SAML Bridge',
-    description:
-      'Turns your Microsoft Entra ID (or other SAML) sign-in to AWS into temporary AWS CLI credentials.',
+    description: 'Turns your Microsoft Entra ID (or other SAML) sign-in to AWS into temporary AWS CLI credentials.',
     // managed_schema: the policies an organisation may set (Firefox reads policies.json and needs no schema).
-    ...(browser === 'firefox'
-      ? {}
-      : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed_schema.json' } }),
+    ...(browser === 'firefox' ? {} : { key: CHROME_PUBLIC_KEY, minimum_chrome_version: '116', storage: { managed_schema: 'managed_schema.json' } }),
     // storage: storage.session holds captures and credentials in memory only.
     // webRequest: observe (never block) the browser's own SAML POST to the AWS sign-in page.
     // alarms: forget assertions and credentials the moment they can no longer be used.

@@ -67,7 +67,11 @@ function Header({ headingRef, children }: { headingRef?: Ref<HTMLHeadingElement>
 
 /** The popup, inside a last-resort boundary: whatever fails to render, "Forget everything" stays offered. */
 export function App() {
-  return <ErrorBoundary fallback={(retry) => <AppFallback onForgotten={retry} />}><LoadedPopup /></ErrorBoundary>;
+  return (
+    <ErrorBoundary fallback={(retry) => <AppFallback onForgotten={retry} />}>
+      <LoadedPopup />
+    </ErrorBoundary>
+  );
 }
 
 /** Shown instead of the whole popup when it failed to render: a fixed text (never the error) and Forget everything. */
@@ -157,7 +161,12 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
   const [actionError, setActionError] = useState<string>();
   // Errors already stored when the popup opened are shown, but not announced as alerts again.
   const [errorsAtOpen] = useState<ReadonlySet<string>>(
-    () => new Set(Object.values(outcomes).filter((o) => o.status === 'error').map(outcomeVersion)),
+    () =>
+      new Set(
+        Object.values(outcomes)
+          .filter((o) => o.status === 'error')
+          .map(outcomeVersion),
+      ),
   );
 
   const accountNames = useMemo(() => accountDisplayNames(settings, aliasNames(learnt)), [settings, learnt]);
@@ -171,7 +180,10 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     [accountNames, settings.pinnedRoles, settings.allowedAccounts, settings.roles],
   );
   const groups = useMemo(() => captures.map((c) => groupByAccount(c.id, c.summary.roles, listOptions)), [captures, listOptions]);
-  const hidden = useMemo(() => captures.reduce((n, c) => n + hiddenByAllowList(c.summary.roles, settings.allowedAccounts), 0), [captures, settings.allowedAccounts]);
+  const hidden = useMemo(
+    () => captures.reduce((n, c) => n + hiddenByAllowList(c.summary.roles, settings.allowedAccounts), 0),
+    [captures, settings.allowedAccounts],
+  );
   const delivery = useMemo<DeliveryOptions>(
     () => ({ regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole }),
     [settings],
@@ -240,10 +252,7 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     .map((c) => ({ title: captureTitle(c.summary), note: durationNote(duration, c.summary.sessionDuration) }))
     .filter((n): n is { title: string; note: string } => n.note !== undefined);
   const distinctNotes = [...new Set(notes.map((n) => n.note))];
-  const noteText =
-    distinctNotes.length === 1 && notes.length === captures.length
-      ? distinctNotes[0]
-      : notes.map((n) => `${n.title}: ${n.note}`).join(' ');
+  const noteText = distinctNotes.length === 1 && notes.length === captures.length ? distinctNotes[0] : notes.map((n) => `${n.title}: ${n.note}`).join(' ');
 
   // What Assume would give, before pressing it: the sign-in's SessionDuration caps the choice.
   const cap = captures[0]?.summary.sessionDuration;
@@ -317,7 +326,8 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
         {captures.length === 0 && <EmptyState />}
         {hidden > 0 && (
           <p class="muted small" data-testid="hidden-by-policy">
-            {hidden} {hidden === 1 ? 'role is' : 'roles are'} not shown: only the allowed accounts are offered{locked?.has('allowedAccounts') ? ' (set by your organisation)' : ' (Options)'}.
+            {hidden} {hidden === 1 ? 'role is' : 'roles are'} not shown: only the allowed accounts are offered
+            {locked?.has('allowedAccounts') ? ' (set by your organisation)' : ' (Options)'}.
           </p>
         )}
         {captures.map((capture, i) => (

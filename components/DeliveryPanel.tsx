@@ -161,7 +161,8 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
     return (
       <>
         <p class="host-status muted small" data-testid="host-status" data-state="ready" title={`Helper ${host.hostVersion}`}>
-          <span class="ok-mark">●</span> Credentials helper ready · {host.fileExists ? 'writes' : 'will create'} <span class="mono">{host.credentialsFile}</span>
+          <span class="ok-mark">●</span> Credentials helper ready · {host.fileExists ? 'writes' : 'will create'}{' '}
+          <span class="mono">{host.credentialsFile}</span>
         </p>
         {host.fileOpenToOthers && <OpenFileWarning mode={host.fileMode} onFixed={control.show} />}
       </>
@@ -223,9 +224,7 @@ function OpenFileWarning({ mode, onFixed }: { mode: string | null; onFixed: (sta
   return (
     <div class="host-status small" data-testid="file-open-warning">
       <p class="fix-command">
-        <span>
-          Your credentials file is readable by other users{mode ? ` (mode ${mode})` : ''}.
-        </span>
+        <span>Your credentials file is readable by other users{mode ? ` (mode ${mode})` : ''}.</span>
         <button type="button" class="btn btn-small" data-testid="make-file-private" aria-disabled={busy || undefined} onClick={() => void fix()}>
           {busy ? 'Making it private…' : 'Make it private'}
         </button>

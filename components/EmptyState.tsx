@@ -13,9 +13,8 @@ export function EmptyState() {
     <section class="empty" data-testid="empty-state" aria-labelledby="empty-title">
       <h2 id="empty-title">No AWS sign-in yet</h2>
       <p>
-        Sign in to AWS through your identity provider as you usually do (with Microsoft Entra ID: the AWS tile in My
-        Apps; with Okta, Google or AD FS: the AWS app there), then open this popup again. Roles appear here; nothing is
-        sent anywhere but AWS STS.
+        Sign in to AWS through your identity provider as you usually do (with Microsoft Entra ID: the AWS tile in My Apps; with Okta, Google or AD FS: the AWS
+        app there), then open this popup again. Roles appear here; nothing is sent anywhere but AWS STS.
       </p>
     </section>
   );
@@ -35,8 +34,7 @@ export function ProblemBanner({ problem }: { problem: CaptureProblem }) {
         ) : (
           'Sign-in page '
         )}
-        <span class="mono">{problem.acsHost}</span> at{' '}
-        <time dateTime={at.toISOString()}>{at.toLocaleTimeString()}</time>
+        <span class="mono">{problem.acsHost}</span> at <time dateTime={at.toISOString()}>{at.toLocaleTimeString()}</time>
       </p>
     </section>
   );

@@ -61,15 +61,8 @@ export default function HostPermissionBanner({ permissions = browser.permissions
     <section class="banner error problem" role="alert" data-testid="host-permission-banner" aria-labelledby="host-permission-title">
       <h2 id="host-permission-title">AWS SAML Bridge needs access to the AWS sites</h2>
       <p>{missingAccessText(access)}</p>
-      <p>
-        It only reads the SAML sign-in your browser sends to AWS and calls AWS STS with it; no other site is
-        touched.
-      </p>
-      {declined && (
-        <p data-testid="host-permission-declined">
-          Access was not granted. You can also allow it in Add-ons → AWS SAML Bridge → Permissions.
-        </p>
-      )}
+      <p>It only reads the SAML sign-in your browser sends to AWS and calls AWS STS with it; no other site is touched.</p>
+      {declined && <p data-testid="host-permission-declined">Access was not granted. You can also allow it in Add-ons → AWS SAML Bridge → Permissions.</p>}
       {failure && <p>The browser could not ask for access ({failure}). Close this popup and try again.</p>}
       <p>
         <button type="button" class="btn btn-primary" data-testid="grant-host-permissions" onClick={grant}>

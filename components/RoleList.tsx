@@ -172,4 +172,3 @@ const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, 
     </div>
   );
 });
-

@@ -72,7 +72,12 @@ export function useRovingGrid<T extends HTMLElement>(resetOn: unknown) {
       const row = table.findIndex((r) => r.includes(target));
       if (row === -1) return;
       const col = (table[row] as HTMLElement[]).indexOf(target);
-      const to = gridMove(e.key, { row, col }, table.map((r) => r.length), wantedCol.current ?? col);
+      const to = gridMove(
+        e.key,
+        { row, col },
+        table.map((r) => r.length),
+        wantedCol.current ?? col,
+      );
       if (!to) return;
       e.preventDefault();
       if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') wantedCol.current = to.col;

@@ -5,9 +5,7 @@ import { checkState, reconcileState, type BrokenEntry } from './view-model';
 import { errorText } from '../lib/error-text';
 
 export type LoadedState =
-  | { status: 'loading' }
-  | { status: 'ready'; state: SessionState; broken: readonly BrokenEntry[] }
-  | { status: 'failed'; message: string };
+  { status: 'loading' } | { status: 'ready'; state: SessionState; broken: readonly BrokenEntry[] } | { status: 'failed'; message: string };
 
 const brokenKey = (broken: readonly BrokenEntry[]) => broken.map((b) => `${b.kind}\n${b.key}\n${b.captureId ?? ''}`).join('\n\n');
 

@@ -233,8 +233,7 @@ export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'
 
 /** Ok outcomes whose credentials are still valid at `now`, in list order. */
 export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number): OkOutcome[] {
-  return liveOkOutcomes(outcomes, now)
-    .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+  return liveOkOutcomes(outcomes, now).sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
 }
 
 /**
@@ -283,8 +282,7 @@ export function reconcileState(prev: SessionState | undefined, next: SessionStat
     outcomes[arn] = keep ? old : outcome;
     if (!keep) sameOutcomes = false;
   }
-  const problem =
-    prev.problem && next.problem && prev.problem.capturedAt === next.problem.capturedAt ? prev.problem : next.problem;
+  const problem = prev.problem && next.problem && prev.problem.capturedAt === next.problem.capturedAt ? prev.problem : next.problem;
   const savedKeys = Object.keys(next.saved);
   const sameSaved =
     savedKeys.length === Object.keys(prev.saved).length &&

@@ -141,9 +141,7 @@ export interface CapturePost {
 }
 
 export type CapturePlan =
-  | { action: 'ignore'; why: 'not-top-level' | 'repeat' }
-  | { action: 'problem'; problem: CaptureProblem }
-  | { action: 'capture'; capture: Capture };
+  { action: 'ignore'; why: 'not-top-level' | 'repeat' } | { action: 'problem'; problem: CaptureProblem } | { action: 'capture'; capture: Capture };
 
 /**
  * Decides what a post becomes. A repeat of a sign-in already seen (the role picker posting it again) changes
@@ -164,7 +162,10 @@ export function planCapture(post: CapturePost, state: { captures: readonly Captu
   if (!verdict.ok) return problem({ code: 'untrusted-page', message: untrustedMessage(verdict.reason, verdict.host, again) }, verdict.host);
   if (verdict.role === 'aws') {
     return problem(
-      { code: 'relayed', message: `AWS’s sign-in page passed on a sign-in the extension did not see arrive from your identity provider, so it was not used. ${again}.` },
+      {
+        code: 'relayed',
+        message: `AWS’s sign-in page passed on a sign-in the extension did not see arrive from your identity provider, so it was not used. ${again}.`,
+      },
       verdict.host,
     );
   }
@@ -205,7 +206,8 @@ function untrustedMessage(reason: Exclude<OriginVerdict, { ok: true }>['reason']
 // ── how a sign-in is named in the popup ──────────────────────────────────────────────────────────────────────────
 
 /** AWS's own SAML entity ids (the audience), with the `#n` gallery apps add to keep several apps apart. */
-const AWS_ENTITY_ID = /^(?:https:\/\/signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml|urn:amazon:webservices(?::govcloud|:cn)?)(?:#(\d{1,4}))?$/i;
+const AWS_ENTITY_ID =
+  /^(?:https:\/\/signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/saml|urn:amazon:webservices(?::govcloud|:cn)?)(?:#(\d{1,4}))?$/i;
 
 /**
  * A heading people recognise: the AWS app ("AWS", "AWS app #2", "AWS GovCloud (US)", or a custom entity id) and

@@ -101,9 +101,7 @@ export class CredentialsFileError extends Error {
 }
 
 /** Sections and keys as botocore sees them, or every problem that makes the AWS CLI refuse the file. */
-export type ParsedCredentialsFile =
-  | { ok: true; sections: Map<string, Map<string, string>> }
-  | { ok: false; issues: CredentialsFileIssue[] };
+export type ParsedCredentialsFile = { ok: true; sections: Map<string, Map<string, string>> } | { ok: false; issues: CredentialsFileIssue[] };
 
 // ── Python's notion of whitespace and lines ──────────────────────────────────────────────────────────────────
 
@@ -258,12 +256,15 @@ function scanLines(text: string): Scan {
       const first = firstHeaderLine.get(name);
       const duplicate = first !== undefined && name !== DEFAULT_SECTION;
       if (duplicate) {
-        issues.push({ line: i + 1, message: `second [${name}] section (the first is on line ${first + 1}); the AWS CLI refuses a file with a section twice — merge the two or delete one` });
+        issues.push({
+          line: i + 1,
+          message: `second [${name}] section (the first is on line ${first + 1}); the AWS CLI refuses a file with a section twice — merge the two or delete one`,
+        });
       } else if (first === undefined) firstHeaderLine.set(name, i);
       if (section) section.end = i;
       section = { name, headerLine: i, end: lines.length, options: [], duplicate };
       // A duplicate section is already an error; its keys are not also reported against the first one's.
-      keyLines = duplicate ? new Map() : firstKeyLine.get(name) ?? new Map();
+      keyLines = duplicate ? new Map() : (firstKeyLine.get(name) ?? new Map());
       if (!duplicate) firstKeyLine.set(name, keyLines);
       sections.push(section);
       option = undefined;
@@ -306,7 +307,10 @@ function scanLines(text: string): Scan {
     for (const o of options.values()) {
       if (flagged.has(o) || !nested(o) || nestedValueIsValid(joinValue(o.pieces))) continue;
       flagged.add(o);
-      issues.push({ line: o.line + 1, message: `in [${name}]: the indented lines under "${o.key}" are read by botocore as nested "key = value" settings, and one has no "="` });
+      issues.push({
+        line: o.line + 1,
+        message: `in [${name}]: the indented lines under "${o.key}" are read by botocore as nested "key = value" settings, and one has no "="`,
+      });
     }
   }
   issues.sort((a, b) => a.line - b.line);
@@ -332,7 +336,7 @@ function effectiveOptions(sections: readonly ScannedSection[]): Map<string, Map<
   const defaults = new Map<string, ScannedOption>();
   const own = new Map<string, Map<string, ScannedOption>>();
   for (const section of sections) {
-    const target = section.name === DEFAULT_SECTION ? defaults : own.get(section.name) ?? new Map<string, ScannedOption>();
+    const target = section.name === DEFAULT_SECTION ? defaults : (own.get(section.name) ?? new Map<string, ScannedOption>());
     if (section.name !== DEFAULT_SECTION) own.set(section.name, target);
     for (const o of section.options) target.set(o.key, o);
   }
@@ -367,7 +371,10 @@ function checkProfileName(name: string): void {
     throw new CredentialsFileError('INVALID_PROFILE_NAME', `${JSON.stringify(name.slice(0, 80))} is not a valid profile name (1–64 letters, digits, _ and -)`);
   }
   if (name === DEFAULT_SECTION) {
-    throw new CredentialsFileError('RESERVED_PROFILE_NAME', '"DEFAULT" is reserved: the AWS CLI would apply its keys to every profile (use "default" for the default profile)');
+    throw new CredentialsFileError(
+      'RESERVED_PROFILE_NAME',
+      '"DEFAULT" is reserved: the AWS CLI would apply its keys to every profile (use "default" for the default profile)',
+    );
   }
 }
 
@@ -453,7 +460,10 @@ export function mergeCredentialsFile(existing: string, updates: readonly Profile
     if (pending.size) {
       const after = Math.max(section.headerLine, ...section.options.map((o) => o.lastLine));
       const indent = insertionIndent(before, section);
-      insertAfter.set(after, [...pending].map(([k, v]) => `${indent}${k} = ${v}`));
+      insertAfter.set(
+        after,
+        [...pending].map(([k, v]) => `${indent}${k} = ${v}`),
+      );
     }
     wanted.delete(section.name);
   }
@@ -492,7 +502,10 @@ export function renderCredentialsFile(updates: readonly ProfileUpdate[]): string
 function verifyMerge(before: Scan, merged: string, updates: readonly ProfileUpdate[], removals: ReadonlySet<string>): void {
   const after = scan(merged);
   const fail = (why: string): never => {
-    throw new CredentialsFileError('UNSAFE_EDIT', `This change would alter how other parts of the credentials file read (${why}), so nothing was written; check the indentation of the lines around it`);
+    throw new CredentialsFileError(
+      'UNSAFE_EDIT',
+      `This change would alter how other parts of the credentials file read (${why}), so nothing was written; check the indentation of the lines around it`,
+    );
   };
   if (after.issues.length) fail(`line ${after.issues[0]!.line}: ${after.issues[0]!.message}`);
   const old = optionsBySection(before);

@@ -149,7 +149,10 @@ export type SaveResult = { ok: true; saved: number; file: string } | { ok: false
 /** The popup's view of the host's answer to a ping. */
 export function hostStatusOf(reply: Pick<OkReply<'ping'>, 'hostVersion' | 'protocol' | 'platform' | 'credentialsFile'>): HostStatus {
   if (reply.protocol !== PROTOCOL_VERSION) {
-    return { state: 'error', message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}` };
+    return {
+      state: 'error',
+      message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}`,
+    };
   }
   const file = reply.credentialsFile;
   return {

@@ -186,7 +186,12 @@ export function isRfc3339DateTime(value: string): boolean {
   t.setUTCFullYear(year, month - 1, day);
   t.setUTCHours(hour, minute, second, 0);
   return (
-    t.getUTCFullYear() === year && t.getUTCMonth() === month - 1 && t.getUTCDate() === day && t.getUTCHours() === hour && t.getUTCMinutes() === minute && t.getUTCSeconds() === second
+    t.getUTCFullYear() === year &&
+    t.getUTCMonth() === month - 1 &&
+    t.getUTCDate() === day &&
+    t.getUTCHours() === hour &&
+    t.getUTCMinutes() === minute &&
+    t.getUTCSeconds() === second
   );
 }
 
@@ -245,7 +250,8 @@ function credentials(value: unknown, where: string): AwsCredentials {
   for (const [field, max] of Object.entries(CREDENTIAL_LIMITS)) {
     const v = value[field];
     if (typeof v !== 'string') fail('INVALID_REQUEST', `${where}.${field} is missing or not a string`);
-    else if (v.length > max || !CREDENTIAL_VALUE.test(v)) fail('INVALID_REQUEST', `${where}.${field} must be 1–${max} printable ASCII characters without spaces`);
+    else if (v.length > max || !CREDENTIAL_VALUE.test(v))
+      fail('INVALID_REQUEST', `${where}.${field} must be 1–${max} printable ASCII characters without spaces`);
   }
   const expiration = value.expiration;
   if (typeof expiration !== 'string') return fail('INVALID_REQUEST', `${where}.expiration is missing or not a string`);
@@ -280,7 +286,10 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
       return { ...base, type: t };
     case 'write-profiles': {
       const profiles = nameList(value.profiles, 'profiles').map((p, i) => profileToWrite(p, `profiles[${i}]`));
-      noDuplicates(profiles.map((p) => p.name), 'profiles');
+      noDuplicates(
+        profiles.map((p) => p.name),
+        'profiles',
+      );
       const overwrite = value.overwriteUnmanaged;
       if (overwrite !== undefined && typeof overwrite !== 'boolean') fail('INVALID_REQUEST', 'overwriteUnmanaged must be true or false');
       return { ...base, type: t, profiles, ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }) };
@@ -299,7 +308,8 @@ export function parseRequest(value: unknown): ParsedRequest {
   const id = typeof value.id === 'string' && ID.test(value.id) ? value.id : null;
   try {
     if (value.v === undefined) fail('INVALID_REQUEST', 'the request has no protocol version "v"');
-    if (value.v !== PROTOCOL_VERSION) fail('UNSUPPORTED_VERSION', `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
+    if (value.v !== PROTOCOL_VERSION)
+      fail('UNSUPPORTED_VERSION', `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
     if (id === null) fail('INVALID_REQUEST', 'the request needs an "id": 1–128 printable ASCII characters');
     return { ok: true, request: requestOf(value, id!) };
   } catch (e) {

@@ -25,7 +25,10 @@ export interface IdpWords {
 
 const ISSUERS: readonly { kind: Exclude<IdpKind, 'other'>; test: RegExp }[] = [
   // Entra ID in the public, US Government and China clouds (SAML issuers are the v1 "sts" hosts).
-  { kind: 'entra', test: /^https:\/\/(sts\.windows\.net|login\.microsoftonline\.(com|us)|sts\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn)\/[0-9a-f-]{36}\/?$/i },
+  {
+    kind: 'entra',
+    test: /^https:\/\/(sts\.windows\.net|login\.microsoftonline\.(com|us)|sts\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn)\/[0-9a-f-]{36}\/?$/i,
+  },
   { kind: 'okta', test: /^https?:\/\/(www\.okta\.com\/|[a-z0-9-]+\.(okta|oktapreview|okta-emea)\.com\/)/i },
   { kind: 'google', test: /^https:\/\/accounts\.google\.com\/o\/saml2/i },
   // AD FS names itself http(s)://<farm>/adfs/services/trust by default.
@@ -43,9 +46,21 @@ const NAMES: Record<IdpKind, string> = {
 const WORDS: Record<IdpKind, IdpWords> = {
   entra: { signInAgain: 'Open the AWS tile in My Apps again', admin: 'your Entra admin', claimsPlace: 'the AWS app’s Single sign-on → Attributes & Claims' },
   okta: { signInAgain: 'Open the AWS app from your Okta dashboard again', admin: 'your Okta admin', claimsPlace: 'the AWS app’s SAML settings in Okta' },
-  adfs: { signInAgain: 'Sign in to AWS through your AD FS sign-in page again', admin: 'your AD FS admin', claimsPlace: 'the AWS relying party’s claim rules in AD FS' },
-  google: { signInAgain: 'Open AWS from your Google apps menu again', admin: 'your Google Workspace admin', claimsPlace: 'the AWS app’s attribute mapping in the Google Admin console' },
-  other: { signInAgain: 'Sign in to AWS through your identity provider again', admin: 'your identity provider’s admin', claimsPlace: 'the AWS app’s SAML attribute settings at your identity provider' },
+  adfs: {
+    signInAgain: 'Sign in to AWS through your AD FS sign-in page again',
+    admin: 'your AD FS admin',
+    claimsPlace: 'the AWS relying party’s claim rules in AD FS',
+  },
+  google: {
+    signInAgain: 'Open AWS from your Google apps menu again',
+    admin: 'your Google Workspace admin',
+    claimsPlace: 'the AWS app’s attribute mapping in the Google Admin console',
+  },
+  other: {
+    signInAgain: 'Sign in to AWS through your identity provider again',
+    admin: 'your identity provider’s admin',
+    claimsPlace: 'the AWS app’s SAML attribute settings at your identity provider',
+  },
 };
 
 /** Recognises the IdP from a SAML Issuer; anything unknown (or missing) is `other`. */

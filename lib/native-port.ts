@@ -51,7 +51,10 @@ export function describeDisconnect(reason: string | undefined): NativeHostError 
   // Chromium: "Specified native messaging host not found." / "Access to the specified native messaging host is
   // forbidden."; Firefox: "No such native application …"; both without the nativeMessaging permission.
   if (reason && /not found|not installed|forbidden|access.*denied|no such native application|connectNative/i.test(reason)) {
-    return new NativeHostError('HOST_NOT_FOUND', `The credentials helper is not installed for this browser (${reason}). Install it once with: ${INSTALL_HOST_COMMAND}`);
+    return new NativeHostError(
+      'HOST_NOT_FOUND',
+      `The credentials helper is not installed for this browser (${reason}). Install it once with: ${INSTALL_HOST_COMMAND}`,
+    );
   }
   return new NativeHostError('DISCONNECTED', `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "npx aws-saml-bridge doctor" to check it.`);
 }
@@ -145,7 +148,12 @@ export class NativeHostClient {
       handle: setTimeout(() => {
         // The host is stuck on this request, and answers in order: nothing behind it will come either.
         this.timer = undefined;
-        this.close(new NativeHostError('TIMEOUT', `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`));
+        this.close(
+          new NativeHostError(
+            'TIMEOUT',
+            `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`,
+          ),
+        );
       }, this.timeoutMs),
     };
   }

@@ -66,7 +66,13 @@ function distance(a: string, b: string): number {
 function suggestion(unknown: string): string {
   const lower = unknown.toLowerCase().replace(/[\s-]+/g, '_');
   // Earlier settings (v1) and other tools call the account name {account}; {role_name} is a natural guess too.
-  const aliases: Record<string, Placeholder> = { account: 'account_name', alias: 'account_name', account_alias: 'account_name', role_name: 'role', session: 'session_name' };
+  const aliases: Record<string, Placeholder> = {
+    account: 'account_name',
+    alias: 'account_name',
+    account_alias: 'account_name',
+    role_name: 'role',
+    session: 'session_name',
+  };
   const best = aliases[lower] ?? PLACEHOLDERS.map((p) => p.name).find((p) => p === lower || distance(p, lower) <= 2);
   return best ? ` Did you mean {${best}}?` : '';
 }
@@ -76,7 +82,8 @@ const ALL_PLACEHOLDERS = PLACEHOLDERS.map((p) => `{${p.name}}`).join(', ');
 /** Splits a template into text and placeholders, or says exactly what is wrong with it (1-based positions). */
 export function parseTemplate(template: string): TemplateParse {
   if (template.length === 0) return { ok: false, error: `The template is empty. Try ${DEFAULT_PROFILE_TEMPLATE}.` };
-  if (template.length > MAX_TEMPLATE_LENGTH) return { ok: false, error: `The template is ${template.length} characters long; at most ${MAX_TEMPLATE_LENGTH} are allowed.` };
+  if (template.length > MAX_TEMPLATE_LENGTH)
+    return { ok: false, error: `The template is ${template.length} characters long; at most ${MAX_TEMPLATE_LENGTH} are allowed.` };
   const parts: TemplatePart[] = [];
   let text = '';
   for (let i = 0; i < template.length; i++) {
@@ -93,7 +100,8 @@ export function parseTemplate(template: string): TemplateParse {
     const close = template.indexOf('}', i + 1);
     const nextOpen = template.indexOf('{', i + 1);
     if (close < 0) return { ok: false, error: `"{" at character ${i + 1} is never closed with "}".` };
-    if (nextOpen >= 0 && nextOpen < close) return { ok: false, error: `"{" at character ${i + 1} is not closed before the next "{" (at character ${nextOpen + 1}).` };
+    if (nextOpen >= 0 && nextOpen < close)
+      return { ok: false, error: `"{" at character ${i + 1} is not closed before the next "{" (at character ${nextOpen + 1}).` };
     const name = template.slice(i + 1, close);
     if (name.length === 0) return { ok: false, error: `Empty placeholder "{}" at character ${i + 1}. Use one of ${ALL_PLACEHOLDERS}.` };
     if (!PLACEHOLDER_NAMES.has(name)) {
@@ -191,7 +199,10 @@ export function checkTemplate(template: string, samples: readonly (NamingRole & 
     const { name, truncated } = renderTemplate(parsed.parts, s, s);
     if (name === '') return { ok: false, error: `The template renders an empty name for ${s.roleName} in ${s.accountId}.` };
     if (isReservedProfileName(name)) {
-      return { ok: false, error: `The template renders "${name}" for ${s.roleName} in ${s.accountId}: that name is kept for the “also save as [default]” option.` };
+      return {
+        ok: false,
+        error: `The template renders "${name}" for ${s.roleName} in ${s.accountId}: that name is kept for the “also save as [default]” option.`,
+      };
     }
     if (truncated) warnings.push(`${s.roleName} in ${s.accountId}: the name is cut to ${MAX_PROFILE_NAME_LENGTH} characters.`);
   }
@@ -297,8 +308,14 @@ export function resolveProfileNames<T>(
   for (const r of byArn.values()) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
   for (const [arn, r] of byArn) {
     if (counts.get(r.name)! > 1) {
-      const others = [...byArn].filter(([a, o]) => a !== arn && o.name === r.name).map(([a]) => a).sort();
-      byArn.set(arn, { ...r, conflict: { wanted: r.conflict?.wanted ?? r.name, withRoles: [...new Set([...(r.conflict?.withRoles ?? []), ...others])].sort(), resolved: false } });
+      const others = [...byArn]
+        .filter(([a, o]) => a !== arn && o.name === r.name)
+        .map(([a]) => a)
+        .sort();
+      byArn.set(arn, {
+        ...r,
+        conflict: { wanted: r.conflict?.wanted ?? r.name, withRoles: [...new Set([...(r.conflict?.withRoles ?? []), ...others])].sort(), resolved: false },
+      });
     }
   }
   return byArn;

@@ -85,7 +85,16 @@ export type SamlParseResult = { ok: true; summary: SamlSummary } | { ok: false; 
 
 type XmlNode = Record<string, unknown>;
 
-const ARRAY_ELEMENTS = new Set(['Assertion', 'EncryptedAssertion', 'AttributeStatement', 'Attribute', 'AttributeValue', 'SubjectConfirmation', 'AudienceRestriction', 'Audience']);
+const ARRAY_ELEMENTS = new Set([
+  'Assertion',
+  'EncryptedAssertion',
+  'AttributeStatement',
+  'Attribute',
+  'AttributeValue',
+  'SubjectConfirmation',
+  'AudienceRestriction',
+  'Audience',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -102,7 +111,16 @@ const parser = new XMLParser({
 });
 
 /** Root elements worth naming when the document is XML but not a Response; any other name stays unsaid. */
-const KNOWN_ROOTS = new Set(['Assertion', 'EncryptedAssertion', 'LogoutResponse', 'LogoutRequest', 'AuthnRequest', 'ArtifactResponse', 'EntityDescriptor', 'html']);
+const KNOWN_ROOTS = new Set([
+  'Assertion',
+  'EncryptedAssertion',
+  'LogoutResponse',
+  'LogoutRequest',
+  'AuthnRequest',
+  'ArtifactResponse',
+  'EntityDescriptor',
+  'html',
+]);
 
 // Control and format characters (bidi overrides, zero-width), lone surrogates and line separators: none belongs in a
 // one-line message, and bidi overrides can make a message read differently from what it says.
@@ -232,7 +250,12 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   const response = child(doc, 'Response');
   if (!response || rootName !== 'Response') {
-    const root = rootName === undefined ? 'there is no root element' : KNOWN_ROOTS.has(rootName) ? `its root element is <${rootName}>` : 'its root element is something else';
+    const root =
+      rootName === undefined
+        ? 'there is no root element'
+        : KNOWN_ROOTS.has(rootName)
+          ? `its root element is <${rootName}>`
+          : 'its root element is something else';
     return fail('not-saml-response', `The data posted to AWS is XML but not a SAML 2.0 Response (${root}). ${retryAdvice(NEUTRAL)}`);
   }
   const responseIssuer = text(child(response, 'Issuer'));
@@ -306,7 +329,9 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
 
   const roleSessionName = attributes.get(ATTR.roleSessionName)?.[0];
   if (roleSessionName !== undefined && !ROLE_SESSION_NAME.test(roleSessionName)) {
-    warnings.push(`The RoleSessionName "${plainLine(roleSessionName, 80)}" is not 2–64 characters of letters, digits and +=,.@_-; AWS will refuse this sign-in.`);
+    warnings.push(
+      `The RoleSessionName "${plainLine(roleSessionName, 80)}" is not 2–64 characters of letters, digits and +=,.@_-; AWS will refuse this sign-in.`,
+    );
   }
   const durationText = attributes.get(ATTR.sessionDuration)?.[0];
   let sessionDuration: number | undefined;

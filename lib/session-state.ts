@@ -50,4 +50,3 @@ export function applyChanges(state: SessionState, changes: Record<string, { newV
   }
   return stateFromItems(items);
 }
-

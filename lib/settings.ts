@@ -357,12 +357,7 @@ function readRolePreferences(v: unknown, path: string, issues: Issues, partial: 
   return roles;
 }
 
-function readNested<T extends object>(
-  v: unknown,
-  path: string,
-  issues: Issues,
-  readers: { [K in keyof T]: Reader<T[K]> },
-): Partial<T> | undefined {
+function readNested<T extends object>(v: unknown, path: string, issues: Issues, readers: { [K in keyof T]: Reader<T[K]> }): Partial<T> | undefined {
   if (!isPlainObject(v)) {
     issues.push({ path, message: 'must be an object' });
     return undefined;
@@ -487,7 +482,10 @@ export function parseSettings(raw: unknown, base: Readonly<Settings> = DEFAULT_S
     issues.push({ path: 'version', message: `${shown(version)} is not a settings version; read as version ${SETTINGS_VERSION}` });
     version = SETTINGS_VERSION;
   } else if ((version as number) > SETTINGS_VERSION) {
-    issues.push({ path: 'version', message: `version ${version as number} comes from a newer release of the extension; settings this one does not know are ignored` });
+    issues.push({
+      path: 'version',
+      message: `version ${version as number} comes from a newer release of the extension; settings this one does not know are ignored`,
+    });
     version = SETTINGS_VERSION;
   }
   for (let v = version as number; v < SETTINGS_VERSION; v++) {
@@ -505,13 +503,12 @@ export function exportSettings(settings: Settings): string {
   return JSON.stringify(settings, null, 2) + '\n';
 }
 
-export type ImportResult =
-  | { ok: true; settings: Settings; issues: SettingsIssue[]; migratedFrom?: number }
-  | { ok: false; error: string };
+export type ImportResult = { ok: true; settings: Settings; issues: SettingsIssue[]; migratedFrom?: number } | { ok: false; error: string };
 
 /** Reads an exported settings file over `current`: fields with issues keep their current value. */
 export function importSettings(text: string, current: Readonly<Settings>): ImportResult {
-  if (text.length > MAX_IMPORT_BYTES) return { ok: false, error: `The file is larger than ${MAX_IMPORT_BYTES / 1_000_000} MB; it is not a settings file from this extension.` };
+  if (text.length > MAX_IMPORT_BYTES)
+    return { ok: false, error: `The file is larger than ${MAX_IMPORT_BYTES / 1_000_000} MB; it is not a settings file from this extension.` };
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -541,7 +538,17 @@ export interface ManagedSettings {
   trustedSignInHosts?: string[];
 }
 
-export const MANAGED_KEYS = ['accountNames', 'allowedAccounts', 'profileTemplate', 'roles', 'defaultDuration', 'defaultRegion', 'delivery', 'reminders', 'trustedSignInHosts'] as const;
+export const MANAGED_KEYS = [
+  'accountNames',
+  'allowedAccounts',
+  'profileTemplate',
+  'roles',
+  'defaultDuration',
+  'defaultRegion',
+  'delivery',
+  'reminders',
+  'trustedSignInHosts',
+] as const;
 
 /**
  * Reads what storage.managed returned. Chrome has already checked it against the schema; Firefox's policies.json is

@@ -152,7 +152,8 @@ export function normaliseTrustedHost(value: unknown): { ok: true; host: string }
   const labels = ascii.split('.');
   if (ascii.length > 253 || !labels.every((l) => LABEL.test(l))) return { ok: false, message: 'is not a host name' };
   if (/^\d+$/.test(labels[labels.length - 1]!)) return { ok: false, message: 'is an IP address: trust the sign-in page by its host name' };
-  if (wildcard && labels.length < 2) return { ok: false, message: 'would trust a whole top-level domain: name at least the organisation’s domain, like *.contoso.com' };
+  if (wildcard && labels.length < 2)
+    return { ok: false, message: 'would trust a whole top-level domain: name at least the organisation’s domain, like *.contoso.com' };
   return { ok: true, host: wildcard ? `*.${ascii}` : ascii };
 }
 

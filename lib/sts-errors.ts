@@ -85,8 +85,17 @@ const SDK_NAMES: Readonly<Record<string, string>> = {
   PackedPolicyTooLargeException: 'PackedPolicyTooLarge',
 };
 const KNOWN_STS_CODES = new Set([
-  ...Object.values(SDK_NAMES), 'ExpiredTokenException', 'RegionDisabledException', 'AccessDenied', 'AccessDeniedException',
-  'ValidationError', 'InvalidClientTokenId', 'InternalFailure', 'ServiceUnavailable', 'InvalidAction', 'MissingAction',
+  ...Object.values(SDK_NAMES),
+  'ExpiredTokenException',
+  'RegionDisabledException',
+  'AccessDenied',
+  'AccessDeniedException',
+  'ValidationError',
+  'InvalidClientTokenId',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'InvalidAction',
+  'MissingAction',
 ]);
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
 const NETWORK = new Set(['TypeError', 'TimeoutError', 'RequestTimeout', 'AbortError', 'NetworkError', 'NetworkingError']);
@@ -233,7 +242,11 @@ function describe(error: unknown, { host, attempts = 1, idp }: FailureContext): 
       }
       return plainError(code, `AWS STS at ${host} had an internal error${tried}.`, `Try again in a minute. ${signInFirst(kind)}`);
     case 'network':
-      return plainError('NetworkError', `Could not reach AWS STS at ${host}${tried}.`, `Check your network, VPN or proxy, then assume again. ${signInFirst(kind)}`);
+      return plainError(
+        'NetworkError',
+        `Could not reach AWS STS at ${host}${tried}.`,
+        `Check your network, VPN or proxy, then assume again. ${signInFirst(kind)}`,
+      );
     case 'timeout':
       return plainError(
         'Timeout',
@@ -268,21 +281,45 @@ function describe(error: unknown, { host, attempts = 1, idp }: FailureContext): 
         `Ask your AWS admin to upload ${kind === 'entra' ? 'Entra' : (idp?.name ?? 'your identity provider')}’s current federation metadata to the account’s SAML provider.`,
       );
     case 'IDPRejectedClaim':
-      return plainError(code, `AWS rejected a claim in the SAML sign-in.${stsSaid(e)}`, `Ask ${words.admin} to check the Role, RoleSessionName and SessionDuration claims in ${words.claimsPlace}.`);
+      return plainError(
+        code,
+        `AWS rejected a claim in the SAML sign-in.${stsSaid(e)}`,
+        `Ask ${words.admin} to check the Role, RoleSessionName and SessionDuration claims in ${words.claimsPlace}.`,
+      );
     case 'AccessDenied':
     case 'AccessDeniedException':
-      return plainError(code, `The role’s trust policy does not allow this sign-in.${stsSaid(e)}`, 'Ask your AWS admin to allow sts:AssumeRoleWithSAML for this SAML provider in the role’s trust policy.');
+      return plainError(
+        code,
+        `The role’s trust policy does not allow this sign-in.${stsSaid(e)}`,
+        'Ask your AWS admin to allow sts:AssumeRoleWithSAML for this SAML provider in the role’s trust policy.',
+      );
     case 'RegionDisabledException':
-      return plainError(code, `STS is not activated in the region of ${host}.`, 'Ask your AWS admin to activate STS in this region (IAM → Account settings), or sign in through the global AWS sign-in endpoint.');
+      return plainError(
+        code,
+        `STS is not activated in the region of ${host}.`,
+        'Ask your AWS admin to activate STS in this region (IAM → Account settings), or sign in through the global AWS sign-in endpoint.',
+      );
     case 'MalformedPolicyDocument':
-      return plainError(code, `AWS refused a policy that came with this sign-in as malformed.${stsSaid(e)}`, 'Show this message to your AWS admin: the role’s session policy or the sign-in’s session tags need fixing.');
+      return plainError(
+        code,
+        `AWS refused a policy that came with this sign-in as malformed.${stsSaid(e)}`,
+        'Show this message to your AWS admin: the role’s session policy or the sign-in’s session tags need fixing.',
+      );
     case 'PackedPolicyTooLarge':
-      return plainError(code, `The session policies and tags that came with this sign-in are too large for AWS.${stsSaid(e)}`, `Ask ${words.admin} to send fewer or shorter session tags (PrincipalTag claims) to AWS.`);
+      return plainError(
+        code,
+        `The session policies and tags that came with this sign-in are too large for AWS.${stsSaid(e)}`,
+        `Ask ${words.admin} to send fewer or shorter session tags (PrincipalTag claims) to AWS.`,
+      );
     case 'ValidationError':
       return plainError(code, `AWS refused the request.${stsSaid(e)}`, 'Pick a shorter duration and try again.');
     case 'InvalidClientTokenId':
       return plainError(code, `AWS refused the request as signed with unknown credentials.${stsSaid(e)}`, 'This is a bug in the extension; please report it.');
     default:
-      return plainError(code, `AWS STS refused the request (${code}).${stsSaid(e)}`, `${words.signInAgain} and assume again; if it keeps failing, show this message to your AWS admin.`);
+      return plainError(
+        code,
+        `AWS STS refused the request (${code}).${stsSaid(e)}`,
+        `${words.signInAgain} and assume again; if it keeps failing, show this message to your AWS admin.`,
+      );
   }
 }

@@ -274,6 +274,13 @@ export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOpti
     }
     const checked = checkCredentials(result.credentials, now());
     if (!checked.ok) return { ok: false, error: malformedCredentials(stsHost, checked.problem), stsHost };
-    return { ok: true, credentials: checked.credentials, assumedRoleArn: checkedAssumedRoleArn(result.assumedRoleArn), durationSeconds: duration, notice, stsHost };
+    return {
+      ok: true,
+      credentials: checked.credentials,
+      assumedRoleArn: checkedAssumedRoleArn(result.assumedRoleArn),
+      durationSeconds: duration,
+      notice,
+      stsHost,
+    };
   }
 }

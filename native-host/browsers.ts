@@ -87,7 +87,11 @@ export function manifestDirs(browser: BrowserId, c: PathContext, options: { syst
   switch (c.platform) {
     case 'linux':
       if (options.system) return [LINUX_SYSTEM[browser]];
-      return [browser === 'firefox' ? posix.join(c.home, '.mozilla', 'native-messaging-hosts') : posix.join(xdgConfig(c), LINUX_CONFIG[browser], 'NativeMessagingHosts')];
+      return [
+        browser === 'firefox'
+          ? posix.join(c.home, '.mozilla', 'native-messaging-hosts')
+          : posix.join(xdgConfig(c), LINUX_CONFIG[browser], 'NativeMessagingHosts'),
+      ];
     case 'darwin': {
       if (options.system) return [MAC_SYSTEM[browser]];
       const user = (app: string) => posix.join(c.home, 'Library/Application Support', app, 'NativeMessagingHosts');

@@ -16,7 +16,18 @@ import { BROWSERS, type BrowserId, type HostPlatform, type PathContext } from '.
 import { credentialsFilePath, listProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
-import { applyInstall, applyUninstall, detectBrowsers, formatUninstall, HOST_SCRIPT_NAME, planInstall, planUninstall, runRegistry, supportsUserDataDir, type RegistryRunner } from './installer';
+import {
+  applyInstall,
+  applyUninstall,
+  detectBrowsers,
+  formatUninstall,
+  HOST_SCRIPT_NAME,
+  planInstall,
+  planUninstall,
+  runRegistry,
+  supportsUserDataDir,
+  type RegistryRunner,
+} from './installer';
 import { HOST_VERSION } from './version';
 
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
@@ -114,7 +125,15 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
           return 1;
         }
         if (!isAbsolute(io.nodePath)) throw new Error(`the Node path ${io.nodePath} is not absolute`);
-        const plan = planInstall({ context, browsers, system, userDataDir, extraChromeExtensionIds: ids, nodePath: io.nodePath, hostScriptSource: io.hostScriptSource });
+        const plan = planInstall({
+          context,
+          browsers,
+          system,
+          userDataDir,
+          extraChromeExtensionIds: ids,
+          nodePath: io.nodePath,
+          hostScriptSource: io.hostScriptSource,
+        });
         await applyInstall(plan, io.registry);
         io.stdout(`Installed the host in ${plan.installDir}\n`);
         for (const m of plan.manifests) io.stdout(`  ${m.browser.padEnd(9)} ${m.path}\n`);

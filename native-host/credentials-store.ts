@@ -8,7 +8,14 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
 import { acquireLock, LockBusyError, type HeldLock } from './file-lock';
-import { HOST_LOCK_WAIT_MS, type CredentialsFileStatus, type HostErrorCode, type ProfileSummary, type ProfileToWrite, type ReplyBodies } from '../lib/host-protocol';
+import {
+  HOST_LOCK_WAIT_MS,
+  type CredentialsFileStatus,
+  type HostErrorCode,
+  type ProfileSummary,
+  type ProfileToWrite,
+  type ReplyBodies,
+} from '../lib/host-protocol';
 
 export const BACKUP_SUFFIX = '.aws-saml-bridge.bak';
 export const STATE_FILE_NAME = '.aws-saml-bridge-managed.json';
@@ -57,7 +64,8 @@ const errno = (e: unknown): string | undefined => (e instanceof Error && 'code' 
 function fileError(e: unknown, operation: string, path: string): Error {
   if (e instanceof StoreError || e instanceof Conflict) return e;
   const code = errno(e) ?? 'unknown error';
-  const hint = code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'ENOSPC' ? ' (disk full)' : code === 'EROFS' ? ' (read-only file system)' : '';
+  const hint =
+    code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'ENOSPC' ? ' (disk full)' : code === 'EROFS' ? ' (read-only file system)' : '';
   return new StoreError('FILE_ERROR', `could not ${operation} ${path}: ${code}${hint}`);
 }
 
@@ -69,7 +77,8 @@ export async function locate(configured: string, create: boolean): Promise<Store
     try {
       file = await realpath(configured);
     } catch (e) {
-      if (errno(e) === 'ENOENT') throw new StoreError('DANGLING_SYMLINK', `${configured} is a symlink to a file that does not exist; create the target or remove the link`);
+      if (errno(e) === 'ENOENT')
+        throw new StoreError('DANGLING_SYMLINK', `${configured} is a symlink to a file that does not exist; create the target or remove the link`);
       throw fileError(e, 'follow the symlink', configured);
     }
   } else {
@@ -145,7 +154,10 @@ async function readCurrent(file: string): Promise<CurrentFile> {
     text = strictUtf8.decode(bytes);
   } catch {
     const line = bytes.subarray(0, Math.max(0, firstInvalidUtf8(bytes))).filter((b) => b === 0x0a).length + 1;
-    throw new StoreError('DAMAGED_FILE', `${file} is not UTF-8 text (line ${line} has bytes that are not UTF-8), so it was left as it is; the AWS CLI cannot read it either`);
+    throw new StoreError(
+      'DAMAGED_FILE',
+      `${file} is not UTF-8 text (line ${line} has bytes that are not UTF-8), so it was left as it is; the AWS CLI cannot read it either`,
+    );
   }
   const st = await stat(file).catch((e: unknown) => Promise.reject(fileError(e, 'inspect', file)));
   const root = process.getuid?.() === 0;
@@ -180,7 +192,9 @@ async function readManaged(stateFile: string): Promise<Managed> {
 /** Writes the state file (after `beforeRename`); returns the bytes written. */
 async function writeManaged(stateFile: string, names: ReadonlySet<string>, beforeRename: () => Promise<void>): Promise<Buffer> {
   const bytes = Buffer.from(JSON.stringify({ version: 1, profiles: [...names].sort() }, null, 2) + '\n');
-  await writeFileAtomic(stateFile, bytes, { mode: 0o600, syncDirectory: false, beforeRename }).catch((e: unknown) => Promise.reject(fileError(e, 'write', stateFile)));
+  await writeFileAtomic(stateFile, bytes, { mode: 0o600, syncDirectory: false, beforeRename }).catch((e: unknown) =>
+    Promise.reject(fileError(e, 'write', stateFile)),
+  );
   return bytes;
 }
 
@@ -254,7 +268,11 @@ async function lock(location: StoreLocation, deadline: number): Promise<HeldLock
  * An attempt that finds the file changed before it commits (Conflict) is run again on the new content, after
  * taking the lock again if it was lost. Bounded: no waiting for the lock past `deadline`, at most MAX_ATTEMPTS.
  */
-async function withLock<T>(location: StoreLocation, deadline: number, attempt: (snapshot: (file: CurrentFile, managed: Managed) => Snapshot) => Promise<T>): Promise<T> {
+async function withLock<T>(
+  location: StoreLocation,
+  deadline: number,
+  attempt: (snapshot: (file: CurrentFile, managed: Managed) => Snapshot) => Promise<T>,
+): Promise<T> {
   let held = await lock(location, deadline);
   try {
     for (let n = 1; ; n++) {
@@ -281,7 +299,12 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
     return mergeCredentialsFile(text, updates, { removals });
   } catch (e) {
     if (!(e instanceof CredentialsFileError)) throw e;
-    const code: HostErrorCode = e.code === 'DAMAGED_FILE' || e.code === 'UNSAFE_EDIT' ? e.code : e.code === 'INVALID_PROFILE_NAME' || e.code === 'RESERVED_PROFILE_NAME' ? 'INVALID_PROFILE_NAME' : 'INVALID_REQUEST';
+    const code: HostErrorCode =
+      e.code === 'DAMAGED_FILE' || e.code === 'UNSAFE_EDIT'
+        ? e.code
+        : e.code === 'INVALID_PROFILE_NAME' || e.code === 'RESERVED_PROFILE_NAME'
+          ? 'INVALID_PROFILE_NAME'
+          : 'INVALID_REQUEST';
     throw new StoreError(code, code === 'DAMAGED_FILE' ? e.message.replace('The credentials file', file) : e.message);
   }
 }
@@ -290,12 +313,16 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
 async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
-    await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) => Promise.reject(fileError(e, 'write the backup', location.backupFile)));
+    await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
+      Promise.reject(fileError(e, 'write the backup', location.backupFile)),
+    );
     backup = location.backupFile;
   }
   // One directory fsync makes this rename and the backup's and state file's before it durable (same directory).
   const bytes = Buffer.from(next, 'utf8');
-  await writeFileAtomic(location.file, bytes, { mode: current.mode, owner: current.owner, beforeRename: snapshot.check }).catch((e: unknown) => Promise.reject(fileError(e, 'write', location.file)));
+  await writeFileAtomic(location.file, bytes, { mode: current.mode, owner: current.owner, beforeRename: snapshot.check }).catch((e: unknown) =>
+    Promise.reject(fileError(e, 'write', location.file)),
+  );
   snapshot.wrote('file', bytes);
   return backup;
 }
@@ -340,7 +367,11 @@ export async function writeProfiles(
 }
 
 /** Removes the sections of `names` this host manages; names it does not manage are left alone and reported. */
-export async function removeProfiles(configured: string, names: readonly string[], options: { deadline?: number } = {}): Promise<ReplyBodies['remove-profiles']> {
+export async function removeProfiles(
+  configured: string,
+  names: readonly string[],
+  options: { deadline?: number } = {},
+): Promise<ReplyBodies['remove-profiles']> {
   const location = await locate(configured, false);
   const exists = await stat(dirname(location.file)).then(
     () => true,
@@ -385,7 +416,10 @@ export async function listProfiles(configured: string): Promise<ReplyBodies['lis
   const current = await readCurrent(location.file);
   const parsed = parseCredentialsFile(current.text);
   if (!parsed.ok) {
-    const where = parsed.issues.slice(0, 5).map((i) => `line ${i.line}: ${i.message}`).join('; ');
+    const where = parsed.issues
+      .slice(0, 5)
+      .map((i) => `line ${i.line}: ${i.message}`)
+      .join('; ');
     throw new StoreError('DAMAGED_FILE', `${configured} cannot be read by the AWS CLI: ${where}`);
   }
   const managed = (await readManaged(location.stateFile)).names;

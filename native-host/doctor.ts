@@ -60,11 +60,18 @@ export async function readRegistryDefault(key: string): Promise<string | null> {
 }
 
 /** Starts `launcher` with `args` as a browser would, sends a ping, waits for the reply. */
-export function pingLauncher(launcher: string, args: readonly string[], timeoutMs = 5000): Promise<{ ok: boolean; hostVersion: string | null; error: string | null }> {
+export function pingLauncher(
+  launcher: string,
+  args: readonly string[],
+  timeoutMs = 5000,
+): Promise<{ ok: boolean; hostVersion: string | null; error: string | null }> {
   return new Promise((resolve) => {
     // Node refuses to spawn a .bat directly (CVE-2024-27980); browsers run it through cmd.exe, so does this.
     const child = /\.(bat|cmd)$/i.test(launcher)
-      ? spawn('cmd.exe', ['/d', '/s', '/c', `"${[launcher, ...args].map((a) => `"${a}"`).join(' ')}"`], { stdio: ['pipe', 'pipe', 'ignore'], windowsVerbatimArguments: true })
+      ? spawn('cmd.exe', ['/d', '/s', '/c', `"${[launcher, ...args].map((a) => `"${a}"`).join(' ')}"`], {
+          stdio: ['pipe', 'pipe', 'ignore'],
+          windowsVerbatimArguments: true,
+        })
       : spawn(launcher, args, { stdio: ['pipe', 'pipe', 'ignore'] });
     const decoder = new FrameDecoder();
     const done = (result: { ok: boolean; hostVersion: string | null; error: string | null }) => {
@@ -80,7 +87,11 @@ export function pingLauncher(launcher: string, args: readonly string[], timeoutM
         const body = decodeBody(event.body);
         const reply = body.ok && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
         const error = reply.error as { message?: unknown } | undefined;
-        done(reply.ok === true ? { ok: true, hostVersion: String(reply.hostVersion), error: null } : { ok: false, hostVersion: null, error: String(error?.message ?? 'bad answer') });
+        done(
+          reply.ok === true
+            ? { ok: true, hostVersion: String(reply.hostVersion), error: null }
+            : { ok: false, hostVersion: null, error: String(error?.message ?? 'bad answer') },
+        );
       }
     });
     child.stdin.on('error', () => undefined);
@@ -161,7 +172,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const warnings: string[] = [];
   const manifests = await Promise.all((await manifestLocations(options)).map((l) => checkManifest(l.browser, l.level, l.path, options)));
   const found = manifests.filter((m) => m.found);
-  if (!found.length) problems.push(`the host is not registered for any browser; run: aws-saml-bridge install-host${options.userDataDir ? ` --user-data-dir ${options.userDataDir}` : ''}`);
+  if (!found.length)
+    problems.push(
+      `the host is not registered for any browser; run: aws-saml-bridge install-host${options.userDataDir ? ` --user-data-dir ${options.userDataDir}` : ''}`,
+    );
   for (const m of found) problems.push(...m.problems);
 
   const configPaths = new Set([
@@ -169,14 +183,23 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     join(installDir(options.context, { system: false }), HOST_CONFIG_FILE),
   ]);
   const hostConfigs = await Promise.all(
-    [...configPaths].map(async (path) => ({ path, config: (await readFile(path).then(() => true, () => false)) ? await loadHostConfig(path) : null })),
+    [...configPaths].map(async (path) => ({
+      path,
+      config: (await readFile(path).then(
+        () => true,
+        () => false,
+      ))
+        ? await loadHostConfig(path)
+        : null,
+    })),
   );
   for (const m of found) {
     const config = hostConfigs.find((c) => m.launcher && c.path === join(dirname(m.launcher), HOST_CONFIG_FILE))?.config;
     if (!config) continue;
     const allowedByHost = browserFamily(m.browser) === 'firefox' ? config.geckoIds : config.chromeExtensionIds.map((id) => `chrome-extension://${id}/`);
     const refused = m.allowed.filter((a) => !allowedByHost.includes(a));
-    if (refused.length) warnings.push(`${m.path} allows ${refused.join(', ')}, which the host itself refuses (not in ${HOST_CONFIG_FILE}); reinstall with --extension-id`);
+    if (refused.length)
+      warnings.push(`${m.path} allows ${refused.join(', ')}, which the host itself refuses (not in ${HOST_CONFIG_FILE}); reinstall with --extension-id`);
   }
 
   const status = await credentialsFileStatus(options.credentialsFile);
@@ -191,7 +214,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     }
     const parsed = text === null ? null : parseCredentialsFile(text);
     readable = parsed?.ok ?? false;
-    if (parsed && !parsed.ok) problems.push(`${options.credentialsFile}: ${parsed.issues.slice(0, 3).map((i) => `line ${i.line}: ${i.message}`).join('; ')}`);
+    if (parsed && !parsed.ok)
+      problems.push(
+        `${options.credentialsFile}: ${parsed.issues
+          .slice(0, 3)
+          .map((i) => `line ${i.line}: ${i.message}`)
+          .join('; ')}`,
+      );
     if (isOpenToOthers(status, options.context.platform)) {
       warnings.push(
         `${options.credentialsFile} is readable by other users (mode ${status.mode}); make it private: click "Make it private" in the extension's popup, or run: chmod 600 ${status.target ?? options.credentialsFile}`,
@@ -214,7 +243,9 @@ export function formatDoctorReport(report: DoctorReport): string {
     for (const m of found) {
       const state = m.problems.length ? 'BROKEN' : 'registered';
       lines.push(`  ${browser.padEnd(9)} ${state} (${m.level}) ${m.path}`);
-      lines.push(`  ${''.padEnd(9)} launcher ${m.launcher ?? '-'}: ${m.runs === true ? `runs (host ${m.hostVersion})` : m.runs === false ? 'does not run' : 'not checked'}`);
+      lines.push(
+        `  ${''.padEnd(9)} launcher ${m.launcher ?? '-'}: ${m.runs === true ? `runs (host ${m.hostVersion})` : m.runs === false ? 'does not run' : 'not checked'}`,
+      );
       lines.push(`  ${''.padEnd(9)} allowed  ${m.allowed.join(', ') || '-'}`);
     }
   }

@@ -1,7 +1,16 @@
 /** One frame in, one reply out: decoding, validation, dispatch to the credentials store, errors as replies. */
 import { decodeBody, encodeFrame, MAX_REPLY_BYTES } from './framing';
 import { credentialsFileStatus, listProfiles, lockDeadline, makeFilePrivate, removeProfiles, StoreError, writeProfiles } from './credentials-store';
-import { errorReply, parseRequest, PROTOCOL_VERSION, type HostReply, type HostRequest, type HostRequestType, type OkReply, type ReplyBodies } from '../lib/host-protocol';
+import {
+  errorReply,
+  parseRequest,
+  PROTOCOL_VERSION,
+  type HostReply,
+  type HostRequest,
+  type HostRequestType,
+  type OkReply,
+  type ReplyBodies,
+} from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
 
 /** What a request needs from the outside world. */
@@ -21,7 +30,12 @@ export async function handleRequest(request: HostRequest, context: HostContext):
   try {
     switch (request.type) {
       case 'ping':
-        return ok(request, { hostVersion: HOST_VERSION, protocol: PROTOCOL_VERSION, platform: process.platform, credentialsFile: await credentialsFileStatus(context.credentialsFile) });
+        return ok(request, {
+          hostVersion: HOST_VERSION,
+          protocol: PROTOCOL_VERSION,
+          platform: process.platform,
+          credentialsFile: await credentialsFileStatus(context.credentialsFile),
+        });
       case 'write-profiles':
         return ok(request, await writeProfiles(context.credentialsFile, request.profiles, { overwriteUnmanaged: request.overwriteUnmanaged, deadline }));
       case 'remove-profiles':
@@ -53,7 +67,7 @@ export async function handleFrame(body: Buffer, context: HostContext): Promise<H
   } catch (e) {
     // A validation bug must cost one error reply, not the host (and every request queued behind this one).
     process.stderr.write(`aws-saml-bridge: internal error while reading a request: ${e instanceof Error ? e.name : typeof e}\n`);
-    return errorReply(null, 'INTERNAL', 'the host could not read this request; see the browser\'s log of the host\'s stderr');
+    return errorReply(null, 'INTERNAL', "the host could not read this request; see the browser's log of the host's stderr");
   }
   return parsed.ok ? handleRequest(parsed.request, context) : parsed.reply;
 }
@@ -62,5 +76,7 @@ export async function handleFrame(body: Buffer, context: HostContext): Promise<H
 export function encodeReply(reply: HostReply, maxBytes: number = MAX_REPLY_BYTES): Buffer {
   const frame = encodeFrame(JSON.stringify(reply));
   if (frame.length - 4 <= maxBytes) return frame;
-  return encodeFrame(JSON.stringify(errorReply(reply.id, 'REPLY_TOO_LARGE', `the reply would be ${frame.length - 4} bytes; browsers accept at most ${maxBytes}`)));
+  return encodeFrame(
+    JSON.stringify(errorReply(reply.id, 'REPLY_TOO_LARGE', `the reply would be ${frame.length - 4} bytes; browsers accept at most ${maxBytes}`)),
+  );
 }

@@ -18,10 +18,7 @@ export interface HostConfig {
 }
 
 /** Who started the host, from its command line. */
-export type Caller =
-  | { browser: 'chromium'; extensionId: string }
-  | { browser: 'firefox'; extensionId: string }
-  | { browser: 'unknown' };
+export type Caller = { browser: 'chromium'; extensionId: string } | { browser: 'firefox'; extensionId: string } | { browser: 'unknown' };
 
 export const CHROME_EXTENSION_ID_PATTERN = /^[a-p]{32}$/;
 /** A Firefox add-on id: an email-like id or a `{uuid}`. */

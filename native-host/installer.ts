@@ -57,7 +57,9 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
 /** Manifest paths for `browser` (or the one in `userDataDir`). */
 function manifestPaths(browser: BrowserId, request: Pick<InstallRequest, 'context' | 'system' | 'userDataDir'>): string[] {
   const path = pathFor(request.context.platform);
-  const dirs = request.userDataDir ? [path.join(request.userDataDir, 'NativeMessagingHosts')] : manifestDirs(browser, request.context, { system: request.system });
+  const dirs = request.userDataDir
+    ? [path.join(request.userDataDir, 'NativeMessagingHosts')]
+    : manifestDirs(browser, request.context, { system: request.system });
   return dirs.map((d) => path.join(d, `${NATIVE_HOST_NAME}.json`));
 }
 

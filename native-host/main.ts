@@ -22,7 +22,15 @@ async function main(): Promise<number> {
   const config = await loadHostConfig(join(dirname(fileURLToPath(import.meta.url)), HOST_CONFIG_FILE));
   const caller = identifyCaller(process.argv.slice(2));
   if (!isAllowedCaller(caller, config)) {
-    await send(errorReply(null, 'FORBIDDEN_CALLER', caller.browser === 'unknown' ? 'the host was started without a browser extension caller' : `extension ${caller.extensionId} is not allowed to use this host; reinstall with --extension-id`));
+    await send(
+      errorReply(
+        null,
+        'FORBIDDEN_CALLER',
+        caller.browser === 'unknown'
+          ? 'the host was started without a browser extension caller'
+          : `extension ${caller.extensionId} is not allowed to use this host; reinstall with --extension-id`,
+      ),
+    );
     return 1;
   }
   const context: HostContext = { credentialsFile: credentialsFilePath(process.env, homedir()) };

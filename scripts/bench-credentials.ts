@@ -69,7 +69,8 @@ function startHost(home: string): { child: ChildProcessWithoutNullStreams; reque
   const waiting: (() => void)[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
     for (const e of decoder.push(chunk)) {
-      if (e.kind !== 'frame' || !(JSON.parse(e.body.toString()) as { ok: boolean }).ok) throw new Error(`host error: ${e.kind === 'frame' ? e.body.toString() : e.kind}`);
+      if (e.kind !== 'frame' || !(JSON.parse(e.body.toString()) as { ok: boolean }).ok)
+        throw new Error(`host error: ${e.kind === 'frame' ? e.body.toString() : e.kind}`);
       waiting.shift()?.();
     }
   });
@@ -145,7 +146,11 @@ function writeOnce(home: string, i: number): Promise<string | null> {
       }
     });
     child.on('error', reject);
-    child.stdin.write(encodeFrame(JSON.stringify({ v: PROTOCOL_VERSION, id: `c${i}`, type: 'write-profiles', profiles: [{ name: `concurrent-${i}`, credentials: credentials(i) }] })));
+    child.stdin.write(
+      encodeFrame(
+        JSON.stringify({ v: PROTOCOL_VERSION, id: `c${i}`, type: 'write-profiles', profiles: [{ name: `concurrent-${i}`, credentials: credentials(i) }] }),
+      ),
+    );
   });
 }
 for (const [label, content] of [

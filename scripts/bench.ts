@@ -41,12 +41,20 @@ window.__rendered = new Promise((resolve) => {
   document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { childList: true, subtree: true }));
 });`;
 
-interface Row { name: string; value: number; unit: string; target: number; note?: string }
+interface Row {
+  name: string;
+  value: number;
+  unit: string;
+  target: number;
+  note?: string;
+}
 const rows: Row[] = [];
 const record = (name: string, value: number, unit: string, target: number, note?: string) => {
   rows.push({ name, value, unit, target, note });
   const status = value <= target ? 'ok' : value <= 2 * target ? 'over target' : 'FAIL';
-  console.log(`${name.padEnd(44)} ${value.toFixed(unit === 'x' ? 2 : 1).padStart(9)} ${unit.padEnd(3)} target ≤ ${target} ${unit}  ${status}${note ? `  (${note})` : ''}`);
+  console.log(
+    `${name.padEnd(44)} ${value.toFixed(unit === 'x' ? 2 : 1).padStart(9)} ${unit.padEnd(3)} target ≤ ${target} ${unit}  ${status}${note ? `  (${note})` : ''}`,
+  );
 };
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -79,7 +87,9 @@ async function main(): Promise<void> {
     const twenty = dave.slice(0, 20).map((r) => parseRoleValue(`${r.roleArn},${r.providerArn}`)!);
     const samlResponse20 = signed(dave.slice(0, 20));
     emulators.sts.latencyMs = 150;
-    const transport = sdkTransport({ requestHandler: new NodeHttpHandler({ httpsAgent: loopbackHttpsAgent(emulators.port, { keepAlive: true, maxSockets: 64 }) }) });
+    const transport = sdkTransport({
+      requestHandler: new NodeHttpHandler({ httpsAgent: loopbackHttpsAgent(emulators.port, { keepAlive: true, maxSockets: 64 }) }),
+    });
     const assumeOne = async (role: (typeof twenty)[number]) => {
       const out = await assumeRoleWithSaml({ role, samlResponse: samlResponse20, durationSeconds: 3600 }, { transport });
       if (!out.ok) throw new Error(`assume failed: ${out.error.code} ${out.error.message}`);
@@ -102,7 +112,9 @@ async function main(): Promise<void> {
       parallel.push(performance.now() - t);
     }
     const par = median(parallel);
-    console.log(`\nSTS emulator latency 150 ms; one call ${one.toFixed(0)} ms; 20 one by one ${sequential.toFixed(0)} ms; 20 in parallel (cap ${ASSUME_CONCURRENCY}) ${par.toFixed(0)} ms`);
+    console.log(
+      `\nSTS emulator latency 150 ms; one call ${one.toFixed(0)} ms; 20 one by one ${sequential.toFixed(0)} ms; 20 in parallel (cap ${ASSUME_CONCURRENCY}) ${par.toFixed(0)} ms`,
+    );
     record('assume 20 roles (Node, lib/sts) ÷ one call', par / one, 'x', 2, `${(sequential / par).toFixed(1)}× faster than one by one`);
 
     // ── the real extension in Chromium ───────────────────────────────────────
@@ -151,11 +163,25 @@ async function main(): Promise<void> {
 
   // ── sizes ─────────────────────────────────────────────────────────────────
   const gz = (file: string) => gzipSync(readFileSync(file)).length / 1024;
-  const assets = (dir: string, match: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => match.test(f)).map((f) => join(dir, f)) : []);
+  const assets = (dir: string, match: RegExp) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => match.test(f))
+          .map((f) => join(dir, f))
+      : [];
   console.log('');
   record('background.js, gzip', gz(join(CHROME_BUILD, 'background.js')), 'KB', 90);
-  const popupFiles = [join(CHROME_BUILD, 'popup.html'), ...assets(join(CHROME_BUILD, 'chunks'), /^popup-.*\.js$/), ...assets(join(CHROME_BUILD, 'assets'), /^popup-.*\.css$/)];
-  record('popup (html + js + css), gzip', popupFiles.reduce((n, f) => n + gz(f), 0), 'KB', 30);
+  const popupFiles = [
+    join(CHROME_BUILD, 'popup.html'),
+    ...assets(join(CHROME_BUILD, 'chunks'), /^popup-.*\.js$/),
+    ...assets(join(CHROME_BUILD, 'assets'), /^popup-.*\.css$/),
+  ];
+  record(
+    'popup (html + js + css), gzip',
+    popupFiles.reduce((n, f) => n + gz(f), 0),
+    'KB',
+    30,
+  );
 
   const failed = rows.filter((r) => r.value > 2 * r.target);
   console.log(`\n${rows.length - failed.length} of ${rows.length} figures within 2× their target`);
@@ -186,7 +212,11 @@ async function clickToFile(popup: Page, file: string, accessKeyId: string): Prom
 async function benchSave(emulators: Awaited<ReturnType<typeof startEmulators>>): Promise<void> {
   const hostDist = buildHost();
   const sandbox = makeSandbox();
-  const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
+  const ext = await launchWithExtension({
+    hostResolverRules: emulators.chromiumHostResolverRules,
+    userDataDir: sandbox.userDataDir,
+    env: { HOME: sandbox.home },
+  });
   try {
     installHostForChromium(hostDist, sandbox);
     const page = await ext.context.newPage();

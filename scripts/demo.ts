@@ -13,7 +13,16 @@ import { ensureBrowsers } from './ensure-browsers';
 import { startEmulators } from '../tests/emulators/index';
 import { rolesFor, APP_IDS } from '../tests/emulators/world';
 import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
-import { assumeInPopup, CHROME_BUILD, copyFromResult, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import {
+  assumeInPopup,
+  CHROME_BUILD,
+  copyFromResult,
+  launchWithExtension,
+  openAwsTile,
+  openPopup,
+  signInToMyApps,
+  waitForCapturedRoles,
+} from '../tests/support/browser';
 
 const { values } = parseArgs({
   options: {
@@ -101,11 +110,17 @@ async function main(): Promise<void> {
     step('Clicking “Save to ~/.aws/credentials”');
     const t1 = Date.now();
     await popup.getByTestId('save-to-file').click();
-    await popup.getByTestId('saved').nth(picked.length - 1).waitFor();
+    await popup
+      .getByTestId('saved')
+      .nth(picked.length - 1)
+      .waitFor();
     console.log(`   saved in ${Date.now() - t1} ms; the popup says:`);
     for (const line of await popup.getByTestId('saved').allInnerTexts()) console.log(`     ${line}`);
     await popup.screenshot({ path: `${outDir}/5-popup-saved.png`, fullPage: true });
-    const file = readFileSync(sandbox.credentialsFile, 'utf8').replace(/^(aws_secret_access_key|aws_session_token|aws_security_token)( = )(.{6}).+$/gm, '$1$2$3…');
+    const file = readFileSync(sandbox.credentialsFile, 'utf8').replace(
+      /^(aws_secret_access_key|aws_session_token|aws_security_token)( = )(.{6}).+$/gm,
+      '$1$2$3…',
+    );
     console.log(`\n   ${sandbox.credentialsFile} (secrets shortened here):\n${file.replace(/^/gm, '   ')}`);
     console.log('   With a real HOME: aws sts get-caller-identity --profile <one of the names above>');
 

@@ -88,7 +88,9 @@ function main(): number {
   }
   for (const n of report.notices) console.log(`notice: ${describe(n)}`);
   for (const a of accepted) console.log(`known warning: ${a}`);
-  console.log(`web-ext lint ${SOURCE_DIR}: ${report.summary.errors} errors, ${report.summary.warnings} warnings (${accepted.length} known and explained), ${report.summary.notices} notices`);
+  console.log(
+    `web-ext lint ${SOURCE_DIR}: ${report.summary.errors} errors, ${report.summary.warnings} warnings (${accepted.length} known and explained), ${report.summary.notices} notices`,
+  );
   if (problems.length) {
     console.error(problems.join('\n'));
     return 1;

@@ -47,7 +47,9 @@ const v = readJson(vitestJson);
 if (v) {
   passed += v.numPassedTests;
   // A test file that fails to load has no test results of its own: count it as one failure.
-  const brokenFiles = (v.testResults as { status: string; assertionResults: unknown[] }[]).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+  const brokenFiles = (v.testResults as { status: string; assertionResults: unknown[] }[]).filter(
+    (r) => r.status === 'failed' && r.assertionResults.length === 0,
+  ).length;
   failed += v.numFailedTests + brokenFiles;
 } else failed++;
 

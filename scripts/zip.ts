@@ -89,7 +89,10 @@ function kib(bytes: number): string {
  */
 function outsideEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD' && k !== 'NODE_ENV'));
-  env.PATH = (process.env.PATH ?? '').split(':').filter((p) => !p.includes('node_modules')).join(':');
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((p) => !p.includes('node_modules'))
+    .join(':');
   return env;
 }
 
@@ -112,7 +115,9 @@ function verifySources(sourcesZip: string, amoZip: string): string[] {
     }
     const built = join(dir, '.output/firefox-mv3');
     const listFiles = (root: string): string[] =>
-      readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile()).map((f) => f.replaceAll('\\', '/'));
+      readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((f) => statSync(join(root, f)).isFile())
+        .map((f) => f.replaceAll('\\', '/'));
     const amo = new Map(readZip(amoZip).map((e) => [e.name, e]));
     const rebuilt = listFiles(built).sort();
     const problems: string[] = [];
@@ -165,13 +170,23 @@ async function main(): Promise<void> {
     const entries = names(zipPath);
     problems.push(...checkForbidden(basename(zipPath), entries), ...expectEntries(basename(zipPath), entries, required));
   }
-  const manifestOf = (p: string) => JSON.parse(readZip(p).find((e) => e.name === 'manifest.json')!.read().toString('utf8')) as Record<string, unknown>;
+  const manifestOf = (p: string) =>
+    JSON.parse(
+      readZip(p)
+        .find((e) => e.name === 'manifest.json')!
+        .read()
+        .toString('utf8'),
+    ) as Record<string, unknown>;
   if (!('browser_specific_settings' in manifestOf(amoZip))) problems.push('AMO zip: manifest has no browser_specific_settings.gecko.id');
   if ('key' in manifestOf(chromeZip)) problems.push('Chrome Web Store zip: manifest still has `key`');
   if (verify) problems.push(...verifySources(sourcesZip, amoZip));
 
   console.log('\nStore packages:');
-  for (const [label, p] of [['Chrome Web Store', chromeZip], ['AMO (Firefox)', amoZip], ['AMO sources', sourcesZip]] as const) {
+  for (const [label, p] of [
+    ['Chrome Web Store', chromeZip],
+    ['AMO (Firefox)', amoZip],
+    ['AMO sources', sourcesZip],
+  ] as const) {
     console.log(`  ${label.padEnd(17)} ${relative(process.cwd(), resolve(p))}  ${kib(statSync(p).size)}  (${names(p).length} files)`);
   }
   if (problems.length > 0) {

@@ -83,11 +83,25 @@ export function AccountNamesSection({ ctx }: { ctx: OptionsContext }) {
       >
         <label>
           <span>Account id</span>
-          <input class="text mono" data-testid="new-account-id" value={newId} inputMode="numeric" maxLength={14} onInput={(e) => setNewId(e.currentTarget.value)} aria-invalid={idError ? 'true' : undefined} />
+          <input
+            class="text mono"
+            data-testid="new-account-id"
+            value={newId}
+            inputMode="numeric"
+            maxLength={14}
+            onInput={(e) => setNewId(e.currentTarget.value)}
+            aria-invalid={idError ? 'true' : undefined}
+          />
         </label>
         <label>
           <span>Name</span>
-          <input class="text" data-testid="new-account-name" value={newName} onInput={(e) => setNewName(e.currentTarget.value)} aria-invalid={newNameError ? 'true' : undefined} />
+          <input
+            class="text"
+            data-testid="new-account-name"
+            value={newName}
+            onInput={(e) => setNewName(e.currentTarget.value)}
+            aria-invalid={newNameError ? 'true' : undefined}
+          />
         </label>
         <button type="submit" class="btn" data-testid="add-account" disabled={!canAdd}>
           Add name

@@ -83,8 +83,8 @@ export function DefaultsSection({ ctx }: { ctx: OptionsContext }) {
         />
         {durationLocked && <LockedNote path="defaultDuration" />}
         <p class="hint" id="default-duration-help">
-          {duration === 'max' ? 'The longest your sign-in allows.' : `${formatDuration(duration)}.`} A role whose maximum session duration is shorter gets 1 hour, and the
-          popup says so.
+          {duration === 'max' ? 'The longest your sign-in allows.' : `${formatDuration(duration)}.`} A role whose maximum session duration is shorter gets 1
+          hour, and the popup says so.
         </p>
       </div>
       <div class="field">

@@ -49,7 +49,12 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
                     data-testid={`format-up-${id}`}
                     aria-label={`Move ${f.label} up`}
                     disabled={orderLocked || i === 0}
-                    onClick={() => ctx.save((s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), -1) } }), 'the format order')}
+                    onClick={() =>
+                      ctx.save(
+                        (s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), -1) } }),
+                        'the format order',
+                      )
+                    }
                   >
                     ↑
                   </button>
@@ -59,7 +64,12 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
                     data-testid={`format-down-${id}`}
                     aria-label={`Move ${f.label} down`}
                     disabled={orderLocked || i === order.length - 1}
-                    onClick={() => ctx.save((s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), 1) } }), 'the format order')}
+                    onClick={() =>
+                      ctx.save(
+                        (s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), 1) } }),
+                        'the format order',
+                      )
+                    }
                   >
                     ↓
                   </button>

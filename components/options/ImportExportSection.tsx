@@ -33,7 +33,12 @@ export function ImportExportSection({ ctx }: { ctx: OptionsContext }) {
       setError(`${file.name}: ${result.error}`);
       return;
     }
-    const p: Pending = { fileName: file.name, settings: result.settings, issues: result.issues, ...(result.migratedFrom ? { migratedFrom: result.migratedFrom } : {}) };
+    const p: Pending = {
+      fileName: file.name,
+      settings: result.settings,
+      issues: result.issues,
+      ...(result.migratedFrom ? { migratedFrom: result.migratedFrom } : {}),
+    };
     // A clean file is applied at once; one with problems waits for the user to look at them.
     if (result.issues.length === 0) apply(p);
     else setPending(p);
@@ -46,7 +51,12 @@ export function ImportExportSection({ ctx }: { ctx: OptionsContext }) {
       intro="A JSON file of your own settings (values set by your organisation are not included: they come from its policy wherever you are)."
     >
       <div class="row-actions">
-        <button type="button" class="btn" data-testid="export-settings" onClick={() => downloadText(exportSettings(ctx.local), 'aws-saml-bridge-settings.json', 'application/json')}>
+        <button
+          type="button"
+          class="btn"
+          data-testid="export-settings"
+          onClick={() => downloadText(exportSettings(ctx.local), 'aws-saml-bridge-settings.json', 'application/json')}
+        >
           Export settings…
         </button>
         <label class="btn file-button">
@@ -78,8 +88,9 @@ export function ImportExportSection({ ctx }: { ctx: OptionsContext }) {
         <div class="banner warn-box" role="alert" data-testid="import-issues">
           <p>
             {pending.fileName}
-            {pending.migratedFrom ? ` (from settings version ${pending.migratedFrom})` : ''}: {pending.issues.length === 1 ? 'one setting' : `${pending.issues.length} settings`} cannot be
-            imported. Import the rest, keeping your current values for these?
+            {pending.migratedFrom ? ` (from settings version ${pending.migratedFrom})` : ''}:{' '}
+            {pending.issues.length === 1 ? 'one setting' : `${pending.issues.length} settings`} cannot be imported. Import the rest, keeping your current values
+            for these?
           </p>
           <IssueList issues={pending.issues} testId="import-issue" />
           <div class="row-actions">

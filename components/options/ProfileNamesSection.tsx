@@ -57,7 +57,11 @@ export function ProfileNamesSection({ ctx }: { ctx: OptionsContext }) {
   };
 
   return (
-    <Section id="profiles" title="Profile names" intro="The name each role’s credentials are saved under in ~/.aws/credentials (and shown with the copy buttons).">
+    <Section
+      id="profiles"
+      title="Profile names"
+      intro="The name each role’s credentials are saved under in ~/.aws/credentials (and shown with the copy buttons)."
+    >
       <div class="field">
         <label for="profile-template">Template</label>
         <input
@@ -75,7 +79,13 @@ export function ProfileNamesSection({ ctx }: { ctx: OptionsContext }) {
         />
         {locked && <LockedNote path={path} />}
         {!locked && (
-          <button type="button" class="btn btn-small" data-testid="template-reset" disabled={draft === DEFAULT_PROFILE_TEMPLATE} onClick={() => change(DEFAULT_PROFILE_TEMPLATE)}>
+          <button
+            type="button"
+            class="btn btn-small"
+            data-testid="template-reset"
+            disabled={draft === DEFAULT_PROFILE_TEMPLATE}
+            onClick={() => change(DEFAULT_PROFILE_TEMPLATE)}
+          >
             Reset to {DEFAULT_PROFILE_TEMPLATE}
           </button>
         )}
@@ -122,7 +132,9 @@ export function ProfileNamesSection({ ctx }: { ctx: OptionsContext }) {
           {rows.map((row) => (
             <tr key={row.role.roleArn} data-testid="preview-row" data-role-arn={row.role.roleArn}>
               <td>
-                <span class="muted small">{accountLabel(row.role.accountId, ctx.settings, usingSamples ? { ...SAMPLE_ACCOUNT_NAMES, ...ctx.learnt } : ctx.learnt)}</span>
+                <span class="muted small">
+                  {accountLabel(row.role.accountId, ctx.settings, usingSamples ? { ...SAMPLE_ACCOUNT_NAMES, ...ctx.learnt } : ctx.learnt)}
+                </span>
                 <br />
                 {row.role.rolePath !== '/' && <span class="muted">{row.role.rolePath}</span>}
                 {row.role.roleName}

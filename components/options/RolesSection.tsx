@@ -108,10 +108,19 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
     return resolveProfileNames(roles, { ...rules, overrides: {} }, (r) => r);
   }, [roles, ctx.settings, ctx.learnt]);
   const arnText = arnDraft.trim();
-  const arnError = arnText && !parseRoleArn(arnText) ? 'Not an IAM role ARN (arn:aws:iam::123456789012:role/Name).' : arnText && roles.some((r) => r.roleArn === arnText) ? 'That role is already listed.' : undefined;
+  const arnError =
+    arnText && !parseRoleArn(arnText)
+      ? 'Not an IAM role ARN (arn:aws:iam::123456789012:role/Name).'
+      : arnText && roles.some((r) => r.roleArn === arnText)
+        ? 'That role is already listed.'
+        : undefined;
 
   return (
-    <Section id="roles" title="Roles" intro="Pinned roles are listed first in the popup. A role’s own profile name, duration or region wins over the defaults; leave a field empty to use them.">
+    <Section
+      id="roles"
+      title="Roles"
+      intro="Pinned roles are listed first in the popup. A role’s own profile name, duration or region wins over the defaults; leave a field empty to use them."
+    >
       {roles.length === 0 ? (
         <p class="muted" data-testid="roles-empty">
           No roles yet: they appear here after your next sign-in to AWS, or add one by its ARN below.
@@ -146,7 +155,15 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
       >
         <label class="grow">
           <span>Add a role by ARN</span>
-          <input class="text mono wide" data-testid="add-role-arn" value={arnDraft} spellcheck={false} placeholder="arn:aws:iam::123456789012:role/Name" onInput={(e) => setArnDraft(e.currentTarget.value)} aria-invalid={arnError ? 'true' : undefined} />
+          <input
+            class="text mono wide"
+            data-testid="add-role-arn"
+            value={arnDraft}
+            spellcheck={false}
+            placeholder="arn:aws:iam::123456789012:role/Name"
+            onInput={(e) => setArnDraft(e.currentTarget.value)}
+            aria-invalid={arnError ? 'true' : undefined}
+          />
         </label>
         <button type="submit" class="btn" data-testid="add-role" disabled={!arnText || Boolean(arnError)}>
           Add role

@@ -63,7 +63,10 @@ export function TrustedSignInSection({ ctx }: { ctx: OptionsContext }) {
             e.preventDefault();
             if (!canAdd || !checked?.ok) return;
             const host = checked.host;
-            ctx.save((s) => ({ ...s, trustedSignInHosts: s.trustedSignInHosts.includes(host) ? s.trustedSignInHosts : [...s.trustedSignInHosts, host] }), `trusting ${host}`);
+            ctx.save(
+              (s) => ({ ...s, trustedSignInHosts: s.trustedSignInHosts.includes(host) ? s.trustedSignInHosts : [...s.trustedSignInHosts, host] }),
+              `trusting ${host}`,
+            );
             setDraft('');
           }}
         >

@@ -21,7 +21,12 @@ export interface OptionsRole extends NamingRole {
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 function byAccountThenName(a: NamingRole, b: NamingRole): number {
-  return a.accountId.localeCompare(b.accountId) || a.partition.localeCompare(b.partition) || collator.compare(a.roleName, b.roleName) || collator.compare(a.rolePath, b.rolePath);
+  return (
+    a.accountId.localeCompare(b.accountId) ||
+    a.partition.localeCompare(b.partition) ||
+    collator.compare(a.roleName, b.roleName) ||
+    collator.compare(a.rolePath, b.rolePath)
+  );
 }
 
 /**
@@ -34,7 +39,15 @@ export function knownRoles(captures: readonly Capture[], settings: Readonly<Sett
     for (const r of c.summary.roles) {
       if (roles.has(r.roleArn)) continue;
       const { roleArn, accountId, roleName, rolePath, partition } = r;
-      roles.set(roleArn, { roleArn, accountId, roleName, rolePath, partition, captured: true, ...(c.summary.roleSessionName ? { sessionName: c.summary.roleSessionName } : {}) });
+      roles.set(roleArn, {
+        roleArn,
+        accountId,
+        roleName,
+        rolePath,
+        partition,
+        captured: true,
+        ...(c.summary.roleSessionName ? { sessionName: c.summary.roleSessionName } : {}),
+      });
     }
   }
   const mentioned = [...Object.keys(settings.roles), ...settings.pinnedRoles, ...(settings.defaultProfileRole ? [settings.defaultProfileRole] : [])];
@@ -48,9 +61,33 @@ export function knownRoles(captures: readonly Capture[], settings: Readonly<Sett
 
 /** Stand-ins for the preview before any sign-in was captured. */
 export const SAMPLE_ROLES: readonly OptionsRole[] = [
-  { roleArn: 'arn:aws:iam::123456789012:role/Admin', accountId: '123456789012', roleName: 'Admin', rolePath: '/', partition: 'aws', sessionName: 'alice@example.com', captured: false },
-  { roleArn: 'arn:aws:iam::123456789012:role/team/platform/Deployer', accountId: '123456789012', roleName: 'Deployer', rolePath: '/team/platform/', partition: 'aws', sessionName: 'alice@example.com', captured: false },
-  { roleArn: 'arn:aws-us-gov:iam::210987654321:role/ReadOnly', accountId: '210987654321', roleName: 'ReadOnly', rolePath: '/', partition: 'aws-us-gov', sessionName: 'alice@example.com', captured: false },
+  {
+    roleArn: 'arn:aws:iam::123456789012:role/Admin',
+    accountId: '123456789012',
+    roleName: 'Admin',
+    rolePath: '/',
+    partition: 'aws',
+    sessionName: 'alice@example.com',
+    captured: false,
+  },
+  {
+    roleArn: 'arn:aws:iam::123456789012:role/team/platform/Deployer',
+    accountId: '123456789012',
+    roleName: 'Deployer',
+    rolePath: '/team/platform/',
+    partition: 'aws',
+    sessionName: 'alice@example.com',
+    captured: false,
+  },
+  {
+    roleArn: 'arn:aws-us-gov:iam::210987654321:role/ReadOnly',
+    accountId: '210987654321',
+    roleName: 'ReadOnly',
+    rolePath: '/',
+    partition: 'aws-us-gov',
+    sessionName: 'alice@example.com',
+    captured: false,
+  },
 ];
 /** The sample accounts' names, so `{account_name}` shows something in the preview. */
 export const SAMPLE_ACCOUNT_NAMES: Readonly<Record<string, string>> = { '123456789012': 'example-prod' };
@@ -65,7 +102,12 @@ export interface PreviewRow {
  * What every listed role would be called with `template` (the draft being typed) and the current overrides:
  * the captured roles when there are any, else the samples.
  */
-export function previewRows(roles: readonly OptionsRole[], settings: Readonly<Settings>, learnt: Readonly<Record<string, string>>, template: string): PreviewRow[] {
+export function previewRows(
+  roles: readonly OptionsRole[],
+  settings: Readonly<Settings>,
+  learnt: Readonly<Record<string, string>>,
+  template: string,
+): PreviewRow[] {
   const useSamples = !roles.some((r) => r.captured);
   const shown = useSamples ? SAMPLE_ROLES : roles.filter((r) => r.captured);
   const rules = namingRules(settings, useSamples ? { ...SAMPLE_ACCOUNT_NAMES, ...learnt } : learnt);

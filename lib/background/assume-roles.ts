@@ -40,7 +40,12 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
   const wanted = new Set(roleArns);
   const roles = summary.roles.filter((r) => wanted.has(r.roleArn) && isAccountAllowed(settings, r.accountId));
   if (roles.length === 0) {
-    return { ok: false, message: summary.roles.some((r) => wanted.has(r.roleArn)) ? 'These roles are in accounts outside the allowed accounts (see Options).' : 'None of the chosen roles is in this sign-in.' };
+    return {
+      ok: false,
+      message: summary.roles.some((r) => wanted.has(r.roleArn))
+        ? 'These roles are in accounts outside the allowed accounts (see Options).'
+        : 'None of the chosen roles is in this sign-in.',
+    };
   }
   // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
   const names = resolveProfileNames(summary.roles, namingRules(settings, aliasNames(learnt)), (r) => ({ ...r, sessionName: summary.roleSessionName }));

@@ -4,7 +4,17 @@
  * shows it whenever it opens, including after an auto-save it never saw.
  */
 import { browser } from 'wxt/browser';
-import { hostStatusOf, liveOkOutcomes, makePrivateFailure, planDelivery, savedRecords, type HostStatus, type MakePrivateResult, type SaveProblem, type SaveResult } from '../delivery';
+import {
+  hostStatusOf,
+  liveOkOutcomes,
+  makePrivateFailure,
+  planDelivery,
+  savedRecords,
+  type HostStatus,
+  type MakePrivateResult,
+  type SaveProblem,
+  type SaveResult,
+} from '../delivery';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
@@ -71,13 +81,19 @@ function describeSaveError(e: unknown): { code: string; message: string } {
   if (!(e instanceof NativeHostError)) return { code: 'INTERNAL', message: `Could not save: ${errorText(e)}` };
   switch (e.code) {
     case 'UNMANAGED_PROFILE':
-      return { code: e.code, message: `${e.message.replace(/; send overwriteUnmanaged: true to replace them/, '')}. Nothing was written. Overwrite them, or give these roles other profile names in the options.` };
+      return {
+        code: e.code,
+        message: `${e.message.replace(/; send overwriteUnmanaged: true to replace them/, '')}. Nothing was written. Overwrite them, or give these roles other profile names in the options.`,
+      };
     case 'DAMAGED_FILE':
     case 'UNSAFE_EDIT':
       return { code: e.code, message: `${e.message}. Fix the file (or move it aside) and save again; the download below has the same profiles.` };
     case 'LOCKED':
       // Current hosts already say "try again in a moment"; older ones only named the lock.
-      return { code: e.code, message: /try again/i.test(e.message) ? `${e.message}.` : `${e.message}. Another program is writing the credentials file; save again in a moment.` };
+      return {
+        code: e.code,
+        message: /try again/i.test(e.message) ? `${e.message}.` : `${e.message}. Another program is writing the credentials file; save again in a moment.`,
+      };
     default:
       return { code: e.code, message: e.message };
   }

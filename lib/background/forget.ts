@@ -13,7 +13,11 @@ export async function forget({ captureId }: Forget['request']): Promise<Forget['
   else {
     const state = await readState();
     await removeCaptures([captureId]);
-    await removeOutcomes(Object.values(state.outcomes).filter((o) => o.captureId === captureId).map((o) => o.roleArn));
+    await removeOutcomes(
+      Object.values(state.outcomes)
+        .filter((o) => o.captureId === captureId)
+        .map((o) => o.roleArn),
+    );
   }
   await scheduleExpiry(); // also refreshes the badge
   return { ok: true };

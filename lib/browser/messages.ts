@@ -33,7 +33,8 @@ export type Handlers = { [K in MessageType]: (data: BackgroundRequests[K]['reque
  * What the browser reports when the background went away before answering: Chrome's "message channel closed" /
  * "message port closed" / "Receiving end does not exist", Firefox's "Message manager disconnected" and kin.
  */
-const BACKGROUND_GONE = /message (channel|port) closed|receiving end does not exist|message manager disconnected|went out of scope|extension context invalidated|could not establish connection/i;
+const BACKGROUND_GONE =
+  /message (channel|port) closed|receiving end does not exist|message manager disconnected|went out of scope|extension context invalidated|could not establish connection/i;
 
 /** A failed `sendMessage` in plain words, bounded; the browser's own text only when it is none of the known ones. */
 export function messagingFailureText(error: unknown): string {

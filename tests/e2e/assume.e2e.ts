@@ -25,7 +25,10 @@ test('multi-role user: roles grouped by account, two assumed, every copy format 
   await expect(popup.getByTestId('usable-for')).toContainText(/\d:\d\d/);
 
   const picked = [roles[0]!, roles[3]!];
-  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    popup,
+    picked.map((r) => r.roleArn),
+  );
   expect(emulators.sts.issued).toHaveLength(2);
 
   for (const role of picked) {
@@ -63,7 +66,9 @@ test('multi-role user: roles grouped by account, two assumed, every copy format 
     });
     const file = await copyFromResult(popup, role.roleArn, 'credentials-file');
     expect(file).toMatch(/^\[[A-Za-z0-9_-]+\]\n/);
-    expect(file).toContain(`aws_access_key_id = ${id}\naws_secret_access_key = ${secret}\naws_session_token = ${token}\naws_security_token = ${token}\nx_security_token_expires = ${exp}\n`);
+    expect(file).toContain(
+      `aws_access_key_id = ${id}\naws_secret_access_key = ${secret}\naws_session_token = ${token}\naws_security_token = ${token}\nx_security_token_expires = ${exp}\n`,
+    );
   }
 
   // Nothing secret outside storage.session.

@@ -56,7 +56,13 @@ test('My Apps sign-in is captured with the page and tenant it came from; the rol
   await openAwsTile(page, 'AWS');
   await waitForCapturedRoles(ext, roles.length);
   const [first] = (await session(ext)).captures;
-  expect(first!.source).toEqual({ origin: 'https://login.microsoftonline.com', host: 'login.microsoftonline.com', trust: 'known', idp: 'entra', tenant: TENANT_ID });
+  expect(first!.source).toEqual({
+    origin: 'https://login.microsoftonline.com',
+    host: 'login.microsoftonline.com',
+    trust: 'known',
+    idp: 'entra',
+    tenant: TENANT_ID,
+  });
 
   // AWS's role picker posts the same SAMLResponse again, from AWS's own page.
   const again = page.waitForRequest((r) => r.method() === 'POST' && r.url() === 'https://signin.aws.amazon.com/saml');
@@ -81,7 +87,11 @@ test('My Apps sign-in is captured with the page and tenant it came from; the rol
   await expect(popup.getByTestId('capture-problem')).toHaveCount(0);
 });
 
-test('another site posting a valid assertion (hidden frame, top window, via AWS’s picker) never replaces the user’s sign-in', async ({ ext, page, emulators }) => {
+test('another site posting a valid assertion (hidden frame, top window, via AWS’s picker) never replaces the user’s sign-in', async ({
+  ext,
+  page,
+  emulators,
+}) => {
   const mine = rolesFor(ALICE, APP_IDS.aws);
   const theirs = new Set(rolesFor(ATTACKER_UPN, APP_IDS.aws).map((r) => r.roleArn));
   await signInToMyApps(page, ALICE);
@@ -156,6 +166,8 @@ test('a sign-in page the user trusts in Options is taken, kept beside the user�
 
   const popup = await openPopup(ext);
   const trusted = popup.locator('[data-testid="capture"]').filter({ has: popup.getByTestId('capture-source').filter({ hasText: 'evil.example' }) });
-  await expect(trusted.getByTestId('capture-source')).toHaveText('Microsoft Entra ID, tenant 0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f · sent from evil.example (trusted in Options)');
+  await expect(trusted.getByTestId('capture-source')).toHaveText(
+    'Microsoft Entra ID, tenant 0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f · sent from evil.example (trusted in Options)',
+  );
   await expect(popup.getByTestId('capture-problem')).toContainText('came from evil.example, but the one you have came from login.microsoftonline.com');
 });

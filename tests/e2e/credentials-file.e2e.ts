@@ -37,7 +37,13 @@ function writeExisting(sandbox: HostSandbox, text: string): void {
   chmodSync(sandbox.credentialsFile, 0o600);
 }
 
-test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({ ext, page, emulators, sandbox, installHost }) => {
+test('installed host: two assumed roles saved into ~/.aws/credentials, the existing profiles and comments kept byte for byte', async ({
+  ext,
+  page,
+  emulators,
+  sandbox,
+  installHost,
+}) => {
   writeExisting(sandbox, EXISTING);
   installHost();
   const roles = rolesFor(ALICE, APP_IDS.aws);
@@ -50,7 +56,10 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   await expect(popup.getByTestId('host-status')).toContainText(sandbox.credentialsFile);
 
   const picked = [roles[0]!, roles[3]!];
-  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    popup,
+    picked.map((r) => r.roleArn),
+  );
   await popup.getByTestId('save-to-file').click();
   await expect(popup.getByTestId('save-status')).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
 
@@ -127,7 +136,10 @@ test('no host: the popup says so with the exact install command, and Download gi
   expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe('npx aws-saml-bridge install-host');
 
   const picked = [roles[1]!, roles[2]!];
-  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    popup,
+    picked.map((r) => r.roleArn),
+  );
   await expect(popup.getByTestId('save-to-file')).toBeDisabled();
 
   const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('download-credentials-file').click()]);

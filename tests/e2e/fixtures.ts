@@ -49,7 +49,11 @@ export const testWithHost = test.extend<{ sandbox: HostSandbox; installHost: () 
   },
   ext: async ({ emulators, sandbox }, use) => {
     emulators.reset();
-    const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: sandbox.userDataDir, env: { HOME: sandbox.home } });
+    const ext = await launchWithExtension({
+      hostResolverRules: emulators.chromiumHostResolverRules,
+      userDataDir: sandbox.userDataDir,
+      env: { HOME: sandbox.home },
+    });
     await use(ext);
     await ext.close();
   },

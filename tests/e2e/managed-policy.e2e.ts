@@ -12,7 +12,17 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { assumeInPopup, CHROMIUM, copyFromResult, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import {
+  assumeInPopup,
+  CHROMIUM,
+  copyFromResult,
+  launchWithExtension,
+  openAwsTile,
+  openPopup,
+  signInToMyApps,
+  waitForCapturedRoles,
+  type ExtensionBrowser,
+} from '../support/browser';
 import { expect, test as base } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -115,7 +125,11 @@ const test = base.extend<{ policyBrowser: { ext: ExtensionBrowser; files: Policy
     emulators.reset();
     const files = preparePolicyBrowser(POLICY);
     try {
-      const ext = await launchWithExtension({ hostResolverRules: emulators.chromiumHostResolverRules, userDataDir: files.userDataDir, executablePath: files.wrapper });
+      const ext = await launchWithExtension({
+        hostResolverRules: emulators.chromiumHostResolverRules,
+        userDataDir: files.userDataDir,
+        executablePath: files.wrapper,
+      });
       await use({ ext, files });
       await ext.close();
       // Closing the browser ends every process of it (nothing is left behind in the namespace).
@@ -144,10 +158,12 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
   expect(existsSync(realPolicy)).toBe(false);
 
   // The user's own earlier choices for the same settings (and one the policy leaves alone).
-  await sw.evaluate(
-    (settings) => chrome.storage.local.set({ settings }),
-    { version: 2, profileTemplate: '{role}-{account_name}', accountNames: { [PROD]: 'my-prod', [DEV]: 'my-dev' }, defaultRegion: 'us-east-2' },
-  );
+  await sw.evaluate((settings) => chrome.storage.local.set({ settings }), {
+    version: 2,
+    profileTemplate: '{role}-{account_name}',
+    accountNames: { [PROD]: 'my-prod', [DEV]: 'my-dev' },
+    defaultRegion: 'us-east-2',
+  });
 
   const roles = rolesFor(ALICE, APP_IDS.aws);
   const prodAdmin = roles.find((r) => r.accountId === PROD && r.roleName === 'Admin')!;
@@ -184,7 +200,11 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
   await expect(options.getByTestId('auto-save-to-host')).toBeEnabled();
   await expect(options.getByTestId('locked-note')).toHaveCount(4);
   // The user's own values are kept underneath (a policy removed later must not leave its values behind).
-  expect(await sw.evaluate(async () => (await chrome.storage.local.get('settings')).settings)).toMatchObject({ profileTemplate: '{role}-{account_name}', accountNames: { [PROD]: 'my-prod' }, defaultRegion: 'us-east-2' });
+  expect(await sw.evaluate(async () => (await chrome.storage.local.get('settings')).settings)).toMatchObject({
+    profileTemplate: '{role}-{account_name}',
+    accountNames: { [PROD]: 'my-prod' },
+    defaultRegion: 'us-east-2',
+  });
   await options.close();
 
   // Popup: the organisation's name beats the user's and the alias; the user's name for the other account applies.

@@ -21,7 +21,11 @@ async function writeMalformedEntries(ext: ExtensionBrowser): Promise<void> {
           id: oldId,
           capturedAt: Date.now(),
           samlResponse: 'PHNhbWxwOlJlc3BvbnNlLz4=',
-          summary: { issuer: 'https://sts.windows.net/0ld-7e4a-nt/', usableUntil: Date.now() + 240_000, roles: `${oddRole},arn:aws:iam::999999999999:saml-provider/Old` },
+          summary: {
+            issuer: 'https://sts.windows.net/0ld-7e4a-nt/',
+            usableUntil: Date.now() + 240_000,
+            roles: `${oddRole},arn:aws:iam::999999999999:saml-provider/Old`,
+          },
         },
         [`outcome:${oddRole}`]: {
           roleArn: oddRole,
@@ -42,7 +46,8 @@ async function writeMalformedEntries(ext: ExtensionBrowser): Promise<void> {
   );
 }
 
-const sessionKeys = async (ext: ExtensionBrowser) => Object.keys(await storageArea(ext, 'session')).filter((k) => k.startsWith('capture:') || k.startsWith('outcome:'));
+const sessionKeys = async (ext: ExtensionBrowser) =>
+  Object.keys(await storageArea(ext, 'session')).filter((k) => k.startsWith('capture:') || k.startsWith('outcome:'));
 
 test('malformed entries show as one line each; the other sign-in is listed and assumes; Forget everything clears all', async ({ ext, page, emulators }) => {
   const roles = rolesFor(ALICE, APP_IDS.aws);

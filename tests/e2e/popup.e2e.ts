@@ -82,7 +82,10 @@ test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space tic
   const tabStops = grid.locator('input:not([tabindex="-1"]), button:not([tabindex="-1"])');
   await expect(tabStops).toHaveCount(1);
   const box = (i: number) => rows.nth(i).getByRole('checkbox');
-  const focused = () => popup.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.closest('[data-role-arn]')?.getAttribute('data-role-arn'));
+  const focused = () =>
+    popup.evaluate(
+      () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.closest('[data-role-arn]')?.getAttribute('data-role-arn'),
+    );
 
   // Typing in the filter, then Down, enters the list at the first row shown.
   const filter = popup.getByTestId('filter');

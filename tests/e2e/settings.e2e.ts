@@ -33,7 +33,9 @@ const accountHeading = (page: Page, accountId: string) => page.getByRole('headin
 /** Account id → alias the content script stored from the sign-in page. */
 async function learntAliases(ext: ExtensionBrowser): Promise<Record<string, string>> {
   const sw = await ext.serviceWorker();
-  const stored = await sw.evaluate(async () => (await chrome.storage.local.get('learntAccountAliases')).learntAccountAliases as Record<string, { alias: string }> | undefined);
+  const stored = await sw.evaluate(
+    async () => (await chrome.storage.local.get('learntAccountAliases')).learntAccountAliases as Record<string, { alias: string }> | undefined,
+  );
   return Object.fromEntries(Object.entries(stored ?? {}).map(([id, l]) => [id, l.alias]));
 }
 
@@ -81,7 +83,9 @@ test('account names from the AWS sign-in page appear in the popup and in saved p
   await filter.fill('contoso-dev');
   const devRoles = aliceRoles.filter((r) => r.accountId === DEV);
   await expect(popup.getByTestId('role-row')).toHaveCount(devRoles.length);
-  expect((await popup.getByTestId('role-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-role-arn')))).sort()).toEqual(devRoles.map((r) => r.roleArn).sort());
+  expect((await popup.getByTestId('role-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-role-arn')))).sort()).toEqual(
+    devRoles.map((r) => r.roleArn).sort(),
+  );
   await filter.fill('prod admin');
   await expect(popup.getByTestId('role-row')).toHaveCount(1);
   await expect(roleRow(popup, aliceRole(PROD, 'Admin').roleArn)).toBeVisible();
@@ -144,7 +148,9 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
   // Per-role choices: a profile name of its own, a duration of its own, a region of its own.
   await settingsRow(options, prodReadOnly.roleArn).getByTestId('role-profile-name').fill('prod-readonly-custom');
   await expect(previewName(options, prodReadOnly.roleArn)).toHaveText('prod-readonly-custom');
-  await expect(options.locator(`[data-testid="preview-row"][data-role-arn="${prodReadOnly.roleArn}"] [data-testid="preview-note"]`)).toContainText('its own name');
+  await expect(options.locator(`[data-testid="preview-row"][data-role-arn="${prodReadOnly.roleArn}"] [data-testid="preview-note"]`)).toContainText(
+    'its own name',
+  );
   await settingsRow(options, prodAdmin.roleArn).getByTestId('role-duration').selectOption('7200');
   await settingsRow(options, devAdmin.roleArn).getByTestId('role-region').fill('us-west-2');
   // Defaults and delivery.
@@ -159,7 +165,11 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
       version: 2,
       accountNames: { [DEV]: 'Contoso Development' },
       profileTemplate: '{role}-{account_name}',
-      roles: { [prodReadOnly.roleArn]: { profileName: 'prod-readonly-custom' }, [prodAdmin.roleArn]: { duration: 7200 }, [devAdmin.roleArn]: { region: 'us-west-2' } },
+      roles: {
+        [prodReadOnly.roleArn]: { profileName: 'prod-readonly-custom' },
+        [prodAdmin.roleArn]: { duration: 7200 },
+        [devAdmin.roleArn]: { region: 'us-west-2' },
+      },
       defaultRegion: 'eu-central-1',
       delivery: { autoSaveToHost: true },
     });
@@ -174,7 +184,10 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
   await expect(again.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
 
   const picked = [prodAdmin, prodReadOnly, devAdmin];
-  await assumeInPopup(again, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    again,
+    picked.map((r) => r.roleArn),
+  );
   // The role's own 2 h went to STS; the others asked for the popup's 1 h.
   const issued = (role: WorldRole) => emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
   expect(emulators.sts.issued).toHaveLength(3);
@@ -267,7 +280,9 @@ test('settings export and import round-trip', async ({ ext }) => {
   await expect(minutes).toHaveValue('25');
 
   // A file with one bad value: it is named, and "Import the rest" keeps the current value for it.
-  await options.getByTestId('import-settings').setInputFiles(file('partly.json', JSON.stringify({ version: 2, defaultRegion: 'mars-1', reminders: { minutesBefore: 30 } })));
+  await options
+    .getByTestId('import-settings')
+    .setInputFiles(file('partly.json', JSON.stringify({ version: 2, defaultRegion: 'mars-1', reminders: { minutesBefore: 30 } })));
   await expect(options.getByTestId('import-issues')).toContainText('defaultRegion');
   await options.getByTestId('import-apply').click();
   await expect.poll(() => storedSettings(ext)).toMatchObject({ defaultRegion: 'ap-southeast-2', reminders: { minutesBefore: 30 } });

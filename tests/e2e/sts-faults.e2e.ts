@@ -41,7 +41,11 @@ test('refusals, middleboxes and odd credentials: each in its own plain words, th
   const hostile: TamperedCredentials[] = [];
   const cases: { name: string; inject: () => void; message: string }[] = [
     { name: 'captive portal', inject: () => emulators.sts.failNext('html200'), message: `${NOT_STS}.` },
-    { name: 'throttling', inject: () => emulators.sts.failNext('throttle', 3), message: 'AWS STS at sts.amazonaws.com is throttling requests (tried 3 times).' },
+    {
+      name: 'throttling',
+      inject: () => emulators.sts.failNext('throttle', 3),
+      message: 'AWS STS at sts.amazonaws.com is throttling requests (tried 3 times).',
+    },
     { name: 'empty 200', inject: () => emulators.sts.failNext('empty200'), message: `${NOT_STS}.` },
     // Chrome itself resends a request once when a kept-alive connection is reset: more resets than attempts.
     { name: 'connection reset', inject: () => emulators.sts.failNext('reset', 10), message: 'Could not reach AWS STS at sts.amazonaws.com (tried 3 times).' },
@@ -93,7 +97,11 @@ test('refusals, middleboxes and odd credentials: each in its own plain words, th
   expect(stsOutcomes(emulators).at(-1)).toBe('OK');
 });
 
-test('STS that does not answer: each attempt gives up after 15 s, retries stop when the sign-in expires, the banner announces only that change', async ({ ext, page, emulators }) => {
+test('STS that does not answer: each attempt gives up after 15 s, retries stop when the sign-in expires, the banner announces only that change', async ({
+  ext,
+  page,
+  emulators,
+}) => {
   test.setTimeout(120_000);
   // The IdP issued the assertion 4 min 35 s ago: it stays usable for another 25 s.
   emulators.idp.clockSkewMs = -(5 * 60_000 - 25_000);
@@ -103,7 +111,9 @@ test('STS that does not answer: each attempt gives up after 15 s, retries stop w
   await expect(popup.getByTestId('usable-for')).toBeVisible();
   await pressAssume(popup);
   await expect(card(popup)).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
-  await expect(card(popup)).toContainText(/AWS STS at sts\.amazonaws\.com did not answer within 15 seconds( \(tried 2 times\))?\. This sign-in can no longer be used, so the extension stopped trying\./);
+  await expect(card(popup)).toContainText(
+    /AWS STS at sts\.amazonaws\.com did not answer within 15 seconds( \(tried 2 times\))?\. This sign-in can no longer be used, so the extension stopped trying\./,
+  );
   await expect(card(popup)).toContainText('Open the AWS tile in My Apps again, then assume your roles right away.');
   const hung = emulators.sts.requests.filter((r) => r.outcome === 'Hang');
   expect(hung.length).toBeGreaterThanOrEqual(1);

@@ -107,10 +107,22 @@ describe('AWS sign-in: ACS POST', () => {
   });
 
   it.each([
-    { name: 'too old (IdP clock 6 min behind)', make: () => { emu.idp.clockSkewMs = -6 * 60_000; return emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws); } },
+    {
+      name: 'too old (IdP clock 6 min behind)',
+      make: () => {
+        emu.idp.clockSkewMs = -6 * 60_000;
+        return emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws);
+      },
+    },
     { name: 'wrong audience', make: () => emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws, { audience: 'urn:example' }) },
     { name: 'wrong recipient', make: () => emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws, { recipient: 'https://example.com/saml' }) },
-    { name: 'tampered', make: () => Buffer.from(Buffer.from(emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws), 'base64').toString().replace('role/Admin,', 'role/Root,')).toString('base64') },
+    {
+      name: 'tampered',
+      make: () =>
+        Buffer.from(Buffer.from(emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws), 'base64').toString().replace('role/Admin,', 'role/Root,')).toString(
+          'base64',
+        ),
+    },
     { name: 'encrypted', make: () => emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws, { encrypted: true }) },
     { name: 'GovCloud assertion at the aws sign-in', make: () => emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.govcloud) },
     { name: 'garbage', make: () => 'bm90IHNhbWw=' },
@@ -132,8 +144,11 @@ describe('AWS sign-in: federation endpoint', () => {
     const saml = emu.idp.samlResponseFor('alice@contoso.com', APP_IDS.aws);
     const sts = await emulatorRequest(emu.port, 'https://sts.amazonaws.com/', {
       body: new URLSearchParams({
-        Action: 'AssumeRoleWithSAML', Version: '2011-06-15', RoleArn: 'arn:aws:iam::222222222222:role/Developer',
-        PrincipalArn: 'arn:aws:iam::222222222222:saml-provider/EntraID', SAMLAssertion: saml,
+        Action: 'AssumeRoleWithSAML',
+        Version: '2011-06-15',
+        RoleArn: 'arn:aws:iam::222222222222:role/Developer',
+        PrincipalArn: 'arn:aws:iam::222222222222:saml-provider/EntraID',
+        SAMLAssertion: saml,
       }),
     });
     expect(sts.status).toBe(200);
@@ -143,12 +158,18 @@ describe('AWS sign-in: federation endpoint', () => {
     expect(tok.status).toBe(200);
     const { SigninToken } = JSON.parse(tok.body) as { SigninToken: string };
     const dest = 'https://console.aws.amazon.com/console/home';
-    const login = await emulatorRequest(emu.port, `https://signin.aws.amazon.com/federation?Action=login&Issuer=test&Destination=${encodeURIComponent(dest)}&SigninToken=${SigninToken}`);
+    const login = await emulatorRequest(
+      emu.port,
+      `https://signin.aws.amazon.com/federation?Action=login&Issuer=test&Destination=${encodeURIComponent(dest)}&SigninToken=${SigninToken}`,
+    );
     expect(login.status).toBe(302);
     expect(login.headers.location).toBe(dest);
     const page = await emulatorRequest(emu.port, dest, { headers: { cookie: login.headers['set-cookie']![0]!.split(';')[0]! } });
     expect(page.body).toContain('arn:aws:sts::222222222222:assumed-role/Developer/alice@contoso.com');
-    const bad = await emulatorRequest(emu.port, `https://signin.aws.amazon.com/federation?Action=getSigninToken&Session=${encodeURIComponent(JSON.stringify({ sessionId: 'ASIAX', sessionKey: 'x', sessionToken: 'y' }))}`);
+    const bad = await emulatorRequest(
+      emu.port,
+      `https://signin.aws.amazon.com/federation?Action=getSigninToken&Session=${encodeURIComponent(JSON.stringify({ sessionId: 'ASIAX', sessionKey: 'x', sessionToken: 'y' }))}`,
+    );
     expect(bad.status).toBe(400);
   });
 });
@@ -169,9 +190,20 @@ describe('emulator wiring', () => {
 
   it('the certificate names every emulated host; resolver rules map them to the port', () => {
     const cert = new X509Certificate(emu.tlsCertPem);
-    for (const host of ['login.microsoftonline.com', 'myapplications.microsoft.com', 'launcher.myapps.microsoft.com', 'signin.aws.amazon.com',
-      'eu-west-1.signin.aws.amazon.com', 'signin.aws.amazon.com.mcas.ms', 'us-gov-west-1.signin.amazonaws-us-gov.com', 'console.aws.amazon.com',
-      'sts.amazonaws.com', 'sts.eu-west-1.amazonaws.com', 'sts.us-gov-east-1.amazonaws.com', 'sts.cn-northwest-1.amazonaws.com.cn']) {
+    for (const host of [
+      'login.microsoftonline.com',
+      'myapplications.microsoft.com',
+      'launcher.myapps.microsoft.com',
+      'signin.aws.amazon.com',
+      'eu-west-1.signin.aws.amazon.com',
+      'signin.aws.amazon.com.mcas.ms',
+      'us-gov-west-1.signin.amazonaws-us-gov.com',
+      'console.aws.amazon.com',
+      'sts.amazonaws.com',
+      'sts.eu-west-1.amazonaws.com',
+      'sts.us-gov-east-1.amazonaws.com',
+      'sts.cn-northwest-1.amazonaws.com.cn',
+    ]) {
       expect(cert.checkHost(host), host).toBeTruthy();
     }
     expect(emu.chromiumHostResolverRules).toContain(`MAP login.microsoftonline.com 127.0.0.1:${emu.port}`);

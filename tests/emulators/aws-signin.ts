@@ -158,9 +158,7 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
 
   function consoleUrl(info: SigninHostInfo, relayState: string): string {
     const mcas = info.mcas ? '.mcas.ms' : '';
-    const consoleRe = new RegExp(
-      `^https://([a-z0-9-]+\\.)?console\\.${PARTITION_DOMAIN[info.partition].replace(/\./g, '\\.')}(\\.mcas\\.ms)?/`,
-    );
+    const consoleRe = new RegExp(`^https://([a-z0-9-]+\\.)?console\\.${PARTITION_DOMAIN[info.partition].replace(/\./g, '\\.')}(\\.mcas\\.ms)?/`);
     if (relayState && consoleRe.test(relayState)) return relayState;
     const domain = PARTITION_DOMAIN[info.partition];
     if (info.region) {
@@ -197,10 +195,7 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
     for (const r of roles) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
     const rolesAccounts: Record<string, string[]> = {};
     for (const [acct, rs] of byAccount) rolesAccounts[accountLabel(acct)] = rs.map((r) => r.roleArn);
-    const data = Buffer.from(
-      JSON.stringify({ roles_accounts: rolesAccounts, relay_state: relayState, name: '', portal: '' }),
-      'utf8',
-    ).toString('base64');
+    const data = Buffer.from(JSON.stringify({ roles_accounts: rolesAccounts, relay_state: relayState, name: '', portal: '' }), 'utf8').toString('base64');
     let i = 0;
     const accounts = [...byAccount]
       .map(([acct, rs]) => {

@@ -34,10 +34,7 @@ export async function generateTlsCertificate(hostnames: readonly string[]): Prom
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          ...dnsNames.map((value) => ({ type: 2 as const, value })),
-          { type: 7 as const, ip: '127.0.0.1' },
-        ],
+        altNames: [...dnsNames.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }],
       },
     ],
   });
@@ -45,14 +42,15 @@ export async function generateTlsCertificate(hostnames: readonly string[]): Prom
 }
 
 /** An RSA-2048 signing key and a self-signed certificate for it, like Entra's SAML signing certificate. */
-export async function generateIdpSigningKey(
-  commonName = 'Microsoft Azure Federated SSO Certificate',
-): Promise<SigningKeyPair> {
+export async function generateIdpSigningKey(commonName = 'Microsoft Azure Federated SSO Certificate'): Promise<SigningKeyPair> {
   const pems = await generate([{ name: 'commonName', value: commonName }], {
     keySize: 2048,
     algorithm: 'sha256',
     ...validity(3 * 365),
-    extensions: [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true }],
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true },
+    ],
   });
   return { privateKeyPem: pems.private, certPem: pems.cert };
 }

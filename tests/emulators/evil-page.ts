@@ -38,7 +38,9 @@ export function createEvilPage(opts: { idp: IdpEmulator }): EvilPage {
 
   function assertion(as: EvilAssertion): string {
     // Two of the attacker's roles keep AWS's picker page small.
-    const roles = rolesFor(ATTACKER_UPN, APP_IDS.aws).slice(0, 2).map(({ roleArn, providerArn }) => ({ roleArn, providerArn }));
+    const roles = rolesFor(ATTACKER_UPN, APP_IDS.aws)
+      .slice(0, 2)
+      .map(({ roleArn, providerArn }) => ({ roleArn, providerArn }));
     const tenant = as === 'other-tenant' ? { tenantId: OTHER_TENANT_ID, issuer: `https://sts.windows.net/${OTHER_TENANT_ID}/` } : {};
     return opts.idp.samlResponseFor(ATTACKER_UPN, APP_IDS.aws, { roles, ...tenant });
   }

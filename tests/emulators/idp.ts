@@ -30,12 +30,7 @@ import { escapeHtml, parseCookies, readBody, requestHost } from './node-client';
 import { appsFor, findApp, findAppByEntityId, findUser, rolesFor } from './world';
 import type { RoleOrder, World, WorldApp, WorldUser } from './world';
 
-export const IDP_HOSTS = [
-  'login.microsoftonline.com',
-  'myapplications.microsoft.com',
-  'myapps.microsoft.com',
-  'launcher.myapps.microsoft.com',
-] as const;
+export const IDP_HOSTS = ['login.microsoftonline.com', 'myapplications.microsoft.com', 'myapps.microsoft.com', 'launcher.myapps.microsoft.com'] as const;
 
 const LOGIN = 'https://login.microsoftonline.com';
 const MYAPPS = 'https://myapplications.microsoft.com';
@@ -304,7 +299,12 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     if (segments.length === 0) return redirect(res, loginUrl(`${MYAPPS}/`));
     if (tenant !== tenantId && tenant !== 'common' && tenant !== opts.world.tenantDomain) {
       req.resume();
-      return aadstsError(res, 400, 'AADSTS90002', `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadstsError(
+        res,
+        400,
+        'AADSTS90002',
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     if (rest === 'login') {
       if (req.method === 'POST') {
@@ -313,7 +313,8 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
         const ctx = loginContexts.has(ctxIn) ? ctxIn : newLoginContext(safeReturnTo(form.get('returnTo')));
         const username = (form.get('loginfmt') ?? '').trim();
         const user = findUser(username);
-        if (!user) return loginForm(res, 200, ctx, username, "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.");
+        if (!user)
+          return loginForm(res, 200, ctx, username, 'This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.');
         if (form.get('passwd') !== user.password) {
           return loginForm(res, 200, ctx, username, "Your account or password is incorrect. If you don't remember your password, reset it now.");
         }
@@ -332,7 +333,12 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     if (rest === 'oauth2/v2.0/authorize' || rest === 'oauth2/authorize') {
       const redirectUri = url.searchParams.get('redirect_uri') ?? '';
       if (url.searchParams.get('client_id') !== MYAPPS_CLIENT_ID || !redirectUri.startsWith(`${MYAPPS}/`)) {
-        return aadstsError(res, 400, 'AADSTS50011', 'The redirect URI specified in the request does not match the redirect URIs configured for the application.');
+        return aadstsError(
+          res,
+          400,
+          'AADSTS50011',
+          'The redirect URI specified in the request does not match the redirect URIs configured for the application.',
+        );
       }
       const user = userFromSession(req);
       if (!user) return redirect(res, loginUrl(url.toString().replace(/^https:\/\/[^/]+/, LOGIN)));
@@ -374,10 +380,20 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       }
       const app = findAppByEntityId(parsed.issuer);
       if (!app) {
-        return aadstsError(res, 400, 'AADSTS700016', `Application with identifier '${parsed.issuer}' was not found in the directory '${opts.world.tenantDomain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+        return aadstsError(
+          res,
+          400,
+          'AADSTS700016',
+          `Application with identifier '${parsed.issuer}' was not found in the directory '${opts.world.tenantDomain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+        );
       }
       if (parsed.acsUrl !== null && parsed.acsUrl !== app.acsUrl) {
-        return aadstsError(res, 400, 'AADSTS50011', `The reply URL '${parsed.acsUrl}' specified in the request does not match the reply URLs configured for the application: '${app.appId}'.`);
+        return aadstsError(
+          res,
+          400,
+          'AADSTS50011',
+          `The reply URL '${parsed.acsUrl}' specified in the request does not match the reply URLs configured for the application: '${app.appId}'.`,
+        );
       }
       if (!user) {
         if (req.method === 'POST') {
@@ -393,7 +409,12 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     }
     const appId = url.searchParams.get('appid') ?? url.searchParams.get('appId');
     if (!appId) {
-      return aadstsError(res, 400, 'AADSTS750054', 'SAMLRequest or SAMLResponse must be present as query string parameters in HTTP request for SAML Redirect binding.');
+      return aadstsError(
+        res,
+        400,
+        'AADSTS750054',
+        'SAMLRequest or SAMLResponse must be present as query string parameters in HTTP request for SAML Redirect binding.',
+      );
     }
     const app = findApp(appId);
     if (!app) {

@@ -97,10 +97,7 @@ export async function startEmulators(opts: StartOptions = {}): Promise<Emulators
   tlsMaterial.catch(() => {
     tlsMaterial = undefined;
   });
-  const [tls, signingKey] = await Promise.all([
-    tlsMaterial,
-    opts.idpSigningKey ? Promise.resolve(opts.idpSigningKey) : generateIdpSigningKey(),
-  ]);
+  const [tls, signingKey] = await Promise.all([tlsMaterial, opts.idpSigningKey ? Promise.resolve(opts.idpSigningKey) : generateIdpSigningKey()]);
   const providers = new ProviderRegistry(world, signingKey.certPem);
   const idp = createIdpEmulator({ world, signingKey });
   const sts = createStsEmulator({ world, providers });

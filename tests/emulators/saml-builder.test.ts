@@ -23,7 +23,11 @@ const pair = (partition: string, account: string, role: string): RolePair => ({
 const ROLES = [pair('aws', '111111111111', 'Admin'), pair('aws', '111111111111', 'team/platform/Deployer'), pair('aws-us-gov', '333333333333', 'GovAdmin')];
 
 function parse(xml: string): XDocument {
-  return new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new Error(msg); } }).parseFromString(xml, 'text/xml');
+  return new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') throw new Error(msg);
+    },
+  }).parseFromString(xml, 'text/xml');
 }
 function only(doc: XDocument | XElement, ns: string, local: string): XElement {
   const list = doc.getElementsByTagNameNS(ns, local);
@@ -139,7 +143,12 @@ describe('buildSamlResponseXml: shapes of real IdPs', () => {
 
   it('a failed status carries no assertion; encrypted has only EncryptedData', () => {
     const failed = parse(
-      buildSamlResponseXml({ roles: ROLES, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied', statusMessage: 'AADSTS50105' }),
+      buildSamlResponseXml({
+        roles: ROLES,
+        statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+        subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+        statusMessage: 'AADSTS50105',
+      }),
     );
     expect(failed.getElementsByTagNameNS(NS.assertion, 'Assertion').length).toBe(0);
     const codes = failed.getElementsByTagNameNS(NS.protocol, 'StatusCode');
@@ -219,7 +228,10 @@ describe('signAssertion / signResponse', () => {
     const r = verifySamlResponse(encodeSamlResponse(hidden), [key.certPem]);
     expect(r.ok).toBe(false);
     // A signed assertion with the evil role injected in a comment-free way fails the digest.
-    const injected = signed.replace('</Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"', `<AttributeValue>${evilRole}</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"`);
+    const injected = signed.replace(
+      '</Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"',
+      `<AttributeValue>${evilRole}</AttributeValue></Attribute><Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"`,
+    );
     expect(injected).not.toBe(signed);
     expect(verifySamlResponse(encodeSamlResponse(injected), [key.certPem])).toMatchObject({ ok: false, reason: 'signature' });
   });

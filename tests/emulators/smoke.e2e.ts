@@ -50,10 +50,7 @@ test('My Apps → AWS tile → role picker → console, in plain Chromium', asyn
   expect(form.get('SAMLResponse')).toMatch(/^PHNhbWxwOlJlc3BvbnNl/); // base64 of "<samlp:Response"
 
   await expect(page).toHaveURL('https://signin.aws.amazon.com/saml');
-  await expect(page.locator('.saml-account-name')).toHaveText([
-    'Account: contoso-prod (111111111111)',
-    'Account: contoso-dev (222222222222)',
-  ]);
+  await expect(page.locator('.saml-account-name')).toHaveText(['Account: contoso-prod (111111111111)', 'Account: contoso-dev (222222222222)']);
   const meta = await page.locator('meta[name="data"]').getAttribute('content');
   const data = JSON.parse(Buffer.from(meta ?? '', 'base64').toString('utf8')) as { roles_accounts: Record<string, string[]> };
   expect(Object.values(data.roles_accounts).flat()).toHaveLength(6);

@@ -86,7 +86,13 @@ describe('STS AssumeRoleWithSAML: success', () => {
     expect(result.NameQualifier).toMatch(/^[A-Za-z0-9+/]{27}=$/);
     expect((p.AssumeRoleWithSAMLResponse!.ResponseMetadata as Record<string, string>).RequestId).toBe(r.headers['x-amzn-requestid']);
     expect(emu.sts.issued).toHaveLength(1);
-    expect(emu.sts.issued[0]).toMatchObject({ host: 'sts.amazonaws.com', roleArn: PROD_DEPLOYER, principalArn: PROD_PROVIDER, durationSeconds: 7200, accessKeyId: c.AccessKeyId });
+    expect(emu.sts.issued[0]).toMatchObject({
+      host: 'sts.amazonaws.com',
+      roleArn: PROD_DEPLOYER,
+      principalArn: PROD_PROVIDER,
+      durationSeconds: 7200,
+      accessKeyId: c.AccessKeyId,
+    });
     expect(emu.sts.requests.at(-1)).toMatchObject({ method: 'POST', path: '/', hadQuery: false, outcome: 'OK', status: 200 });
   });
 
@@ -98,9 +104,7 @@ describe('STS AssumeRoleWithSAML: success', () => {
 
   it('one assertion redeems several roles, in either role order, signed at Response level too', async () => {
     const saml = aliceAssertion({ roleOrder: 'provider-first', roleValueWhitespace: true });
-    const rs = await Promise.all(
-      [PROD_ADMIN, PROD_DEPLOYER].map((RoleArn) => assume({ RoleArn, PrincipalArn: PROD_PROVIDER, SAMLAssertion: saml })),
-    );
+    const rs = await Promise.all([PROD_ADMIN, PROD_DEPLOYER].map((RoleArn) => assume({ RoleArn, PrincipalArn: PROD_PROVIDER, SAMLAssertion: saml })));
     expect(rs.map((r) => r.status)).toEqual([200, 200]);
     const okta = encodeSamlResponse(
       signResponse(
@@ -112,9 +116,30 @@ describe('STS AssumeRoleWithSAML: success', () => {
   });
 
   it.each([
-    { host: 'sts.us-gov-west-1.amazonaws.com', roleArn: GOV_ROLE, principal: GOV_PROVIDER, appId: APP_IDS.govcloud, upn: 'alice@contoso.com', arn: 'arn:aws-us-gov:sts::333333333333:assumed-role/GovAdmin/alice@contoso.com' },
-    { host: 'sts.cn-north-1.amazonaws.com.cn', roleArn: CN_ROLE, principal: CN_PROVIDER, appId: APP_IDS.china, upn: 'erin@contoso.com', arn: 'arn:aws-cn:sts::666666666666:assumed-role/ChinaDeveloper/erin@contoso.com' },
-    { host: 'sts.eu-west-1.amazonaws.com', roleArn: 'arn:aws:iam::444444444444:role/SandboxAdmin', principal: 'arn:aws:iam::444444444444:saml-provider/EntraID', appId: APP_IDS.sandbox, upn: 'alice@contoso.com', arn: 'arn:aws:sts::444444444444:assumed-role/SandboxAdmin/alice@contoso.com' },
+    {
+      host: 'sts.us-gov-west-1.amazonaws.com',
+      roleArn: GOV_ROLE,
+      principal: GOV_PROVIDER,
+      appId: APP_IDS.govcloud,
+      upn: 'alice@contoso.com',
+      arn: 'arn:aws-us-gov:sts::333333333333:assumed-role/GovAdmin/alice@contoso.com',
+    },
+    {
+      host: 'sts.cn-north-1.amazonaws.com.cn',
+      roleArn: CN_ROLE,
+      principal: CN_PROVIDER,
+      appId: APP_IDS.china,
+      upn: 'erin@contoso.com',
+      arn: 'arn:aws-cn:sts::666666666666:assumed-role/ChinaDeveloper/erin@contoso.com',
+    },
+    {
+      host: 'sts.eu-west-1.amazonaws.com',
+      roleArn: 'arn:aws:iam::444444444444:role/SandboxAdmin',
+      principal: 'arn:aws:iam::444444444444:saml-provider/EntraID',
+      appId: APP_IDS.sandbox,
+      upn: 'alice@contoso.com',
+      arn: 'arn:aws:sts::444444444444:assumed-role/SandboxAdmin/alice@contoso.com',
+    },
   ])('partition endpoint $host', async ({ host, roleArn, principal, appId, upn, arn }) => {
     const r = await assume({ RoleArn: roleArn, PrincipalArn: principal, SAMLAssertion: aliceAssertion({}, appId, upn) }, { host });
     expect(r.status, r.body).toBe(200);
@@ -135,7 +160,11 @@ describe('STS AssumeRoleWithSAML: rejections', () => {
   });
 
   it('wrong or missing Action / Version', async () => {
-    expect(errorOf(await assume({ ...good(), Action: 'AssumeRoleWithSaml' }))).toMatchObject({ status: 400, code: 'InvalidAction', message: 'Could not find operation AssumeRoleWithSaml for version 2011-06-15' });
+    expect(errorOf(await assume({ ...good(), Action: 'AssumeRoleWithSaml' }))).toMatchObject({
+      status: 400,
+      code: 'InvalidAction',
+      message: 'Could not find operation AssumeRoleWithSaml for version 2011-06-15',
+    });
     expect(errorOf(await assume({ ...good(), Version: '2011-06-16' }))).toMatchObject({ status: 400, code: 'InvalidAction' });
     expect(errorOf(await assume({ ...good(), Action: 'GetCallerIdentity' }))).toMatchObject({ status: 403, code: 'MissingAuthenticationToken' });
     const noVersion = form(good());
@@ -169,16 +198,29 @@ describe('STS AssumeRoleWithSAML: rejections', () => {
     expect(e.message).toBe(
       "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; Value null at 'principalArn' failed to satisfy constraint: Member must not be null",
     );
-    expect(errorOf(await assume({ ...good(), DurationSeconds: '899' }))).toMatchObject({ code: 'ValidationError', message: expect.stringContaining('greater than or equal to 900') });
-    expect(errorOf(await assume({ ...good(), DurationSeconds: '43201' }))).toMatchObject({ code: 'ValidationError', message: expect.stringContaining('less than or equal to 43200') });
-    expect(errorOf(await assume({ ...good(), SAMLAssertion: 'A'.repeat(100_004) }))).toMatchObject({ code: 'ValidationError', message: expect.stringContaining('100000') });
+    expect(errorOf(await assume({ ...good(), DurationSeconds: '899' }))).toMatchObject({
+      code: 'ValidationError',
+      message: expect.stringContaining('greater than or equal to 900'),
+    });
+    expect(errorOf(await assume({ ...good(), DurationSeconds: '43201' }))).toMatchObject({
+      code: 'ValidationError',
+      message: expect.stringContaining('less than or equal to 43200'),
+    });
+    expect(errorOf(await assume({ ...good(), SAMLAssertion: 'A'.repeat(100_004) }))).toMatchObject({
+      code: 'ValidationError',
+      message: expect.stringContaining('100000'),
+    });
   });
 
   it('a signature by another key, a tampered or an unsigned assertion → InvalidIdentityToken', async () => {
     const other = await generateIdpSigningKey('Not the tenant');
     const roles = [{ roleArn: PROD_ADMIN, providerArn: PROD_PROVIDER }];
     const foreign = encodeSamlResponse(signAssertion(buildSamlResponseXml({ roles }), other));
-    expect(errorOf(await assume({ ...good(), SAMLAssertion: foreign }))).toMatchObject({ status: 400, code: 'InvalidIdentityToken', message: 'Signature validation failed' });
+    expect(errorOf(await assume({ ...good(), SAMLAssertion: foreign }))).toMatchObject({
+      status: 400,
+      code: 'InvalidIdentityToken',
+      message: 'Signature validation failed',
+    });
     const signedXml = Buffer.from(aliceAssertion(), 'base64').toString('utf8');
     const tampered = encodeSamlResponse(signedXml.replace('>alice@contoso.com</AttributeValue>', '>mallory@contoso.com</AttributeValue>'));
     expect(errorOf(await assume({ ...good(), SAMLAssertion: tampered }))).toMatchObject({ status: 400, code: 'InvalidIdentityToken' });
@@ -251,13 +293,20 @@ describe('STS AssumeRoleWithSAML: rejections', () => {
   it('DurationSeconds over the role maximum → ValidationError; at the maximum → OK', async () => {
     const saml = aliceAssertion();
     const e = errorOf(await assume({ RoleArn: LIMITED, PrincipalArn: DEV_PROVIDER, SAMLAssertion: saml, DurationSeconds: '7200' }));
-    expect(e).toMatchObject({ status: 400, code: 'ValidationError', message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.' });
+    expect(e).toMatchObject({
+      status: 400,
+      code: 'ValidationError',
+      message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    });
     expect((await assume({ RoleArn: LIMITED, PrincipalArn: DEV_PROVIDER, SAMLAssertion: saml, DurationSeconds: '3600' })).status).toBe(200);
   });
 
   it('RoleSessionName missing or invalid', async () => {
     expect(errorOf(await assume({ ...good(), SAMLAssertion: aliceAssertion({ roleSessionName: null }) }))).toMatchObject({ code: 'InvalidIdentityToken' });
-    expect(errorOf(await assume({ ...good(), SAMLAssertion: aliceAssertion({ roleSessionName: 'alice smith' }) }))).toMatchObject({ status: 403, code: 'IDPRejectedClaim' });
+    expect(errorOf(await assume({ ...good(), SAMLAssertion: aliceAssertion({ roleSessionName: 'alice smith' }) }))).toMatchObject({
+      status: 403,
+      code: 'IDPRejectedClaim',
+    });
   });
 
   it('an opt-in region not enabled → RegionDisabledException', async () => {
@@ -318,7 +367,12 @@ describe('STS control API and CORS', () => {
   it('errorNext answers with any STS error, once', async () => {
     emu.sts.errorNext({ status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space' });
     const params = { RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() };
-    expect(errorOf(await assume(params))).toEqual({ status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space', type: 'Sender' });
+    expect(errorOf(await assume(params))).toEqual({
+      status: 400,
+      code: 'PackedPolicyTooLarge',
+      message: 'Packed policy consumes 112% of allotted space',
+      type: 'Sender',
+    });
     expect((await assume(params)).status).toBe(200);
   });
 
@@ -326,7 +380,9 @@ describe('STS control API and CORS', () => {
     const hostile = { secretAccessKey: 'abc def$(id)`x`;"\n[default]', expiration: 'not a date' };
     emu.sts.tamperNext(hostile);
     // A refused request does not use up the tampering.
-    const foreign = encodeSamlResponse(signAssertion(buildSamlResponseXml({ roles: [{ roleArn: PROD_ADMIN, providerArn: PROD_PROVIDER }] }), await generateIdpSigningKey('Other')));
+    const foreign = encodeSamlResponse(
+      signAssertion(buildSamlResponseXml({ roles: [{ roleArn: PROD_ADMIN, providerArn: PROD_PROVIDER }] }), await generateIdpSigningKey('Other')),
+    );
     expect(errorOf(await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: foreign })).code).toBe('InvalidIdentityToken');
     const r = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
     expect(r.status).toBe(200);
@@ -336,7 +392,9 @@ describe('STS control API and CORS', () => {
     expect(c.AccessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(emu.sts.issued.at(-1)).toMatchObject(hostile);
     const next = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
-    expect(((xml.parse(next.body) as Parsed).AssumeRoleWithSAMLResponse!.AssumeRoleWithSAMLResult!.Credentials as Record<string, string>).SecretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
+    expect(
+      ((xml.parse(next.body) as Parsed).AssumeRoleWithSAMLResponse!.AssumeRoleWithSAMLResult!.Credentials as Record<string, string>).SecretAccessKey,
+    ).toMatch(/^[A-Za-z0-9+/]{40}$/);
   });
 
   it('latencyMs delays answers', async () => {
@@ -351,7 +409,11 @@ describe('STS control API and CORS', () => {
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
     const pre = await emulatorRequest(emu.port, 'https://sts.amazonaws.com/', {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'amz-sdk-invocation-id,amz-sdk-request,content-type,x-amz-user-agent' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'amz-sdk-invocation-id,amz-sdk-request,content-type,x-amz-user-agent',
+      },
     });
     expect(pre.status).toBe(200);
     expect(pre.headers['access-control-allow-origin']).toBe(origin);
@@ -374,7 +436,13 @@ describe('the AWS SDK against the emulator', () => {
       requestHandler: new NodeHttpHandler({ httpsAgent: agent }),
       maxAttempts: 3,
     });
-    return { sts, close: () => { sts.destroy(); agent.destroy(); } };
+    return {
+      sts,
+      close: () => {
+        sts.destroy();
+        agent.destroy();
+      },
+    };
   }
 
   it('AssumeRoleWithSAMLCommand succeeds, unsigned', async () => {
@@ -400,9 +468,10 @@ describe('the AWS SDK against the emulator', () => {
     const { sts, close } = client('sts.eu-west-1.amazonaws.com', 'eu-west-1');
     try {
       emu.idp.clockSkewMs = -10 * 60_000;
-      const err = await sts
-        .send(new AssumeRoleWithSAMLCommand({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() }))
-        .then(() => null, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
+      const err = await sts.send(new AssumeRoleWithSAMLCommand({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() })).then(
+        () => null,
+        (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } },
+      );
       expect(err?.name).toBe('ExpiredTokenException');
       expect(err?.message).toBe('Token must be redeemed within 5 minutes of issuance');
       expect(err?.$metadata.httpStatusCode).toBe(400);

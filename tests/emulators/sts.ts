@@ -46,28 +46,17 @@ export function stsEndpointForHost(host: string): StsEndpoint | null {
 export function audienceAcceptable(partition: Partition, audience: string): boolean {
   switch (partition) {
     case 'aws':
-      return (
-        /^https:\/\/([a-z0-9-]+\.)?signin\.aws\.amazon\.com\/saml(#\d+)?$/.test(audience) ||
-        audience === 'urn:amazon:webservices'
-      );
+      return /^https:\/\/([a-z0-9-]+\.)?signin\.aws\.amazon\.com\/saml(#\d+)?$/.test(audience) || audience === 'urn:amazon:webservices';
     case 'aws-us-gov':
-      return (
-        audience === 'urn:amazon:webservices:govcloud' ||
-        /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws-us-gov\.com\/saml(#\d+)?$/.test(audience)
-      );
+      return audience === 'urn:amazon:webservices:govcloud' || /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws-us-gov\.com\/saml(#\d+)?$/.test(audience);
     case 'aws-cn':
-      return (
-        audience === 'urn:amazon:webservices:cn' ||
-        /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws\.cn\/saml(#\d+)?$/.test(audience)
-      );
+      return audience === 'urn:amazon:webservices:cn' || /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws\.cn\/saml(#\d+)?$/.test(audience);
   }
 }
 
 /** Whether `url` is an AWS sign-in ACS URL of the partition (global or regional, optional trailing slash). */
 export function recipientAcceptable(partition: Partition, url: string): boolean {
-  const host = { aws: 'signin\\.aws\\.amazon\\.com', 'aws-us-gov': 'signin\\.amazonaws-us-gov\\.com', 'aws-cn': 'signin\\.amazonaws\\.cn' }[
-    partition
-  ];
+  const host = { aws: 'signin\\.aws\\.amazon\\.com', 'aws-us-gov': 'signin\\.amazonaws-us-gov\\.com', 'aws-cn': 'signin\\.amazonaws\\.cn' }[partition];
   return new RegExp(`^https://([a-z0-9-]+\\.)?${host}/saml/?$`).test(url);
 }
 
@@ -134,8 +123,7 @@ export interface VerifiedAssertion {
 }
 
 export type VerifyResult =
-  | { ok: true; assertion: VerifiedAssertion }
-  | { ok: false; reason: 'malformed' | 'status' | 'encrypted' | 'signature' | 'structure'; message: string };
+  { ok: true; assertion: VerifiedAssertion } | { ok: false; reason: 'malformed' | 'status' | 'encrypted' | 'signature' | 'structure'; message: string };
 
 function strictParse(xml: string): XDocument {
   return new DOMParser({
@@ -179,7 +167,12 @@ export function parseRoleValue(value: string): { roleArn: string; providerArn: s
   return role && provider ? { roleArn: role, providerArn: provider } : null;
 }
 
-function readAssertion(assertion: XElement, signedElement: 'Assertion' | 'Response', certPem: string, responseIssuer: string | null): VerifiedAssertion | string {
+function readAssertion(
+  assertion: XElement,
+  signedElement: 'Assertion' | 'Response',
+  certPem: string,
+  responseIssuer: string | null,
+): VerifiedAssertion | string {
   const A = NS.assertion;
   const issuer = text(child(assertion, A, 'Issuer'));
   if (!issuer) return 'the assertion has no Issuer';
@@ -188,9 +181,7 @@ function readAssertion(assertion: XElement, signedElement: 'Assertion' | 'Respon
   const subject = child(assertion, A, 'Subject');
   const nameIdEl = subject ? child(subject, A, 'NameID') : undefined;
   const conditions = child(assertion, A, 'Conditions');
-  const audiences = conditions
-    ? childElements(conditions, A, 'AudienceRestriction').flatMap((r) => childElements(r, A, 'Audience').map((x) => text(x)))
-    : [];
+  const audiences = conditions ? childElements(conditions, A, 'AudienceRestriction').flatMap((r) => childElements(r, A, 'Audience').map((x) => text(x))) : [];
   const recipients: string[] = [];
   const ends: Date[] = [];
   const condEnd = parseInstant(conditions?.getAttribute('NotOnOrAfter'));
@@ -327,9 +318,7 @@ export function verifySamlResponse(samlResponseB64: string, trustedCerts: readon
   return { ok: false, reason: 'signature', message: 'Signature validation failed' };
 }
 
-export type TimeCheck =
-  | { ok: true }
-  | { ok: false; reason: 'window' | 'expired' | 'not-yet-valid'; message: string };
+export type TimeCheck = { ok: true } | { ok: false; reason: 'window' | 'expired' | 'not-yet-valid'; message: string };
 
 /** AWS's timing rules: redeem within 5 minutes of IssueInstant, before NotOnOrAfter, not before NotBefore. */
 export function checkAssertionTime(a: VerifiedAssertion, nowMs: number): TimeCheck {
@@ -434,8 +423,16 @@ export interface StsOptions {
 
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const OTHER_STS_ACTIONS = new Set([
-  'AssumeRole', 'AssumeRoleWithWebIdentity', 'AssumeRoot', 'DecodeAuthorizationMessage', 'GetAccessKeyInfo',
-  'GetCallerIdentity', 'GetFederationToken', 'GetSessionToken', 'GetDelegatedAccessToken', 'GetWebIdentityToken',
+  'AssumeRole',
+  'AssumeRoleWithWebIdentity',
+  'AssumeRoot',
+  'DecodeAuthorizationMessage',
+  'GetAccessKeyInfo',
+  'GetCallerIdentity',
+  'GetFederationToken',
+  'GetSessionToken',
+  'GetDelegatedAccessToken',
+  'GetWebIdentityToken',
 ]);
 
 class StsError {
@@ -507,7 +504,8 @@ const notStsBodies = {
   html200:
     '<!DOCTYPE html>\n<html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome</h1>' +
     '<form method="post" action="/login"><label>Room number <input name="room"></label><button>Connect</button></form></body></html>\n',
-  proxy502: '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The proxy could not reach the upstream server.</p></body></html>\n',
+  proxy502:
+    '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The proxy could not reach the upstream server.</p></body></html>\n',
   empty200: '',
 } as const;
 
@@ -563,7 +561,8 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     else if (principalArn.length < 20 || principalArn.length > 2048)
       problems.push(`Value '${principalArn}' at 'principalArn' failed to satisfy constraint: Member must have length greater than or equal to 20`);
     if (assertionB64 === null) problems.push("Value null at 'sAMLAssertion' failed to satisfy constraint: Member must not be null");
-    else if (assertionB64.length < 4) problems.push("Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length greater than or equal to 4");
+    else if (assertionB64.length < 4)
+      problems.push("Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length greater than or equal to 4");
     else if (assertionB64.length > 100000)
       problems.push("Value at 'sAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000");
     let durationSeconds: number | undefined;
@@ -824,7 +823,10 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
           record.status = failure === 'proxy502' ? 502 : 200;
           // Not STS: no request id, no STS CORS headers, a body STS never sends.
           const body = notStsBodies[failure];
-          res.writeHead(record.status, { 'content-type': failure === 'empty200' ? 'text/plain' : 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          res.writeHead(record.status, {
+            'content-type': failure === 'empty200' ? 'text/plain' : 'text/html; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+          });
           res.end(body);
           return;
         }
@@ -844,7 +846,10 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
           const ok = await processRequest(req, record, requestId);
           finish(ok.status, 'OK', ok.body);
         } catch (e) {
-          const err = e instanceof StsError ? e : new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+          const err =
+            e instanceof StsError
+              ? e
+              : new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
           if (!(e instanceof StsError)) console.error('sts emulator: unexpected error', e);
           finish(err.status, err.code, errorBody(err, requestId));
         }

@@ -154,10 +154,7 @@ const SANDBOX = '444444444444';
 const CHINA = '666666666666';
 /** dave's accounts: 555500000000 … 555500000029. */
 export const DAVE_ACCOUNTS: readonly string[] = Array.from({ length: 30 }, (_, i) => String(555500000000 + i));
-const DAVE_ROLE_NAMES = [
-  'Admin', 'ReadOnly', 'Developer', 'Billing', 'Auditor',
-  'NetworkAdmin', 'DataScientist', 'SecurityAudit', 'SupportUser', 'PowerUser',
-];
+const DAVE_ROLE_NAMES = ['Admin', 'ReadOnly', 'Developer', 'Billing', 'Auditor', 'NetworkAdmin', 'DataScientist', 'SecurityAudit', 'SupportUser', 'PowerUser'];
 
 const alphaRoles = [
   role('aws', PROD, 'Admin'),

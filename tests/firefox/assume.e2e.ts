@@ -10,7 +10,12 @@ import { assumeInPopup, copyFromResult, openAwsTile, resultStatus, resultText, s
 
 const ALICE = 'alice@contoso.com';
 
-test('Firefox: roles from the My Apps sign-in, two assumed, the copied credentials are the ones STS issued', async ({ firefox, tab: page, emulators, emulatorProxy }) => {
+test('Firefox: roles from the My Apps sign-in, two assumed, the copied credentials are the ones STS issued', async ({
+  firefox,
+  tab: page,
+  emulators,
+  emulatorProxy,
+}) => {
   const roles = rolesFor(ALICE, APP_IDS.aws);
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
@@ -21,7 +26,10 @@ test('Firefox: roles from the My Apps sign-in, two assumed, the copied credentia
   for (const account of new Set(roles.map((r) => r.accountId))) expect(headings.some((h) => h.includes(account))).toBe(true);
 
   const picked = [roles[0]!, roles[3]!];
-  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    popup,
+    picked.map((r) => r.roleArn),
+  );
   expect(emulators.sts.issued).toHaveLength(2);
 
   for (const role of picked) {

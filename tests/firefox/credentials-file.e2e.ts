@@ -98,14 +98,22 @@ test('Firefox: installed host — two assumed roles saved into ~/.aws/credential
   await popup.waitForSelector('[data-testid="account-name"]', { timeout: 10_000 });
 
   const picked = [roles[0]!, roles[4]!];
-  await assumeInPopup(popup, picked.map((r) => r.roleArn));
+  await assumeInPopup(
+    popup,
+    picked.map((r) => r.roleArn),
+  );
   await popup.click('[data-testid="save-to-file"]');
   await popup.waitForFunction(
     (expected: string) => document.querySelector('[data-testid="save-status"]')?.textContent === expected,
     { timeout: 15_000, polling: 100 },
     `Saved 2 profiles to ${credentialsFile}`,
   );
-  for (const role of picked) expectSection(credentialsFile, role, emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!);
+  for (const role of picked)
+    expectSection(
+      credentialsFile,
+      role,
+      emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!,
+    );
   const savedAs = await popup.$$eval('[data-testid="saved"]', (els) => els.map((e) => e.getAttribute('data-profile')));
   expect(savedAs.sort()).toEqual(picked.map((r) => profileNameOf(r)).sort());
 });

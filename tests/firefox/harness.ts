@@ -89,7 +89,8 @@ interface RawBidi {
 function rawBidi(browser: Browser): RawBidi {
   // puppeteer-core's BidiBrowser keeps its connection as `connection` (not in the public types).
   const connection = (browser as unknown as { connection?: Partial<RawBidi> }).connection;
-  if (!connection || typeof connection.send !== 'function') throw new Error('puppeteer-core no longer exposes its BiDi connection; update tests/firefox/harness.ts');
+  if (!connection || typeof connection.send !== 'function')
+    throw new Error('puppeteer-core no longer exposes its BiDi connection; update tests/firefox/harness.ts');
   return connection as RawBidi;
 }
 
@@ -225,7 +226,11 @@ export async function launchFirefoxWithExtension(opts: LaunchOptions): Promise<F
       const url = `${extensionOrigin}/${path}`;
       // `wait: none`: Firefox never reports a moz-extension:// navigation as complete over BiDi.
       await bidi.send('browsingContext.navigate', { context: contextIdOf(page), url, wait: 'none' });
-      await page.waitForFunction((expected: string) => location.href === expected && document.readyState === 'complete', { timeout: PAGE_LOAD_TIMEOUT_MS, polling: 50 }, url);
+      await page.waitForFunction(
+        (expected: string) => location.href === expected && document.readyState === 'complete',
+        { timeout: PAGE_LOAD_TIMEOUT_MS, polling: 50 },
+        url,
+      );
       return page;
     },
     async evaluateInBrowserWindow<T>(expression: string) {
@@ -233,7 +238,11 @@ export async function launchFirefoxWithExtension(opts: LaunchOptions): Promise<F
       const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
       if (!window) throw new Error(`no Firefox browser window among ${tree.contexts.map((c) => c.url).join(', ')}`);
       const answer = (
-        await bidi.send('script.evaluate', { expression: `(async () => JSON.stringify(await (${expression})))()`, target: { context: window.context }, awaitPromise: true })
+        await bidi.send('script.evaluate', {
+          expression: `(async () => JSON.stringify(await (${expression})))()`,
+          target: { context: window.context },
+          awaitPromise: true,
+        })
       ).result as { type: 'success'; result: { type: string; value?: string } } | { type: 'exception'; exceptionDetails: { text: string } };
       if (answer.type === 'exception') throw new Error(`in Firefox's window: ${answer.exceptionDetails.text}`);
       const value = answer.result.value;

@@ -14,7 +14,9 @@ import { assumeInPopup, isVisible, openAwsTile, resultStatus, signInToMyApps, wa
 const BANNER = '[data-testid="host-permission-banner"]';
 const GRANT = '[data-testid="grant-host-permissions"]';
 
-type PermissionsPage = { browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean>; remove(p: { origins: string[] }): Promise<boolean> } } };
+type PermissionsPage = {
+  browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean>; remove(p: { origins: string[] }): Promise<boolean> } };
+};
 
 async function holdsHostPermissions(popup: Page): Promise<boolean> {
   return popup.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.contains({ origins }), requiredHostOrigins());
@@ -52,7 +54,11 @@ async function waitForVisibility(page: Page, selector: string, visible: boolean,
   }
 }
 
-test('Firefox: revoked host access — the banner explains, sign-ins go unseen, Grant access asks Firefox and all works again', async ({ firefox, tab, emulators }) => {
+test('Firefox: revoked host access — the banner explains, sign-ins go unseen, Grant access asks Firefox and all works again', async ({
+  firefox,
+  tab,
+  emulators,
+}) => {
   const roles = rolesFor('alice@contoso.com', APP_IDS.aws);
   const popup = await firefox.openExtensionPage('popup.html');
   await popup.waitForSelector('[data-testid="empty-state"]', { timeout: 10_000 });

@@ -90,7 +90,9 @@ export async function signInToMyApps(page: Page, user: string): Promise<void> {
 
 /** Clicks an AWS tile and waits until the browser has POSTed the assertion to AWS (role picker or console). */
 export async function openAwsTile(page: Page, appName: string): Promise<void> {
-  const posted = page.waitForRequest((r) => r.method() === 'POST' && /signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)(\.mcas\.ms)?\/saml/.test(r.url()));
+  const posted = page.waitForRequest(
+    (r) => r.method() === 'POST' && /signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)(\.mcas\.ms)?\/saml/.test(r.url()),
+  );
   await page.getByRole('link', { name: appName, exact: true }).click();
   await posted;
   await page.waitForLoadState('load');

@@ -16,7 +16,11 @@ import { CredentialsFileError, mergeCredentialsFile, profileEntries, type Profil
 const PY_SPACE = new Set([
   ...'\t\n\u000b\u000c\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680',
   ...Array.from({ length: 11 }, (_, i) => String.fromCharCode(0x2000 + i)),
-  '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
 ]);
 const isSpace = (ch: string) => PY_SPACE.has(ch);
 function strip(s: string): string {
@@ -35,10 +39,12 @@ function rstrip(s: string): string {
 }
 
 export type Kind = 'blank' | 'comment' | 'header' | 'option' | 'continuation' | 'error';
-export interface LineInfo { kind: Kind; section?: string; key?: string }
-export type RefResult =
-  | { ok: true; sections: Record<string, Record<string, string>>; lines: LineInfo[] }
-  | { ok: false; error: string; lines: LineInfo[] };
+export interface LineInfo {
+  kind: Kind;
+  section?: string;
+  key?: string;
+}
+export type RefResult = { ok: true; sections: Record<string, Record<string, string>>; lines: LineInfo[] } | { ok: false; error: string; lines: LineInfo[] };
 
 /** RawConfigParser(strict=True, empty_lines_in_values=True, comment_prefixes=('#',';')) + raw_config_parse. */
 /** The last few texts read (a property reads the same file and merge result several times). Results are not mutated. */
@@ -157,7 +163,7 @@ export const asRecord = (m: Map<string, Map<string, string>>) => Object.fromEntr
 
 // ── generators ───────────────────────────────────────────────────────────────────────────────────────────────
 
-const pick = <T,>(...xs: T[]) => fc.constantFrom(...xs);
+const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 const profileName = fc.string({ unit: pick(...'abcdXYZ0129_-'), minLength: 1, maxLength: 6 });
 const sectionName = fc.oneof(
   { weight: 6, arbitrary: profileName },
@@ -173,8 +179,19 @@ const valueText = fc.string({
   maxLength: 12,
 });
 const keyName = pick(
-  'aws_access_key_id', 'AWS_ACCESS_KEY_ID', 'aws_secret_access_key', 'Aws_Session_Token', 'aws_security_token',
-  'x_security_token_expires', 'region', 'REGION', 'output', 'cli_pager', 's3', 'mixed Key', 'ключ',
+  'aws_access_key_id',
+  'AWS_ACCESS_KEY_ID',
+  'aws_secret_access_key',
+  'Aws_Session_Token',
+  'aws_security_token',
+  'x_security_token_expires',
+  'region',
+  'REGION',
+  'output',
+  'cli_pager',
+  's3',
+  'mixed Key',
+  'ключ',
 );
 const space = pick('', ' ', '  ', '\t');
 const indent = fc.oneof({ weight: 8, arbitrary: fc.constant('') }, { weight: 1, arbitrary: pick(' ', '  ', '\t') });
@@ -188,7 +205,9 @@ const optionLines = fc
     delim: pick('=', ':'),
     s2: space,
     value: valueText,
-    continuations: fc.array(fc.oneof({ weight: 4, arbitrary: valueText.filter((v) => strip(v) !== '') }, { weight: 1, arbitrary: fc.constant('') }), { maxLength: 2 }),
+    continuations: fc.array(fc.oneof({ weight: 4, arbitrary: valueText.filter((v) => strip(v) !== '') }, { weight: 1, arbitrary: fc.constant('') }), {
+      maxLength: 2,
+    }),
     extra: pick(' ', '  ', '\t', '    '),
   })
   .map((o) => ({
@@ -220,10 +239,7 @@ export const credentialsFile = fc
     trailingNewline: fc.boolean(),
   })
   .map((f) => {
-    const lines = [
-      ...f.preamble,
-      ...f.sections.flatMap((s) => [`${s.indent}[${s.name}]${s.trailing}`, ...s.body.flatMap((b) => b.lines)]),
-    ];
+    const lines = [...f.preamble, ...f.sections.flatMap((s) => [`${s.indent}[${s.name}]${s.trailing}`, ...s.body.flatMap((b) => b.lines)])];
     return lines
       .map((l, i) => {
         const eol = f.eol === 'mixed' ? f.mixedEols[i % 60]! : f.eol;
@@ -245,21 +261,23 @@ export const scenario = credentialsFile.chain((file) => {
   const ref = referenceRead(file);
   const existing = ref.ok ? Object.keys(ref.sections).filter((n) => /^[A-Za-z0-9_-]{1,64}$/.test(n) && n !== 'DEFAULT') : [];
   const names = [...new Set([...existing, 'dev', 'prod-admin', 'x_1'])];
-  return fc
-    .shuffledSubarray(names, { maxLength: Math.min(5, names.length) })
-    .chain((targets) =>
-      fc.record({
-        file: fc.constant(file),
-        updates: fc.tuple(...targets.map((name) => fc.record({ name: fc.constant(name), credentials, region }))) as fc.Arbitrary<ProfileUpdate[]>,
-        removals: fc.subarray([...existing.filter((n) => !targets.includes(n)), 'never-there']).map((r) => r.slice(0, 3)),
-      }),
-    );
+  return fc.shuffledSubarray(names, { maxLength: Math.min(5, names.length) }).chain((targets) =>
+    fc.record({
+      file: fc.constant(file),
+      updates: fc.tuple(...targets.map((name) => fc.record({ name: fc.constant(name), credentials, region }))) as fc.Arbitrary<ProfileUpdate[]>,
+      removals: fc.subarray([...existing.filter((n) => !targets.includes(n)), 'never-there']).map((r) => r.slice(0, 3)),
+    }),
+  );
 });
 
 // ── helpers for the byte-level checks ────────────────────────────────────────────────────────────────────────
 
 export const rawLines = (text: string) => (text.length ? text.split(/(?<=\r\n|\r(?!\n)|\n)/) : []);
-export interface Block { name: string | null; text: string; lines: { text: string; info: LineInfo }[] }
+export interface Block {
+  name: string | null;
+  text: string;
+  lines: { text: string; info: LineInfo }[];
+}
 /** The file cut at each header line (as RawConfigParser reads headers); the first block is the preamble. */
 export function blocks(text: string): Block[] {
   const ref = referenceRead(text);
@@ -334,7 +352,13 @@ export function expectUntouchedBytesKept(file: string, out: string, updates: rea
     const others = (b: Block) => b.lines.filter((l) => l.info.kind !== 'blank' && !(l.info.kind !== 'header' && l.info.key && written.has(l.info.key)));
     const oldOthers = others(old);
     const newOthers = others(after.find((b) => b.name === u.name)!);
-    if (newOthers.slice(0, oldOthers.length).map((l) => l.text).join('\n') !== oldOthers.map((l) => l.text).join('\n')) problems.push(`[${u.name}] lost other lines`);
+    if (
+      newOthers
+        .slice(0, oldOthers.length)
+        .map((l) => l.text)
+        .join('\n') !== oldOthers.map((l) => l.text).join('\n')
+    )
+      problems.push(`[${u.name}] lost other lines`);
     // Only comments can follow: those of a removed section that came next.
     if (!newOthers.slice(oldOthers.length).every(neutral)) problems.push(`[${u.name}] gained settings`);
   }
@@ -358,7 +382,8 @@ export function expectValuesWrittenOnce(file: string, out: string, updates: read
     }
   }
   for (const [name, keys] of Object.entries(before.sections)) {
-    if (!updates.some((u) => u.name === name) && !removals.includes(name) && JSON.stringify(after.sections[name]) !== JSON.stringify(keys)) problems.push(`[${name}] changed`);
+    if (!updates.some((u) => u.name === name) && !removals.includes(name) && JSON.stringify(after.sections[name]) !== JSON.stringify(keys))
+      problems.push(`[${name}] changed`);
   }
   // Header lines in the output: each name once.
   const headers = after.lines.filter((l) => l.kind === 'header' && l.section !== 'DEFAULT').map((l) => l.section);

@@ -98,12 +98,7 @@ const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
 
 function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\r/g, '&#13;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
 }
 
 /** `2026-11-22T10:00:00.123Z`: ISO 8601 UTC with 3 fractional digits, as Entra writes it. */
@@ -143,8 +138,7 @@ function names(shape: IdpShape): Names {
         p: 'saml2p:',
         a: 'saml2:',
         responseNs: `xmlns:saml2p="${NS.protocol}"`,
-        responseIssuer: (i) =>
-          `<saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" xmlns:saml2="${NS.assertion}">${esc(i)}</saml2:Issuer>`,
+        responseIssuer: (i) => `<saml2:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity" xmlns:saml2="${NS.assertion}">${esc(i)}</saml2:Issuer>`,
         assertionNs: `xmlns:saml2="${NS.assertion}"`,
       };
     case 'adfs':
@@ -220,9 +214,7 @@ function attribute(shape: IdpShape, a: string, name: string, values: readonly st
 function status(p: string, opts: SamlOptions): string {
   const code = opts.statusCode ?? STATUS_SUCCESS;
   const sub = opts.subStatusCode ? `<${p}StatusCode Value="${esc(opts.subStatusCode)}"/>` : '';
-  const codeEl = sub
-    ? `<${p}StatusCode Value="${esc(code)}">${sub}</${p}StatusCode>`
-    : `<${p}StatusCode Value="${esc(code)}"/>`;
+  const codeEl = sub ? `<${p}StatusCode Value="${esc(code)}">${sub}</${p}StatusCode>` : `<${p}StatusCode Value="${esc(code)}"/>`;
   const msg = opts.statusMessage ? `<${p}StatusMessage>${esc(opts.statusMessage)}</${p}StatusMessage>` : '';
   return `<${p}Status>${codeEl}${msg}</${p}Status>`;
 }
@@ -274,13 +266,9 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
     const display = opts.displayName ?? upn.split('@')[0]!.replace(/^./, (c) => c.toUpperCase());
     attrs.push(
       attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/tenantid', [tenantId]),
-      attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/objectidentifier', [
-        opts.objectId ?? '0a1b2c3d-1111-4aaa-8bbb-000000000001',
-      ]),
+      attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/objectidentifier', [opts.objectId ?? '0a1b2c3d-1111-4aaa-8bbb-000000000001']),
       attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/displayname', [display]),
-      attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/identityprovider', [
-        `https://sts.windows.net/${tenantId}/`,
-      ]),
+      attribute(shape, a, 'http://schemas.microsoft.com/identity/claims/identityprovider', [`https://sts.windows.net/${tenantId}/`]),
       attribute(shape, a, 'http://schemas.microsoft.com/claims/authnmethodsreferences', [
         'http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password',
         'http://schemas.microsoft.com/claims/multipleauthn',
@@ -300,9 +288,7 @@ export function buildSamlResponseXml(opts: SamlOptions): string {
   if (shape === 'entra') {
     const upn = sessionName ?? nameId;
     attrs.push(
-      attribute(shape, a, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname', [
-        upn.split('@')[0]!.replace(/^./, (c) => c.toUpperCase()),
-      ]),
+      attribute(shape, a, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname', [upn.split('@')[0]!.replace(/^./, (c) => c.toUpperCase())]),
       attribute(shape, a, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', [upn]),
       attribute(shape, a, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', [upn]),
     );

@@ -134,7 +134,9 @@ describe('parseSigninPageAliases', () => {
   });
 
   it('ignores a key whose role ARNs belong to another account (the label cannot be trusted)', () => {
-    const result = parseSigninPageAliases({ metaData: meta({ [`contoso-prod (${PROD})`]: [role(DEV, 'Admin')], [`contoso-dev (${DEV})`]: [role(DEV, 'Admin'), 'not an arn', 42] }) });
+    const result = parseSigninPageAliases({
+      metaData: meta({ [`contoso-prod (${PROD})`]: [role(DEV, 'Admin')], [`contoso-dev (${DEV})`]: [role(DEV, 'Admin'), 'not an arn', 42] }),
+    });
     expect(result.aliases).toEqual({ [DEV]: 'contoso-dev' });
   });
 
@@ -159,7 +161,14 @@ describe('parseSigninPageAliases', () => {
       fc.dictionary(fc.oneof(fc.string(), fc.constantFrom(`x-y (${PROD})`, SANDBOX, `A (${DEV})`)), anyJson).map((ra) => meta(ra)),
       fc.constant(null),
     );
-    const headings = fc.array(fc.oneof(fc.string(), fc.string().map((s) => `Account: ${s} (${PROD})`), fc.constant(null)), { maxLength: 20 });
+    const headings = fc.array(
+      fc.oneof(
+        fc.string(),
+        fc.string().map((s) => `Account: ${s} (${PROD})`),
+        fc.constant(null),
+      ),
+      { maxLength: 20 },
+    );
     fc.assert(
       fc.property(metaData, headings, (m, h) => {
         const result = parseSigninPageAliases({ metaData: m, accountHeadings: h });
@@ -208,7 +217,11 @@ describe('parseAccountLabel', () => {
 });
 
 describe('learnt aliases', () => {
-  const page = (aliases: Record<string, string>, accountIds = Object.keys(aliases), source: SigninPageAliases['source'] = 'meta'): SigninPageAliases => ({ aliases, accountIds, source });
+  const page = (aliases: Record<string, string>, accountIds = Object.keys(aliases), source: SigninPageAliases['source'] = 'meta'): SigninPageAliases => ({
+    aliases,
+    accountIds,
+    source,
+  });
 
   it('keeps only well-formed stored entries', () => {
     const stored = {
@@ -224,9 +237,17 @@ describe('learnt aliases', () => {
   });
 
   it('merges a page: adds and updates aliases, forgets one the page shows without an alias', () => {
-    const before = { [PROD]: { alias: 'old-prod', seenAt: 1 }, [SANDBOX]: { alias: 'gone-sandbox', seenAt: 1 }, '999999999999': { alias: 'elsewhere', seenAt: 1 } };
+    const before = {
+      [PROD]: { alias: 'old-prod', seenAt: 1 },
+      [SANDBOX]: { alias: 'gone-sandbox', seenAt: 1 },
+      '999999999999': { alias: 'elsewhere', seenAt: 1 },
+    };
     const after = mergeLearntAliases(before, page({ [PROD]: 'contoso-prod', [DEV]: 'contoso-dev' }, [PROD, DEV, SANDBOX]), 10);
-    expect(after).toEqual({ [PROD]: { alias: 'contoso-prod', seenAt: 10 }, [DEV]: { alias: 'contoso-dev', seenAt: 10 }, '999999999999': { alias: 'elsewhere', seenAt: 1 } });
+    expect(after).toEqual({
+      [PROD]: { alias: 'contoso-prod', seenAt: 10 },
+      [DEV]: { alias: 'contoso-dev', seenAt: 10 },
+      '999999999999': { alias: 'elsewhere', seenAt: 1 },
+    });
     expect(aliasNames(after)).toEqual({ [PROD]: 'contoso-prod', [DEV]: 'contoso-dev', '999999999999': 'elsewhere' });
   });
 

@@ -97,9 +97,27 @@ describe('planCapture', () => {
   });
 
   it.each<[string, Partial<SamlOptions>, RequestOriginDetails, string[], Partial<CaptureSource>]>([
-    ['Okta from its org', { shape: 'okta', audience: 'urn:amazon:webservices' }, top('https://contoso.okta.com'), [], { host: 'contoso.okta.com', trust: 'known', idp: 'okta' }],
-    ['AD FS the user trusts', { shape: 'adfs', audience: 'urn:amazon:webservices' }, { type: 'main_frame', originUrl: 'https://adfs.contoso.com/adfs/ls/IdpInitiatedSignOn.aspx' }, ['adfs.contoso.com'], { host: 'adfs.contoso.com', trust: 'settings', idp: 'adfs', tenant: 'adfs.contoso.com' }],
-    ['Entra behind Defender for Cloud Apps', {}, top('https://login.microsoftonline.com.mcas.ms'), [], { host: 'login.microsoftonline.com.mcas.ms', trust: 'known', idp: 'entra' }],
+    [
+      'Okta from its org',
+      { shape: 'okta', audience: 'urn:amazon:webservices' },
+      top('https://contoso.okta.com'),
+      [],
+      { host: 'contoso.okta.com', trust: 'known', idp: 'okta' },
+    ],
+    [
+      'AD FS the user trusts',
+      { shape: 'adfs', audience: 'urn:amazon:webservices' },
+      { type: 'main_frame', originUrl: 'https://adfs.contoso.com/adfs/ls/IdpInitiatedSignOn.aspx' },
+      ['adfs.contoso.com'],
+      { host: 'adfs.contoso.com', trust: 'settings', idp: 'adfs', tenant: 'adfs.contoso.com' },
+    ],
+    [
+      'Entra behind Defender for Cloud Apps',
+      {},
+      top('https://login.microsoftonline.com.mcas.ms'),
+      [],
+      { host: 'login.microsoftonline.com.mcas.ms', trust: 'known', idp: 'entra' },
+    ],
   ])('%s is captured', async (_, saml, details, trusted, source) => {
     const c = captured(planCapture(await post(entra(saml), details, trusted), { captures: [] }));
     expect(c.source).toMatchObject(source);
@@ -169,7 +187,11 @@ describe('planCapture', () => {
   });
 
   it.each<[string, RequestOriginDetails, RegExp]>([
-    ['no initiator', { type: 'main_frame' }, /^A sign-in to AWS was sent from a page the browser could not name\. It was not used\. Sign in to AWS through your identity provider again\.$/],
+    [
+      'no initiator',
+      { type: 'main_frame' },
+      /^A sign-in to AWS was sent from a page the browser could not name\. It was not used\. Sign in to AWS through your identity provider again\.$/,
+    ],
     ['an opaque origin', top('null'), /could not name/],
     ['an http page', top('http://login.microsoftonline.com'), /^A sign-in to AWS was sent from an unencrypted page \(http:\/\/login\.microsoftonline\.com\)\./],
     ['a look-alike host', top('https://login.microsoftonline.com.evil.example'), /^A page on login\.microsoftonline\.com\.evil\.example sent a sign-in/],
@@ -199,20 +221,101 @@ describe('assertionDigest', () => {
 
 describe('signInHeading and signInSourceText', () => {
   const summary = (issuer: string, audience?: string, tenantId?: string) =>
-    ({ issuer, ...(audience ? { audience } : {}), ...(tenantId ? { tenantId } : {}), usableUntil: 0, roles: [], skippedRoleValues: 0, warnings: [] }) as Capture['summary'];
+    ({
+      issuer,
+      ...(audience ? { audience } : {}),
+      ...(tenantId ? { tenantId } : {}),
+      usableUntil: 0,
+      roles: [],
+      skippedRoleValues: 0,
+      warnings: [],
+    }) as Capture['summary'];
   const ENTRA_ISSUER = `https://sts.windows.net/${TENANT_ID}/`;
   const source = (host: string, trust: CaptureSource['trust'] = 'known'): CaptureSource => ({ origin: `https://${host}`, host, trust, idp: 'other' });
 
   it.each<[string, Pick<Capture, 'summary' | 'acs' | 'source'>, { app: string; idp?: string }, string]>([
-    ['Entra, the first AWS app', { summary: summary(ENTRA_ISSUER, 'https://signin.aws.amazon.com/saml', TENANT_ID), acs: AWS_ACS, source: { ...source('login.microsoftonline.com'), idp: 'entra', tenant: TENANT_ID } }, { app: 'AWS', idp: 'Microsoft Entra ID' }, `Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`],
-    ['Entra, the second AWS app', { summary: summary(ENTRA_ISSUER, 'https://signin.aws.amazon.com/saml#2', TENANT_ID), acs: { ...AWS_ACS, host: 'eu-west-1.signin.aws.amazon.com', region: 'eu-west-1' }, source: { ...source('login.microsoftonline.com'), idp: 'entra', tenant: TENANT_ID } }, { app: 'AWS app #2', idp: 'Microsoft Entra ID' }, `Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`],
-    ['GovCloud', { summary: summary(ENTRA_ISSUER, 'urn:amazon:webservices:govcloud'), acs: { partition: 'aws-us-gov', host: 'signin.amazonaws-us-gov.com', url: '' }, source: source('login.microsoftonline.us') }, { app: 'AWS GovCloud (US)', idp: 'Microsoft Entra ID' }, 'Microsoft Entra ID · sent from login.microsoftonline.us'],
-    ['China', { summary: summary(ENTRA_ISSUER, 'urn:amazon:webservices:cn'), acs: { partition: 'aws-cn', host: 'signin.amazonaws.cn', url: '' }, source: source('login.partner.microsoftonline.cn') }, { app: 'AWS China', idp: 'Microsoft Entra ID' }, 'Microsoft Entra ID · sent from login.partner.microsoftonline.cn'],
-    ['an Okta org', { summary: summary('http://www.okta.com/exk1a2b3c4d5e6f7g8h9', 'urn:amazon:webservices'), acs: AWS_ACS, source: source('contoso.okta.com') }, { app: 'AWS', idp: 'contoso.okta.com' }, 'Okta · sent from contoso.okta.com'],
-    ['AD FS trusted in the options', { summary: summary('http://adfs.contoso.com/adfs/services/trust', 'urn:amazon:webservices'), acs: AWS_ACS, source: { ...source('adfs.contoso.com', 'settings'), tenant: 'adfs.contoso.com' } }, { app: 'AWS', idp: 'adfs.contoso.com' }, 'AD FS · sent from adfs.contoso.com (trusted in Options)'],
-    ['Google, a numbered app', { summary: summary('https://accounts.google.com/o/saml2?idpid=C01abc', 'https://signin.aws.amazon.com/saml#3'), acs: AWS_ACS, source: { ...source('accounts.google.com'), tenant: 'C01abc' } }, { app: 'AWS app #3', idp: 'Google' }, 'Google, C01abc · sent from accounts.google.com'],
-    ['a custom entity id', { summary: summary('https://idp.example.org/shibboleth', 'https://signin.aws.amazon.com/saml?team=data'), acs: AWS_ACS, source: source('idp.example.org', 'settings') }, { app: 'signin.aws.amazon.com/saml?team=data', idp: 'idp.example.org' }, 'Identity provider · sent from idp.example.org (trusted in Options)'],
-    ['no source recorded', { summary: summary('https://idp.example.org/shibboleth', 'urn:amazon:webservices'), acs: AWS_ACS }, { app: 'AWS' }, 'Identity provider, from a page not recorded'],
+    [
+      'Entra, the first AWS app',
+      {
+        summary: summary(ENTRA_ISSUER, 'https://signin.aws.amazon.com/saml', TENANT_ID),
+        acs: AWS_ACS,
+        source: { ...source('login.microsoftonline.com'), idp: 'entra', tenant: TENANT_ID },
+      },
+      { app: 'AWS', idp: 'Microsoft Entra ID' },
+      `Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`,
+    ],
+    [
+      'Entra, the second AWS app',
+      {
+        summary: summary(ENTRA_ISSUER, 'https://signin.aws.amazon.com/saml#2', TENANT_ID),
+        acs: { ...AWS_ACS, host: 'eu-west-1.signin.aws.amazon.com', region: 'eu-west-1' },
+        source: { ...source('login.microsoftonline.com'), idp: 'entra', tenant: TENANT_ID },
+      },
+      { app: 'AWS app #2', idp: 'Microsoft Entra ID' },
+      `Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`,
+    ],
+    [
+      'GovCloud',
+      {
+        summary: summary(ENTRA_ISSUER, 'urn:amazon:webservices:govcloud'),
+        acs: { partition: 'aws-us-gov', host: 'signin.amazonaws-us-gov.com', url: '' },
+        source: source('login.microsoftonline.us'),
+      },
+      { app: 'AWS GovCloud (US)', idp: 'Microsoft Entra ID' },
+      'Microsoft Entra ID · sent from login.microsoftonline.us',
+    ],
+    [
+      'China',
+      {
+        summary: summary(ENTRA_ISSUER, 'urn:amazon:webservices:cn'),
+        acs: { partition: 'aws-cn', host: 'signin.amazonaws.cn', url: '' },
+        source: source('login.partner.microsoftonline.cn'),
+      },
+      { app: 'AWS China', idp: 'Microsoft Entra ID' },
+      'Microsoft Entra ID · sent from login.partner.microsoftonline.cn',
+    ],
+    [
+      'an Okta org',
+      { summary: summary('http://www.okta.com/exk1a2b3c4d5e6f7g8h9', 'urn:amazon:webservices'), acs: AWS_ACS, source: source('contoso.okta.com') },
+      { app: 'AWS', idp: 'contoso.okta.com' },
+      'Okta · sent from contoso.okta.com',
+    ],
+    [
+      'AD FS trusted in the options',
+      {
+        summary: summary('http://adfs.contoso.com/adfs/services/trust', 'urn:amazon:webservices'),
+        acs: AWS_ACS,
+        source: { ...source('adfs.contoso.com', 'settings'), tenant: 'adfs.contoso.com' },
+      },
+      { app: 'AWS', idp: 'adfs.contoso.com' },
+      'AD FS · sent from adfs.contoso.com (trusted in Options)',
+    ],
+    [
+      'Google, a numbered app',
+      {
+        summary: summary('https://accounts.google.com/o/saml2?idpid=C01abc', 'https://signin.aws.amazon.com/saml#3'),
+        acs: AWS_ACS,
+        source: { ...source('accounts.google.com'), tenant: 'C01abc' },
+      },
+      { app: 'AWS app #3', idp: 'Google' },
+      'Google, C01abc · sent from accounts.google.com',
+    ],
+    [
+      'a custom entity id',
+      {
+        summary: summary('https://idp.example.org/shibboleth', 'https://signin.aws.amazon.com/saml?team=data'),
+        acs: AWS_ACS,
+        source: source('idp.example.org', 'settings'),
+      },
+      { app: 'signin.aws.amazon.com/saml?team=data', idp: 'idp.example.org' },
+      'Identity provider · sent from idp.example.org (trusted in Options)',
+    ],
+    [
+      'no source recorded',
+      { summary: summary('https://idp.example.org/shibboleth', 'urn:amazon:webservices'), acs: AWS_ACS },
+      { app: 'AWS' },
+      'Identity provider, from a page not recorded',
+    ],
   ])('%s', (_, capture, heading, sourceText) => {
     expect(signInHeading(capture)).toEqual(heading);
     expect(signInSourceText(capture)).toBe(sourceText);

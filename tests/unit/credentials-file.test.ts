@@ -179,13 +179,7 @@ describe('mergeCredentialsFile — cases', () => {
       [],
       `[default]\rx = 1\r\r${SECTION('dev', '\r')}`,
     ],
-    [
-      'keeps a region it was not given',
-      '[dev]\nregion = eu-west-1\n',
-      [{ name: 'dev', credentials: creds }],
-      [],
-      `[dev]\nregion = eu-west-1\n${KEYS()}`,
-    ],
+    ['keeps a region it was not given', '[dev]\nregion = eu-west-1\n', [{ name: 'dev', credentials: creds }], [], `[dev]\nregion = eu-west-1\n${KEYS()}`],
     [
       'keeps [profile x] sections, unicode and odd spacing byte for byte',
       '[profile dev]\nregion=eu-west-1\n[ünï]\n  k   :   v  \n',
@@ -295,12 +289,22 @@ describe('mergeCredentialsFile — cases', () => {
   });
 
   it('rejects the same profile twice in one change', () => {
-    expect(() => mergeCredentialsFile('', [{ name: 'a', credentials: creds }, { name: 'a', credentials: creds }])).toThrow(expect.objectContaining({ code: 'DUPLICATE_PROFILE' }));
-    expect(() => mergeCredentialsFile('', [{ name: 'a', credentials: creds }], { removals: ['a'] })).toThrow(expect.objectContaining({ code: 'DUPLICATE_PROFILE' }));
+    expect(() =>
+      mergeCredentialsFile('', [
+        { name: 'a', credentials: creds },
+        { name: 'a', credentials: creds },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'DUPLICATE_PROFILE' }));
+    expect(() => mergeCredentialsFile('', [{ name: 'a', credentials: creds }], { removals: ['a'] })).toThrow(
+      expect.objectContaining({ code: 'DUPLICATE_PROFILE' }),
+    );
   });
 
   it('renderCredentialsFile is the merge into an empty file, sections one blank line apart', () => {
-    const updates = [{ name: 'a', credentials: creds }, { name: 'b', credentials: creds, region: 'eu-west-1' }];
+    const updates = [
+      { name: 'a', credentials: creds },
+      { name: 'b', credentials: creds, region: 'eu-west-1' },
+    ];
     expect(renderCredentialsFile(updates)).toBe(mergeCredentialsFile('', updates));
     expect(renderCredentialsFile(updates)).toBe(`${SECTION('a')}\n${renderProfileSection('b', creds, { region: 'eu-west-1' })}`);
   });

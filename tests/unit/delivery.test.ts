@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleOutcome } from '../../lib/capture';
 import { parseCredentialsFile } from '../../lib/credentials-file';
-import { clockTime, credentialsFileText, hostStatusOf, liveOkOutcomes, makePrivateFailure, planDelivery, savedFor, savedRecords, savedText, type OkOutcome, type SavedProfile } from '../../lib/delivery';
+import {
+  clockTime,
+  credentialsFileText,
+  hostStatusOf,
+  liveOkOutcomes,
+  makePrivateFailure,
+  planDelivery,
+  savedFor,
+  savedRecords,
+  savedText,
+  type OkOutcome,
+  type SavedProfile,
+} from '../../lib/delivery';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const LATER = new Date(NOW + 3_600_000).toISOString();
@@ -28,13 +40,23 @@ describe('liveOkOutcomes', () => {
     a: ok('222222222222', 'ReadOnly'),
     b: ok('111111111111', 'Admin'),
     c: ok('333333333333', 'Expired', { credentials: { ...ok('3', 'x').credentials, expiration: new Date(NOW).toISOString() } }),
-    d: { roleArn: 'arn:aws:iam::444444444444:role/P', captureId: 'c1', accountId: '444444444444', roleName: 'P', partition: 'aws', status: 'pending', startedAt: NOW },
+    d: {
+      roleArn: 'arn:aws:iam::444444444444:role/P',
+      captureId: 'c1',
+      accountId: '444444444444',
+      roleName: 'P',
+      partition: 'aws',
+      status: 'pending',
+      startedAt: NOW,
+    },
   };
   it('keeps sessions whose credentials are still valid, ordered by profile name', () => {
     expect(liveOkOutcomes(outcomes, NOW).map((o) => o.profileName)).toEqual(['111111111111-Admin', '222222222222-ReadOnly']);
   });
   it('keeps only the asked roles', () => {
-    expect(liveOkOutcomes(outcomes, NOW, ['arn:aws:iam::222222222222:role/ReadOnly', 'arn:aws:iam::333333333333:role/Expired']).map((o) => o.roleName)).toEqual(['ReadOnly']);
+    expect(liveOkOutcomes(outcomes, NOW, ['arn:aws:iam::222222222222:role/ReadOnly', 'arn:aws:iam::333333333333:role/Expired']).map((o) => o.roleName)).toEqual(
+      ['ReadOnly'],
+    );
   });
 });
 
@@ -51,7 +73,10 @@ describe('planDelivery', () => {
   });
   it('refuses two roles landing in one profile, naming both', () => {
     const plan = planDelivery([ok('111111111111', 'Admin'), ok('999999999999', 'Admin', { profileName: '111111111111-Admin' })]);
-    expect(plan).toEqual({ ok: false, message: expect.stringMatching(/Admin \(111111111111\) and Admin \(999999999999\) would both be saved as profile 111111111111-Admin/) });
+    expect(plan).toEqual({
+      ok: false,
+      message: expect.stringMatching(/Admin \(111111111111\) and Admin \(999999999999\) would both be saved as profile 111111111111-Admin/),
+    });
   });
 });
 
@@ -95,7 +120,14 @@ describe('credentialsFileText', () => {
 
 describe('savedFor / savedText', () => {
   const session = ok('111111111111', 'Admin');
-  const record: SavedProfile = { roleArn: session.roleArn, profileName: session.profileName, assumedAt: session.assumedAt, expiration: LATER, savedAt: NOW, file: '/home/u/.aws/credentials' };
+  const record: SavedProfile = {
+    roleArn: session.roleArn,
+    profileName: session.profileName,
+    assumedAt: session.assumedAt,
+    expiration: LATER,
+    savedAt: NOW,
+    file: '/home/u/.aws/credentials',
+  };
   it('matches the record of exactly this session', () => {
     expect(savedFor({ [session.roleArn]: record }, session)).toBe(record);
   });
@@ -137,15 +169,27 @@ describe('hostStatusOf (the popup’s helper line from a ping)', () => {
   });
 
   it('another protocol version: says how to update', () => {
-    expect(hostStatusOf(ping('0600', 'linux', 2))).toEqual({ state: 'error', message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: npx aws-saml-bridge install-host' });
+    expect(hostStatusOf(ping('0600', 'linux', 2))).toEqual({
+      state: 'error',
+      message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: npx aws-saml-bridge install-host',
+    });
   });
 });
 
 describe('makePrivateFailure', () => {
   it.each([
-    [{ code: 'UNKNOWN_TYPE', message: 'unknown request type "make-file-private"; this host knows ping' }, 'This version of the credentials helper cannot change the file\'s permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 /home/u/.aws/credentials'],
-    [{ code: 'FILE_ERROR', message: 'could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)' }, 'Could not make /home/u/.aws/credentials private (could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)). Run: chmod 600 /home/u/.aws/credentials'],
-    [{ code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' }, 'Could not make /home/u/.aws/credentials private (The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it). Run: chmod 600 /home/u/.aws/credentials'],
+    [
+      { code: 'UNKNOWN_TYPE', message: 'unknown request type "make-file-private"; this host knows ping' },
+      "This version of the credentials helper cannot change the file's permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 /home/u/.aws/credentials",
+    ],
+    [
+      { code: 'FILE_ERROR', message: 'could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)' },
+      'Could not make /home/u/.aws/credentials private (could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)). Run: chmod 600 /home/u/.aws/credentials',
+    ],
+    [
+      { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' },
+      'Could not make /home/u/.aws/credentials private (The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it). Run: chmod 600 /home/u/.aws/credentials',
+    ],
   ])('%j', (error, text) => {
     expect(makePrivateFailure(error, '/home/u/.aws/credentials')).toBe(text);
   });

@@ -31,7 +31,11 @@ function list(values: unknown[], onForget?: (i: number) => void): ComponentChild
     'ul',
     null,
     values.map((value, i) =>
-      h(ErrorBoundary, { key: i, resetKey: value, fallback: () => h('li', null, h(BrokenEntryLine, onForget ? { onForget: () => onForget(i) } : {})) }, h(Row, { value })),
+      h(
+        ErrorBoundary,
+        { key: i, resetKey: value, fallback: () => h('li', null, h(BrokenEntryLine, onForget ? { onForget: () => onForget(i) } : {})) },
+        h(Row, { value }),
+      ),
     ),
   );
 }
@@ -49,7 +53,10 @@ describe('ErrorBoundary', () => {
 
   it("offers Forget for the broken row's sign-in", async () => {
     const forgotten: number[] = [];
-    render(list(['Admin', 42], (i) => forgotten.push(i)), root);
+    render(
+      list(['Admin', 42], (i) => forgotten.push(i)),
+      root,
+    );
     await settle();
     const button = root.querySelector<HTMLButtonElement>('[data-testid="forget-broken"]');
     expect(button?.textContent).toBe('Forget');

@@ -11,15 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PARTITIONS } from '@/lib/partitions';
 import { MAX_MESSAGE_LENGTH, MAX_SAML_RESPONSE_LENGTH, parseSamlResponse, type SamlErrorCode } from '@/lib/saml-response';
 import { generateIdpSigningKey } from '../emulators/certs';
-import {
-  buildSamlResponseXml,
-  signAssertion,
-  signResponse,
-  STATUS_SUCCESS,
-  type IdpShape,
-  type RolePair,
-  type SamlOptions,
-} from '../support/saml-builder';
+import { buildSamlResponseXml, signAssertion, signResponse, STATUS_SUCCESS, type IdpShape, type RolePair, type SamlOptions } from '../support/saml-builder';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_122);
@@ -29,8 +21,16 @@ const PER_INPUT_MS = 1_000;
 const CANARY = 'Zq7CanaryXv';
 
 const ERROR_CODES: readonly SamlErrorCode[] = [
-  'too-large', 'not-base64', 'not-xml', 'doctype', 'not-saml-response', 'status-not-success',
-  'encrypted-assertion', 'no-assertion', 'no-role-attribute', 'no-valid-roles',
+  'too-large',
+  'not-base64',
+  'not-xml',
+  'doctype',
+  'not-saml-response',
+  'status-not-success',
+  'encrypted-assertion',
+  'no-assertion',
+  'no-role-attribute',
+  'no-valid-roles',
 ];
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 // Written independently of lib/arn.ts, from the IAM ARN formats.
@@ -53,7 +53,10 @@ const SECRET_CLAIMS = { 'https://aws.amazon.com/SAML/Attributes/PrincipalTag:Cos
 
 /** Role values worth putting where a real one was. */
 const ROLE_VALUES = [
-  '', ',', ',,', ' , ',
+  '',
+  ',',
+  ',,',
+  ' , ',
   `${ROLES[0]!.roleArn},${ROLES[0]!.providerArn},`,
   `${ROLES[0]!.providerArn} ,\n${ROLES[0]!.roleArn} ,`,
   `${ROLES[0]!.roleArn},${ROLES[0]!.providerArn},${ROLES[1]!.roleArn}`,
@@ -68,17 +71,56 @@ const ROLE_VALUES = [
 ];
 /** Attribute values worth putting where a real one was. */
 const ATTRIBUTE_VALUES = [
-  '', ' ', 'urn:oasis:names:tc:SAML:2.0:status:Responder', STATUS_SUCCESS, 'https://aws.amazon.com/SAML/Attributes/Role',
-  'not a date', '1970-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z', '-1', '1e400', 'NaN', '&lt;&gt;&amp;&quot;',
-  '&#x202E;', '&#0;', '&#xD800;', '&unknown;', 'é', '\u202Egnp.exe', '"', "'", '<', '&',
+  '',
+  ' ',
+  'urn:oasis:names:tc:SAML:2.0:status:Responder',
+  STATUS_SUCCESS,
+  'https://aws.amazon.com/SAML/Attributes/Role',
+  'not a date',
+  '1970-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999Z',
+  '-1',
+  '1e400',
+  'NaN',
+  '&lt;&gt;&amp;&quot;',
+  '&#x202E;',
+  '&#0;',
+  '&#xD800;',
+  '&unknown;',
+  'é',
+  '\u202Egnp.exe',
+  '"',
+  "'",
+  '<',
+  '&',
 ];
 /** Text that no IdP sends, injected anywhere. */
 const INJECTIONS = [
   '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
   '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
-  '<!ENTITY a "b">', '<!doctype html>', '&xxe;', '&a;', '&lt;', '&#x202E;', '&#x0;', '&#99999999;', '&#xFFFE;',
-  '<![CDATA[</Assertion>]]>', '<!-- -->', '<?xml version="1.0"?>', '<?pi x?>', '</Response>', '<Response>', '<Assertion/>',
-  '<__proto__/>', '<constructor>x</constructor>', '<hasOwnProperty/>', '\u0000', '\uFEFF', '\uD800', ']]>',
+  '<!ENTITY a "b">',
+  '<!doctype html>',
+  '&xxe;',
+  '&a;',
+  '&lt;',
+  '&#x202E;',
+  '&#x0;',
+  '&#99999999;',
+  '&#xFFFE;',
+  '<![CDATA[</Assertion>]]>',
+  '<!-- -->',
+  '<?xml version="1.0"?>',
+  '<?pi x?>',
+  '</Response>',
+  '<Response>',
+  '<Assertion/>',
+  '<__proto__/>',
+  '<constructor>x</constructor>',
+  '<hasOwnProperty/>',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  ']]>',
 ];
 
 /** A pseudo-random index into a list of `length` items, from a generated natural number. */
@@ -116,7 +158,11 @@ function elementAt(xml: string, n: number): ElementSpan | null {
 
 const xmlMutation: fc.Arbitrary<XmlMutation> = fc.oneof(
   // truncation
-  fc.nat().map((n): XmlMutation => (xml) => xml.slice(0, pick(n, xml.length + 1))),
+  fc.nat().map(
+    (n): XmlMutation =>
+      (xml) =>
+        xml.slice(0, pick(n, xml.length + 1)),
+  ),
   // one character replaced by any code unit (byte flips are below, on the encoded bytes)
   fc.tuple(fc.nat(), fc.integer({ min: 0, max: 0xffff })).map(([n, c]): XmlMutation => (xml) => {
     const at = pick(n, xml.length);
@@ -157,15 +203,20 @@ const xmlMutation: fc.Arbitrary<XmlMutation> = fc.oneof(
     return splice(xml, textStart, textStart + m[1]!.length, pool[pick(v, pool.length)]!);
   }),
   // namespace prefixes: renamed everywhere, renamed once, dropped, or the namespace itself changed
-  fc.tuple(fc.constantFrom('samlp:', 'saml2p:', 'saml2:', 'saml:', 'ds:', 'xs:'), fc.constantFrom('x:', 'saml:', '', 'a.b-c:', '1:'), fc.nat(), fc.boolean()).map(
-    ([from, to, n, everywhere]): XmlMutation => (xml) => {
-      if (everywhere) return xml.split(from).join(to).split(`xmlns:${from.slice(0, -1)}=`).join(to ? `xmlns:${to.slice(0, -1)}=` : 'xmlns=');
+  fc
+    .tuple(fc.constantFrom('samlp:', 'saml2p:', 'saml2:', 'saml:', 'ds:', 'xs:'), fc.constantFrom('x:', 'saml:', '', 'a.b-c:', '1:'), fc.nat(), fc.boolean())
+    .map(([from, to, n, everywhere]): XmlMutation => (xml) => {
+      if (everywhere)
+        return xml
+          .split(from)
+          .join(to)
+          .split(`xmlns:${from.slice(0, -1)}=`)
+          .join(to ? `xmlns:${to.slice(0, -1)}=` : 'xmlns=');
       const hits = [...xml.matchAll(new RegExp(from.replace('.', '\\.'), 'g'))];
       if (hits.length === 0) return xml;
       const at = hits[pick(n, hits.length)]!.index;
       return splice(xml, at, at + from.length, to);
-    },
-  ),
+    }),
   fc.constantFrom<XmlMutation>(
     (xml) => xml.replace(/urn:oasis:names:tc:SAML:2\.0:assertion/g, 'urn:example:not-saml'),
     (xml) => xml.replace(/urn:oasis:names:tc:SAML:2\.0:protocol/, 'urn:oasis:names:tc:SAML:1.0:protocol'),
@@ -179,14 +230,18 @@ const xmlMutation: fc.Arbitrary<XmlMutation> = fc.oneof(
     return splice(xml, at, at, INJECTIONS[pick(i, INJECTIONS.length)]!);
   }),
   // a huge value: mostly a few kilobytes (cheap to parse), sometimes up to and past STS's limit
-  fc.tuple(fc.nat(), fc.oneof({ arbitrary: fc.integer({ min: 1_000, max: 10_000 }), weight: 3 }, fc.integer({ min: 10_000, max: 80_000 })), fc.constantFrom('A', ' ', '&amp;', '\u202E', 'é', '<a>', 'arn:aws:iam::111111111111:role/X,')).map(
-    ([n, size, unit]): XmlMutation => (xml) => {
+  fc
+    .tuple(
+      fc.nat(),
+      fc.oneof({ arbitrary: fc.integer({ min: 1_000, max: 10_000 }), weight: 3 }, fc.integer({ min: 10_000, max: 80_000 })),
+      fc.constantFrom('A', ' ', '&amp;', '\u202E', 'é', '<a>', 'arn:aws:iam::111111111111:role/X,'),
+    )
+    .map(([n, size, unit]): XmlMutation => (xml) => {
       const gaps = [...xml.matchAll(/>/g)];
       if (gaps.length === 0) return xml;
       const at = gaps[pick(n, gaps.length)]!.index + 1;
       return splice(xml, at, at, unit.repeat(Math.ceil(size / unit.length)));
-    },
-  ),
+    }),
 );
 
 type Bytes = Buffer;
@@ -267,9 +322,18 @@ async function buildPool(): Promise<string[]> {
   for (const shape of shapes) {
     pool.push(
       signAssertion(buildSamlResponseXml({ ...base, shape }), key),
-      signAssertion(buildSamlResponseXml({ ...base, shape, roleOrder: 'provider-first', roleValueWhitespace: true, roleValueTrailingComma: shape === 'google' }), key),
+      signAssertion(
+        buildSamlResponseXml({ ...base, shape, roleOrder: 'provider-first', roleValueWhitespace: true, roleValueTrailingComma: shape === 'google' }),
+        key,
+      ),
       signResponse(signAssertion(buildSamlResponseXml({ ...base, shape, extraRoleValues: ['junk', ''] }), key), key),
-      buildSamlResponseXml({ ...base, shape, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied', statusMessage: 'AADSTS50105: The signed in user is not assigned to a role for the application.' }),
+      buildSamlResponseXml({
+        ...base,
+        shape,
+        statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+        subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+        statusMessage: 'AADSTS50105: The signed in user is not assigned to a role for the application.',
+      }),
       buildSamlResponseXml({ ...base, shape, encrypted: true }),
     );
   }
@@ -322,7 +386,8 @@ function problemsWith(input: string): string[] {
     const p = PROVIDER_ARN.exec(role.providerArn);
     if (!r || !p) problems.push(`not a role/provider pair: ${role.roleArn} , ${role.providerArn}`);
     else if (r[1] !== p[1] || r[2] !== p[2]) problems.push(`partition or account differ: ${role.roleArn} , ${role.providerArn}`);
-    else if ([role.partition, role.accountId, role.rolePath, role.roleName].join(' ') !== [r[1], r[2], r[3], r[4]].join(' ')) problems.push(`wrong parts for ${role.roleArn}`);
+    else if ([role.partition, role.accountId, role.rolePath, role.roleName].join(' ') !== [r[1], r[2], r[3], r[4]].join(' '))
+      problems.push(`wrong parts for ${role.roleArn}`);
   }
   for (const warning of warnings) checkText('a warning', warning);
   return problems;

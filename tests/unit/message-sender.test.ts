@@ -10,7 +10,11 @@ const PICKER = 'https://signin.aws.amazon.com/saml';
 describe('isOwnExtensionPage', () => {
   it.each<[string, typeof CHROME, MessageSenderLike]>([
     ['the popup (Chromium)', CHROME, { id: CHROME.id, url: `${C}popup.html`, origin: C.slice(0, -1) }],
-    ['the popup opened in a tab (Chromium)', CHROME, { id: CHROME.id, url: `${C}popup.html`, origin: C.slice(0, -1), tab: { url: `${C}popup.html` }, frameId: 0 }],
+    [
+      'the popup opened in a tab (Chromium)',
+      CHROME,
+      { id: CHROME.id, url: `${C}popup.html`, origin: C.slice(0, -1), tab: { url: `${C}popup.html` }, frameId: 0 },
+    ],
     ['the options page in a tab, tab URL hidden (Chromium)', CHROME, { id: CHROME.id, url: `${C}options.html`, origin: C.slice(0, -1), tab: {}, frameId: 0 }],
     ['the popup (Firefox)', FIREFOX, { id: FIREFOX.id, url: `${F}popup.html` }],
     ['the popup opened in a tab (Firefox)', FIREFOX, { id: FIREFOX.id, url: `${F}popup.html`, tab: { url: `${F}popup.html` }, frameId: 0 }],
@@ -19,16 +23,28 @@ describe('isOwnExtensionPage', () => {
   });
 
   it.each<[string, typeof CHROME, MessageSenderLike]>([
-    ['the sign-in page’s content script (Chromium)', CHROME, { id: CHROME.id, url: PICKER, origin: 'https://signin.aws.amazon.com', tab: { url: PICKER }, frameId: 0 }],
+    [
+      'the sign-in page’s content script (Chromium)',
+      CHROME,
+      { id: CHROME.id, url: PICKER, origin: 'https://signin.aws.amazon.com', tab: { url: PICKER }, frameId: 0 },
+    ],
     ['the sign-in page’s content script (Firefox)', FIREFOX, { id: FIREFOX.id, url: PICKER, tab: { url: PICKER }, frameId: 0 }],
-    ['a content script in a frame (Chromium)', CHROME, { id: CHROME.id, url: PICKER, origin: 'https://signin.aws.amazon.com', tab: { url: 'https://evil.example/' }, frameId: 3 }],
+    [
+      'a content script in a frame (Chromium)',
+      CHROME,
+      { id: CHROME.id, url: PICKER, origin: 'https://signin.aws.amazon.com', tab: { url: 'https://evil.example/' }, frameId: 3 },
+    ],
     ['another extension', CHROME, { id: 'aaaabbbbccccddddeeeeffffgggghhhh', url: 'chrome-extension://aaaabbbbccccddddeeeeffffgggghhhh/popup.html' }],
     ['no id', CHROME, { url: `${C}popup.html` }],
     ['no URL', CHROME, { id: CHROME.id }],
     ['a URL that only contains the extension’s', CHROME, { id: CHROME.id, url: `https://evil.example/${C}popup.html` }],
     ['an extension id that only starts like ours', CHROME, { id: CHROME.id, url: `chrome-extension://${CHROME.id}x/popup.html` }],
     ['an origin that is not the extension’s (Chromium)', CHROME, { id: CHROME.id, url: `${C}popup.html`, origin: 'https://signin.aws.amazon.com' }],
-    ['an extension page framed inside a web page', CHROME, { id: CHROME.id, url: `${C}popup.html`, origin: C.slice(0, -1), tab: { url: 'https://evil.example/' }, frameId: 1 }],
+    [
+      'an extension page framed inside a web page',
+      CHROME,
+      { id: CHROME.id, url: `${C}popup.html`, origin: C.slice(0, -1), tab: { url: 'https://evil.example/' }, frameId: 1 },
+    ],
     ['an extension page in a web page’s tab', FIREFOX, { id: FIREFOX.id, url: `${F}popup.html`, tab: { url: 'https://evil.example/' }, frameId: 0 }],
   ])('%s is refused', (_, own, sender) => {
     expect(isOwnExtensionPage(sender, own)).toBe(false);

@@ -6,7 +6,9 @@ vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
 const { isMessage } = await import('@/lib/browser/messages');
 
-const handlers = Object.fromEntries(['assume', 'forget', 'hostStatus', 'save', 'makeFilePrivate'].map((k) => [k, () => Promise.resolve()])) as unknown as Handlers;
+const handlers = Object.fromEntries(
+  ['assume', 'forget', 'hostStatus', 'save', 'makeFilePrivate'].map((k) => [k, () => Promise.resolve()]),
+) as unknown as Handlers;
 
 describe('isMessage', () => {
   it.each(['hostStatus', 'save', 'makeFilePrivate'])('accepts %s', (type) => {

@@ -42,7 +42,11 @@ describe('host process: make-file-private', () => {
   it('reports 0644, sets 0600 when asked (content untouched), and says when there was nothing to do', async () => {
     const { home, file } = homeWithFile(0o644);
     const before = sha(file);
-    const { replies } = await run(home, [frame({ v: 1, id: 'p', type: 'ping' }), frame({ v: 1, id: 'm1', type: 'make-file-private' }), frame({ v: 1, id: 'm2', type: 'make-file-private' })]);
+    const { replies } = await run(home, [
+      frame({ v: 1, id: 'p', type: 'ping' }),
+      frame({ v: 1, id: 'm1', type: 'make-file-private' }),
+      frame({ v: 1, id: 'm2', type: 'make-file-private' }),
+    ]);
     expect(replies).toMatchObject([
       { id: 'p', ok: true, credentialsFile: { path: file, exists: true, mode: '0644' } },
       { id: 'm1', ok: true, type: 'make-file-private', changed: true, credentialsFile: { path: file, exists: true, mode: '0600', target: null } },
@@ -66,7 +70,9 @@ describe('host process: make-file-private', () => {
     chmodSync(join(home, 'dotfiles', 'aws'), 0o664);
     symlinkSync(join(home, 'dotfiles', 'aws'), join(home, 'creds'));
     const { replies } = await run(home, [frame({ v: 1, id: 'm', type: 'make-file-private' })], { AWS_SHARED_CREDENTIALS_FILE: join(home, 'creds') });
-    expect(replies).toMatchObject([{ id: 'm', ok: true, changed: true, credentialsFile: { path: join(home, 'creds'), mode: '0600', target: join(home, 'dotfiles', 'aws') } }]);
+    expect(replies).toMatchObject([
+      { id: 'm', ok: true, changed: true, credentialsFile: { path: join(home, 'creds'), mode: '0600', target: join(home, 'dotfiles', 'aws') } },
+    ]);
     expect(modeOf(join(home, 'dotfiles', 'aws'))).toBe(0o600);
     expect(lstatSync(join(home, 'creds')).isSymbolicLink()).toBe(true);
   });
@@ -81,7 +87,9 @@ describe('host process: make-file-private', () => {
   it('doctor warns about a 0644 file with both fixes, and is quiet once it is private', async () => {
     const { home, file } = homeWithFile(0o644);
     const doctor = () => spawnSync(process.execPath, [built.cliScript, 'doctor'], { env: hostEnv(home), encoding: 'utf8' }).stdout;
-    expect(doctor()).toContain(`warning: ${file} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600 ${file}\n`);
+    expect(doctor()).toContain(
+      `warning: ${file} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600 ${file}\n`,
+    );
     await run(home, [frame({ v: 1, id: 'm', type: 'make-file-private' })]);
     expect(doctor()).not.toContain('readable by other users');
   });

@@ -16,7 +16,12 @@ import { creds, okBody, startHost, useBuiltHost, writeRequest, type HostRun } fr
 
 const built = useBuiltHost();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const options = (over: Partial<Parameters<typeof acquireLock>[1]> = {}) => ({ staleMs: LOCK_STALE_MS, updateMs: LOCK_UPDATE_MS, deadline: performance.now() + 2000, ...over });
+const options = (over: Partial<Parameters<typeof acquireLock>[1]> = {}) => ({
+  staleMs: LOCK_STALE_MS,
+  updateMs: LOCK_UPDATE_MS,
+  deadline: performance.now() + 2000,
+  ...over,
+});
 
 const held: HeldLock[] = [];
 afterEach(async () => {
@@ -93,7 +98,10 @@ function bigHome(): { home: string; file: string; state: string } {
   const dir = join(home, '.aws');
   mkdirSync(dir);
   const names = Array.from({ length: 2000 }, (_, i) => `bulk-${i}`);
-  writeFileSync(join(dir, 'credentials'), renderCredentialsFile(names.map((name, i) => ({ name, credentials: { ...creds(`b${i}`), sessionToken: `FwoG${'x'.repeat(700)}${i}` } }))));
+  writeFileSync(
+    join(dir, 'credentials'),
+    renderCredentialsFile(names.map((name, i) => ({ name, credentials: { ...creds(`b${i}`), sessionToken: `FwoG${'x'.repeat(700)}${i}` } }))),
+  );
   writeFileSync(join(dir, '.aws-saml-bridge-managed.json'), JSON.stringify({ version: 1, profiles: names }));
   return { home, file: join(dir, 'credentials'), state: join(dir, '.aws-saml-bridge-managed.json') };
 }
@@ -130,13 +138,16 @@ async function stopWriter(profile: string, at: StopAt): Promise<{ home: string; 
       }
     });
     const ended = done.then(() => false);
-    const stopped = await Promise.race([ended, (async () => {
-      for (let i = 0; i < 5000 && child.exitCode === null; i++) {
-        if (isStopped(pid)) return true;
-        await sleep(2);
-      }
-      return false;
-    })()]);
+    const stopped = await Promise.race([
+      ended,
+      (async () => {
+        for (let i = 0; i < 5000 && child.exitCode === null; i++) {
+          if (isStopped(pid)) return true;
+          await sleep(2);
+        }
+        return false;
+      })(),
+    ]);
     watcher.close();
     const names = readdirSync(join(home, '.aws'));
     const tmp = names.filter((n) => tmpPrefixes.some((p) => n.startsWith(p)));
@@ -157,27 +168,31 @@ const sectionsOf = (file: string) => {
 };
 
 describe.skipIf(process.platform !== 'linux')('host process: a writer stalled past the lock’s stale time', () => {
-  it.each<StopAt>(['after-reading', 'before-renaming'])('stopped %s, it re-merges instead of dropping the profile another writer saved meanwhile; both say saved, both are in the file', async (at) => {
-    const a = await stopWriter('stalled-a', at);
-    try {
-      // A's lock goes stale; B takes it over and writes its profile while A is stopped.
-      await sleep(LOCK_STALE_MS + 500);
-      const b = await startHost(built.hostScript, { home: a.home, input: [writeRequest('b', [{ name: 'fresh-b', credentials: creds('fresh-b') }])] }).done;
-      okBody(b.replies[0], true);
-      expect(sectionsOf(a.file).has('fresh-b')).toBe(true);
-    } finally {
-      a.child.kill('SIGCONT');
-    }
-    const run = await a.done;
-    expect(okBody(run.replies[0], true).written).toEqual(['stalled-a']);
-    const sections = sectionsOf(a.file);
-    expect(sections.get('fresh-b')?.get('aws_access_key_id')).toBe(creds('fresh-b').accessKeyId);
-    expect(sections.get('stalled-a')?.get('aws_access_key_id')).toBe(creds('stalled-a').accessKeyId);
-    expect(sections.size).toBe(2002);
-    const managed = (JSON.parse(readFileSync(a.state, 'utf8')) as { profiles: string[] }).profiles;
-    expect(managed).toEqual(expect.arrayContaining(['fresh-b', 'stalled-a']));
-    expect(readdirSync(join(a.home, '.aws')).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
-  }, 60_000);
+  it.each<StopAt>(['after-reading', 'before-renaming'])(
+    'stopped %s, it re-merges instead of dropping the profile another writer saved meanwhile; both say saved, both are in the file',
+    async (at) => {
+      const a = await stopWriter('stalled-a', at);
+      try {
+        // A's lock goes stale; B takes it over and writes its profile while A is stopped.
+        await sleep(LOCK_STALE_MS + 500);
+        const b = await startHost(built.hostScript, { home: a.home, input: [writeRequest('b', [{ name: 'fresh-b', credentials: creds('fresh-b') }])] }).done;
+        okBody(b.replies[0], true);
+        expect(sectionsOf(a.file).has('fresh-b')).toBe(true);
+      } finally {
+        a.child.kill('SIGCONT');
+      }
+      const run = await a.done;
+      expect(okBody(run.replies[0], true).written).toEqual(['stalled-a']);
+      const sections = sectionsOf(a.file);
+      expect(sections.get('fresh-b')?.get('aws_access_key_id')).toBe(creds('fresh-b').accessKeyId);
+      expect(sections.get('stalled-a')?.get('aws_access_key_id')).toBe(creds('stalled-a').accessKeyId);
+      expect(sections.size).toBe(2002);
+      const managed = (JSON.parse(readFileSync(a.state, 'utf8')) as { profiles: string[] }).profiles;
+      expect(managed).toEqual(expect.arrayContaining(['fresh-b', 'stalled-a']));
+      expect(readdirSync(join(a.home, '.aws')).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
+    },
+    60_000,
+  );
 
   it('re-merges when a program that ignores the lock (say, aws configure set) changed the file meanwhile', async () => {
     const a = await stopWriter('paused-a', 'before-renaming');

@@ -20,7 +20,9 @@ const codeOf = (value: unknown) => {
 
 describe('request types named like Object.prototype members', () => {
   it('covers the names that matter', () => {
-    expect(PROTOTYPE_NAMES).toEqual(expect.arrayContaining(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toLocaleString']));
+    expect(PROTOTYPE_NAMES).toEqual(
+      expect.arrayContaining(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'toLocaleString']),
+    );
   });
 
   it.each(PROTOTYPE_NAMES)('type %j is an unknown type, named in the error', (type) => {
@@ -31,7 +33,10 @@ describe('request types named like Object.prototype members', () => {
       v: 1,
       id: 'x1',
       ok: false,
-      error: { code: 'UNKNOWN_TYPE', message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private` },
+      error: {
+        code: 'UNKNOWN_TYPE',
+        message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private`,
+      },
     });
   });
 
@@ -47,7 +52,10 @@ describe('request types named like Object.prototype members', () => {
   it('a version nested too deep to stringify is refused, without throwing', () => {
     const deep = JSON.parse(`{"v":${'['.repeat(100_000)}${']'.repeat(100_000)},"id":"d","type":"ping"}`) as unknown;
     const r = parseRequest(deep);
-    expect(r.ok ? 'ok' : r.reply.error).toEqual({ code: 'UNSUPPORTED_VERSION', message: 'protocol version of JSON type array is not supported; this host speaks version 1' });
+    expect(r.ok ? 'ok' : r.reply.error).toEqual({
+      code: 'UNSUPPORTED_VERSION',
+      message: 'protocol version of JSON type array is not supported; this host speaks version 1',
+    });
   });
 
   it.each(PROTOTYPE_NAMES)('a profile or credentials field %j is refused as not in the protocol', (field) => {
@@ -94,7 +102,10 @@ describe('expirations must exist', () => {
   ])('%s (%s) is refused', (expiration) => {
     expect(isRfc3339DateTime(expiration)).toBe(false);
     const r = parseRequest(write(expiration));
-    expect(r.ok ? 'ok' : r.reply.error).toEqual({ code: 'INVALID_REQUEST', message: 'profiles[0].credentials.expiration must be an RFC 3339 date-time that exists (e.g. 2030-11-22T11:00:00Z)' });
+    expect(r.ok ? 'ok' : r.reply.error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'profiles[0].credentials.expiration must be an RFC 3339 date-time that exists (e.g. 2030-11-22T11:00:00Z)',
+    });
   });
 });
 
@@ -115,8 +126,14 @@ describe('host process: prototype names', () => {
 
   it('a type object with its own toString gets UNKNOWN_TYPE and the host serves the next frame', async () => {
     const home = built.tempDir('host-proto-');
-    const run = await startHost(built.hostScript, { home, input: [frame({ v: 1, id: 'obj', type: { toString: 1, valueOf: 1 } }), frame({ v: 1, id: 'next', type: 'ping' })] }).done;
-    expect(run.replies).toMatchObject([{ id: 'obj', ok: false, error: { code: 'UNKNOWN_TYPE' } }, { id: 'next', ok: true }]);
+    const run = await startHost(built.hostScript, {
+      home,
+      input: [frame({ v: 1, id: 'obj', type: { toString: 1, valueOf: 1 } }), frame({ v: 1, id: 'next', type: 'ping' })],
+    }).done;
+    expect(run.replies).toMatchObject([
+      { id: 'obj', ok: false, error: { code: 'UNKNOWN_TYPE' } },
+      { id: 'next', ok: true },
+    ]);
   });
 
   it('an impossible expiration is refused and the file left alone', async () => {
@@ -125,7 +142,10 @@ describe('host process: prototype names', () => {
     const file = join(home, '.aws', 'credentials');
     writeFileSync(file, '[default]\nregion = eu-west-1\n');
     const before = sha(file);
-    const run = await startHost(built.hostScript, { home, input: [writeRequest('w', [{ name: 'dev', credentials: { ...creds(), expiration: '2030-02-30T11:00:00Z' } }])] }).done;
+    const run = await startHost(built.hostScript, {
+      home,
+      input: [writeRequest('w', [{ name: 'dev', credentials: { ...creds(), expiration: '2030-02-30T11:00:00Z' } }])],
+    }).done;
     expect(run.replies).toMatchObject([{ id: 'w', ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('expiration') } }]);
     expect(sha(file)).toBe(before);
     expect(readdirSync(join(home, '.aws'))).toEqual(['credentials']);

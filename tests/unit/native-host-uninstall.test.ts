@@ -99,8 +99,15 @@ describe('uninstall on Windows: registry keys', () => {
     expect(outcomes).toEqual([
       { what: 'registry key', path: `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, result: 'removed' },
       { what: 'registry key', path: `HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, result: 'absent' },
-      { what: 'registry key', path: `HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, result: 'failed', reason: 'ERROR: Access is denied.' },
+      {
+        what: 'registry key',
+        path: `HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`,
+        result: 'failed',
+        reason: 'ERROR: Access is denied.',
+      },
     ]);
-    expect(formatUninstall(outcomes).stderr).toBe(`Could not remove:\n  registry key   HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}: ERROR: Access is denied.\n`);
+    expect(formatUninstall(outcomes).stderr).toBe(
+      `Could not remove:\n  registry key   HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}: ERROR: Access is denied.\n`,
+    );
   });
 });

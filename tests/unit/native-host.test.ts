@@ -18,7 +18,22 @@ import { defaultHostConfig, hostConfigWith, identifyCaller, isAllowedCaller } fr
 import { planInstall, planUninstall } from '@/native-host/installer';
 import { launcherScript } from '@/native-host/manifest';
 import { errorReply, MAX_PROFILES_PER_REQUEST, parseRequest, type HostReply } from '@/lib/host-protocol';
-import { creds, frame, hostEnv, lengthOnly, modeOf, okBody, ORIGIN, SECRET, sha, startHost as start, useBuiltHost, waitFor, writeRequest, type HostOptions } from '../support/host-process';
+import {
+  creds,
+  frame,
+  hostEnv,
+  lengthOnly,
+  modeOf,
+  okBody,
+  ORIGIN,
+  SECRET,
+  sha,
+  startHost as start,
+  useBuiltHost,
+  waitFor,
+  writeRequest,
+  type HostOptions,
+} from '../support/host-process';
 
 // ── pure parts ───────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -102,7 +117,11 @@ describe('protocol validation', () => {
     ['an unknown field', { v: 1, id: 'p', type: 'ping', force: true }, 'INVALID_REQUEST'],
     ['profiles not an array', write({}), 'INVALID_REQUEST'],
     ['no profiles', write([]), 'INVALID_REQUEST'],
-    [`${MAX_PROFILES_PER_REQUEST + 1} profiles`, write(Array.from({ length: MAX_PROFILES_PER_REQUEST + 1 }, (_, i) => profile({ name: `p${i}` }))), 'INVALID_REQUEST'],
+    [
+      `${MAX_PROFILES_PER_REQUEST + 1} profiles`,
+      write(Array.from({ length: MAX_PROFILES_PER_REQUEST + 1 }, (_, i) => profile({ name: `p${i}` }))),
+      'INVALID_REQUEST',
+    ],
     ['a profile name with ]', write([profile({ name: 'a]b' })]), 'INVALID_PROFILE_NAME'],
     ['a profile name with =', write([profile({ name: 'a=b' })]), 'INVALID_PROFILE_NAME'],
     ['a profile name with a newline', write([profile({ name: 'a\n[default]' })]), 'INVALID_PROFILE_NAME'],
@@ -184,34 +203,57 @@ describe('install plans for every platform', () => {
   const win: PathContext = { platform: 'win32', home: 'C:\\Users\\u', env: { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' } };
 
   it.each<[string, PathContext, boolean, Record<string, string[]>]>([
-    ['Linux, per user', linux, false, {
-      chrome: ['/home/u/.config/google-chrome/NativeMessagingHosts'],
-      chromium: ['/home/u/.config/chromium/NativeMessagingHosts'],
-      edge: ['/home/u/.config/microsoft-edge/NativeMessagingHosts'],
-      brave: ['/home/u/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts'],
-      firefox: ['/home/u/.mozilla/native-messaging-hosts'],
-    }],
-    ['Linux, system', linux, true, {
-      chrome: ['/etc/opt/chrome/native-messaging-hosts'],
-      chromium: ['/etc/chromium/native-messaging-hosts'],
-      edge: ['/etc/opt/edge/native-messaging-hosts'],
-      brave: ['/etc/opt/chrome/native-messaging-hosts'],
-      firefox: ['/usr/lib/mozilla/native-messaging-hosts'],
-    }],
-    ['macOS, per user', mac, false, {
-      chrome: ['/Users/u/Library/Application Support/Google/Chrome/NativeMessagingHosts'],
-      chromium: ['/Users/u/Library/Application Support/Chromium/NativeMessagingHosts'],
-      edge: ['/Users/u/Library/Application Support/Microsoft Edge/NativeMessagingHosts'],
-      brave: ['/Users/u/Library/Application Support/Google/Chrome/NativeMessagingHosts', '/Users/u/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts'],
-      firefox: ['/Users/u/Library/Application Support/Mozilla/NativeMessagingHosts'],
-    }],
-    ['macOS, system', mac, true, {
-      chrome: ['/Library/Google/Chrome/NativeMessagingHosts'],
-      chromium: ['/Library/Application Support/Chromium/NativeMessagingHosts'],
-      edge: ['/Library/Microsoft/Edge/NativeMessagingHosts'],
-      brave: ['/Library/Google/Chrome/NativeMessagingHosts'],
-      firefox: ['/Library/Application Support/Mozilla/NativeMessagingHosts'],
-    }],
+    [
+      'Linux, per user',
+      linux,
+      false,
+      {
+        chrome: ['/home/u/.config/google-chrome/NativeMessagingHosts'],
+        chromium: ['/home/u/.config/chromium/NativeMessagingHosts'],
+        edge: ['/home/u/.config/microsoft-edge/NativeMessagingHosts'],
+        brave: ['/home/u/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts'],
+        firefox: ['/home/u/.mozilla/native-messaging-hosts'],
+      },
+    ],
+    [
+      'Linux, system',
+      linux,
+      true,
+      {
+        chrome: ['/etc/opt/chrome/native-messaging-hosts'],
+        chromium: ['/etc/chromium/native-messaging-hosts'],
+        edge: ['/etc/opt/edge/native-messaging-hosts'],
+        brave: ['/etc/opt/chrome/native-messaging-hosts'],
+        firefox: ['/usr/lib/mozilla/native-messaging-hosts'],
+      },
+    ],
+    [
+      'macOS, per user',
+      mac,
+      false,
+      {
+        chrome: ['/Users/u/Library/Application Support/Google/Chrome/NativeMessagingHosts'],
+        chromium: ['/Users/u/Library/Application Support/Chromium/NativeMessagingHosts'],
+        edge: ['/Users/u/Library/Application Support/Microsoft Edge/NativeMessagingHosts'],
+        brave: [
+          '/Users/u/Library/Application Support/Google/Chrome/NativeMessagingHosts',
+          '/Users/u/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts',
+        ],
+        firefox: ['/Users/u/Library/Application Support/Mozilla/NativeMessagingHosts'],
+      },
+    ],
+    [
+      'macOS, system',
+      mac,
+      true,
+      {
+        chrome: ['/Library/Google/Chrome/NativeMessagingHosts'],
+        chromium: ['/Library/Application Support/Chromium/NativeMessagingHosts'],
+        edge: ['/Library/Microsoft/Edge/NativeMessagingHosts'],
+        brave: ['/Library/Google/Chrome/NativeMessagingHosts'],
+        firefox: ['/Library/Application Support/Mozilla/NativeMessagingHosts'],
+      },
+    ],
   ])('%s', (_title, context, system, expected) => {
     for (const [browser, dirs] of Object.entries(expected)) expect(manifestDirs(browser as 'chrome', context, { system })).toEqual(dirs);
   });
@@ -223,20 +265,41 @@ describe('install plans for every platform', () => {
   });
 
   it('Windows: manifests in %LOCALAPPDATA%, registered with reg.exe add … /ve /d <manifest> /f', () => {
-    const plan = planInstall({ context: win, browsers: ['chrome', 'edge', 'brave', 'chromium', 'firefox'], system: false, extraChromeExtensionIds: [], nodePath: 'C:\\Program Files\\nodejs\\node.exe', hostScriptSource: 'x.mjs' });
+    const plan = planInstall({
+      context: win,
+      browsers: ['chrome', 'edge', 'brave', 'chromium', 'firefox'],
+      system: false,
+      extraChromeExtensionIds: [],
+      nodePath: 'C:\\Program Files\\nodejs\\node.exe',
+      hostScriptSource: 'x.mjs',
+    });
     const dir = 'C:\\Users\\u\\AppData\\Local\\aws-saml-bridge';
     const manifest = (b: string) => `${dir}\\manifests\\${b}\\${NATIVE_HOST_NAME}.json`;
     expect(plan.registry.map((c) => [c.file, ...c.args])).toEqual([
       ['reg.exe', 'add', `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/ve', '/t', 'REG_SZ', '/d', manifest('chrome'), '/f'],
       ['reg.exe', 'add', `HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/ve', '/t', 'REG_SZ', '/d', manifest('edge'), '/f'],
-      ['reg.exe', 'add', `HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/ve', '/t', 'REG_SZ', '/d', manifest('brave'), '/f'],
+      [
+        'reg.exe',
+        'add',
+        `HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`,
+        '/ve',
+        '/t',
+        'REG_SZ',
+        '/d',
+        manifest('brave'),
+        '/f',
+      ],
       ['reg.exe', 'add', `HKCU\\Software\\Chromium\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/ve', '/t', 'REG_SZ', '/d', manifest('chromium'), '/f'],
       ['reg.exe', 'add', `HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/ve', '/t', 'REG_SZ', '/d', manifest('firefox'), '/f'],
     ]);
     expect(plan.launcher).toBe(`${dir}\\aws-saml-bridge-host.bat`);
-    expect(plan.files.find((f) => f.path === plan.launcher)?.content).toBe(`@echo off\r\n"C:\\Program Files\\nodejs\\node.exe" "${dir}\\aws-saml-bridge-host.mjs" %*\r\n`);
+    expect(plan.files.find((f) => f.path === plan.launcher)?.content).toBe(
+      `@echo off\r\n"C:\\Program Files\\nodejs\\node.exe" "${dir}\\aws-saml-bridge-host.mjs" %*\r\n`,
+    );
     expect(JSON.parse(plan.files.find((f) => f.path === manifest('chrome'))!.content)).toMatchObject({ path: plan.launcher, allowed_origins: [ORIGIN] });
-    expect(planUninstall({ context: win, browsers: ['chrome'], system: false }).registry.map((c) => c.args)).toEqual([['delete', `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/f']]);
+    expect(planUninstall({ context: win, browsers: ['chrome'], system: false }).registry.map((c) => c.args)).toEqual([
+      ['delete', `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`, '/f'],
+    ]);
     expect(registryKey('firefox', NATIVE_HOST_NAME, { system: true })).toBe(`HKLM\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`);
   });
 
@@ -265,7 +328,13 @@ describe('host process: requests and framing', () => {
     expect(run.leftover).toBe(0);
     expect(run.replies).toEqual([
       {
-        v: 1, id: 'p1', ok: true, type: 'ping', hostVersion: expect.stringMatching(/^\d+\.\d+\.\d+/), protocol: 1, platform: process.platform,
+        v: 1,
+        id: 'p1',
+        ok: true,
+        type: 'ping',
+        hostVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        protocol: 1,
+        platform: process.platform,
         credentialsFile: { path: join(home, '.aws', 'credentials'), exists: true, mode: '0640', target: null },
       },
     ]);
@@ -279,7 +348,10 @@ describe('host process: requests and framing', () => {
     const run = await runHost({
       home,
       input: [
-        writeRequest('w', [{ name: 'dev', credentials: creds('d') }, { name: 'prod', credentials: creds('p'), region: 'eu-west-1' }]),
+        writeRequest('w', [
+          { name: 'dev', credentials: creds('d') },
+          { name: 'prod', credentials: creds('p'), region: 'eu-west-1' },
+        ]),
         frame({ v: 1, id: 'l', type: 'list-profiles' }),
         frame({ v: 1, id: 'r', type: 'remove-profiles', names: ['dev', 'personal'] }),
       ],
@@ -296,7 +368,9 @@ describe('host process: requests and framing', () => {
     });
     expect(JSON.stringify(l)).not.toContain('SECRETMARKER');
     expect(okBody(r, true)).toMatchObject({ removed: ['dev'], skipped: ['personal'] });
-    expect(readFileSync(file, 'utf8')).toBe(`# mine\n[personal]\naws_access_key_id = AKIAMINE\naws_secret_access_key = mine\n\n${renderCredentialsFile([{ name: 'prod', credentials: creds('p'), region: 'eu-west-1' }])}`);
+    expect(readFileSync(file, 'utf8')).toBe(
+      `# mine\n[personal]\naws_access_key_id = AKIAMINE\naws_secret_access_key = mine\n\n${renderCredentialsFile([{ name: 'prod', credentials: creds('p'), region: 'eu-west-1' }])}`,
+    );
     expect(JSON.parse(readFileSync(join(home, '.aws', '.aws-saml-bridge-managed.json'), 'utf8'))).toEqual({ version: 1, profiles: ['prod'] });
     expect(run.stderr).not.toContain('SECRETMARKER');
   });
@@ -309,7 +383,10 @@ describe('host process: requests and framing', () => {
     const before = sha(file);
     const run = await runHost({
       home,
-      input: [writeRequest('a', [{ name: 'default', credentials: creds() }]), writeRequest('b', [{ name: 'default', credentials: creds() }], { overwriteUnmanaged: true })],
+      input: [
+        writeRequest('a', [{ name: 'default', credentials: creds() }]),
+        writeRequest('b', [{ name: 'default', credentials: creds() }], { overwriteUnmanaged: true }),
+      ],
     });
     expect(okBody(run.replies[0], false).error).toMatchObject({ code: 'UNMANAGED_PROFILE', message: expect.stringContaining('[default]') });
     expect(okBody(run.replies[1], true).written).toEqual(['default']);
@@ -318,14 +395,56 @@ describe('host process: requests and framing', () => {
   });
 
   it.each<[string, (Buffer | number)[], { replies: unknown[]; code: number }]>([
-    ['a frame split across many writes', [...[...frame({ v: 1, id: 's', type: 'ping' })].map((b) => Buffer.from([b])).flatMap((b) => [b, 2])], { replies: [{ id: 's', ok: true }], code: 0 }],
-    ['a zero-length frame, then a ping', [lengthOnly(0), frame({ v: 1, id: 'z', type: 'ping' })], { replies: [{ id: null, ok: false, error: { code: 'INVALID_JSON' } }, { id: 'z', ok: true }], code: 0 }],
-    ['invalid UTF-8, then a ping', [lengthOnly(3), Buffer.from([0x7b, 0xff, 0x7d]), frame({ v: 1, id: 'u', type: 'ping' })], { replies: [{ ok: false, error: { code: 'INVALID_UTF8' } }, { id: 'u', ok: true }], code: 0 }],
-    ['invalid JSON, then a ping', [lengthOnly(5), Buffer.from('{"v":'), frame({ v: 1, id: 'j', type: 'ping' })], { replies: [{ ok: false, error: { code: 'INVALID_JSON' } }, { id: 'j', ok: true }], code: 0 }],
-    ['an unknown request type', [frame({ v: 1, id: 't', type: 'format-disk' })], { replies: [{ id: 't', ok: false, error: { code: 'UNKNOWN_TYPE' } }], code: 0 }],
+    [
+      'a frame split across many writes',
+      [...[...frame({ v: 1, id: 's', type: 'ping' })].map((b) => Buffer.from([b])).flatMap((b) => [b, 2])],
+      { replies: [{ id: 's', ok: true }], code: 0 },
+    ],
+    [
+      'a zero-length frame, then a ping',
+      [lengthOnly(0), frame({ v: 1, id: 'z', type: 'ping' })],
+      {
+        replies: [
+          { id: null, ok: false, error: { code: 'INVALID_JSON' } },
+          { id: 'z', ok: true },
+        ],
+        code: 0,
+      },
+    ],
+    [
+      'invalid UTF-8, then a ping',
+      [lengthOnly(3), Buffer.from([0x7b, 0xff, 0x7d]), frame({ v: 1, id: 'u', type: 'ping' })],
+      {
+        replies: [
+          { ok: false, error: { code: 'INVALID_UTF8' } },
+          { id: 'u', ok: true },
+        ],
+        code: 0,
+      },
+    ],
+    [
+      'invalid JSON, then a ping',
+      [lengthOnly(5), Buffer.from('{"v":'), frame({ v: 1, id: 'j', type: 'ping' })],
+      {
+        replies: [
+          { ok: false, error: { code: 'INVALID_JSON' } },
+          { id: 'j', ok: true },
+        ],
+        code: 0,
+      },
+    ],
+    [
+      'an unknown request type',
+      [frame({ v: 1, id: 't', type: 'format-disk' })],
+      { replies: [{ id: 't', ok: false, error: { code: 'UNKNOWN_TYPE' } }], code: 0 },
+    ],
     ['a length larger than the data, then EOF', [lengthOnly(1000), Buffer.from('{"v":1')], { replies: [], code: 0 }],
     ['EOF inside the length', [Buffer.from([5, 0])], { replies: [], code: 0 }],
-    ['a length over 8 MiB', [lengthOnly(MAX_REQUEST_BYTES + 1), Buffer.alloc(1000)], { replies: [{ id: null, ok: false, error: { code: 'REQUEST_TOO_LARGE' } }], code: 1 }],
+    [
+      'a length over 8 MiB',
+      [lengthOnly(MAX_REQUEST_BYTES + 1), Buffer.alloc(1000)],
+      { replies: [{ id: null, ok: false, error: { code: 'REQUEST_TOO_LARGE' } }], code: 1 },
+    ],
     ['a length of 64 MiB', [lengthOnly(64 * 1024 * 1024)], { replies: [{ ok: false, error: { code: 'REQUEST_TOO_LARGE' } }], code: 1 }],
   ])('%s', async (_title, input, expected) => {
     const home = tempDir('host-home-');
@@ -348,12 +467,19 @@ describe('host process: requests and framing', () => {
     const names = Array.from({ length: 9000 }, (_, i) => `p${String(i).padStart(5, '0')}${'x'.repeat(58)}`);
     writeFileSync(join(home, '.aws', 'credentials'), names.map((n) => `[${n}]\nregion = eu-west-1\n`).join(''));
     const run = await runHost({ home, input: [frame({ v: 1, id: 'big', type: 'list-profiles' }), frame({ v: 1, id: 'after', type: 'ping' })] });
-    expect(run.replies).toMatchObject([{ id: 'big', ok: false, error: { code: 'REPLY_TOO_LARGE' } }, { id: 'after', ok: true }]);
+    expect(run.replies).toMatchObject([
+      { id: 'big', ok: false, error: { code: 'REPLY_TOO_LARGE' } },
+      { id: 'after', ok: true },
+    ]);
   });
 
   it.each([
     ['a duplicate section', '[dev]\nx = 1\n\n[prod]\ny = 2\n[dev]\nz = 3\n', /line 6: second \[dev\] section \(the first is on line 1\)/],
-    ['bytes that are not UTF-8', Buffer.concat([Buffer.from('[dev]\nx = '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]), /line 2 has bytes that are not UTF-8/],
+    [
+      'bytes that are not UTF-8',
+      Buffer.concat([Buffer.from('[dev]\nx = '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
+      /line 2 has bytes that are not UTF-8/,
+    ],
     ['a byte-order mark', '\ufeff[dev]\nx = 1\n', /byte-order mark/],
   ])('refuses a damaged file (%s) with where and what, leaving it untouched', async (_title, content, message) => {
     const home = tempDir('host-home-');
@@ -425,7 +551,9 @@ describe('host process: the file on disk', () => {
       env: { AWS_SHARED_CREDENTIALS_FILE: '~/links/creds' },
       input: [frame({ v: 1, id: 'p', type: 'ping' }), writeRequest('w', [{ name: 'dev', credentials: creds() }])],
     });
-    expect(okBody(run.replies[0], true)).toMatchObject({ credentialsFile: { path: join(home, 'links', 'creds'), exists: true, target: join(home, 'dotfiles', 'aws-credentials') } });
+    expect(okBody(run.replies[0], true)).toMatchObject({
+      credentialsFile: { path: join(home, 'links', 'creds'), exists: true, target: join(home, 'dotfiles', 'aws-credentials') },
+    });
     okBody(run.replies[1], true);
     expect(lstatSync(join(home, 'links', 'creds')).isSymbolicLink()).toBe(true);
     expect(readlinkSync(join(home, 'links', 'creds'))).toBe('../dotfiles/aws-credentials');
@@ -446,7 +574,9 @@ describe('host process: the file on disk', () => {
     const home = tempDir('host-home-');
     mkdirSync(join(home, '.aws'));
     writeFileSync(join(home, '.aws', 'credentials'), '# shared\n[default]\nregion = eu-west-1\n');
-    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => runHost({ home, input: [writeRequest(`w${i}`, [{ name: `p${i}`, credentials: creds(`c${i}`) }])] })));
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => runHost({ home, input: [writeRequest(`w${i}`, [{ name: `p${i}`, credentials: creds(`c${i}`) }])] })),
+    );
     for (const run of runs) okBody(run.replies[0], true);
     const text = readFileSync(join(home, '.aws', 'credentials'), 'utf8');
     const parsed = parseCredentialsFile(text);
@@ -464,8 +594,16 @@ describe('host process: the file on disk', () => {
     const file = join(home, '.aws', 'credentials');
     mkdirSync(join(home, '.aws'));
     // A 2,000-profile file (about 3 MB with real-sized tokens), so a write takes long enough to be interrupted.
-    writeFileSync(file, renderCredentialsFile(Array.from({ length: 2000 }, (_, i) => ({ name: `bulk-${i}`, credentials: { ...creds(`b${i}`), sessionToken: `FwoG${'x'.repeat(700)}${i}` } }))));
-    writeFileSync(join(home, '.aws', '.aws-saml-bridge-managed.json'), JSON.stringify({ version: 1, profiles: Array.from({ length: 2000 }, (_, i) => `bulk-${i}`) }));
+    writeFileSync(
+      file,
+      renderCredentialsFile(
+        Array.from({ length: 2000 }, (_, i) => ({ name: `bulk-${i}`, credentials: { ...creds(`b${i}`), sessionToken: `FwoG${'x'.repeat(700)}${i}` } })),
+      ),
+    );
+    writeFileSync(
+      join(home, '.aws', '.aws-saml-bridge-managed.json'),
+      JSON.stringify({ version: 1, profiles: Array.from({ length: 2000 }, (_, i) => `bulk-${i}`) }),
+    );
     // A writer's temporary files carry its pid and exist only while it holds the lock and writes.
     const writing = (pid: number | undefined) => readdirSync(join(home, '.aws')).some((n) => n.includes(`.${pid}.`) && n.endsWith('.aws-saml-bridge.tmp'));
     // How long the write phase lasts: from the first temporary file to the reply.
@@ -509,7 +647,9 @@ describe('host process: the file on disk', () => {
     // Temporary files of killed writers are cleaned up by the next writer, under the lock.
     expect(readdirSync(join(home, '.aws')).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
     expect(outcomes.writing).toBeGreaterThan(3);
-    console.info(`kill test: write phase ≈ ${writePhase.toFixed(0)} ms; killed early ${outcomes.early}, while writing ${outcomes.writing}, after finishing ${outcomes.finished}`);
+    console.info(
+      `kill test: write phase ≈ ${writePhase.toFixed(0)} ms; killed early ${outcomes.early}, while writing ${outcomes.writing}, after finishing ${outcomes.finished}`,
+    );
   }, 240_000);
 });
 
@@ -522,7 +662,10 @@ describe.skipIf(!hasAwsCli)('the AWS CLI reads what the host wrote (aws found)',
     const c = creds('cli');
     await runHost({ home, input: [writeRequest('w', [{ name: 'dev', credentials: c, region: 'eu-west-1' }])] });
     const get = (key: string, profile: string) =>
-      spawnSync('aws', ['configure', 'get', key, '--profile', profile], { env: { ...hostEnv(home), AWS_CONFIG_FILE: join(home, 'nope') }, encoding: 'utf8' }).stdout.trim();
+      spawnSync('aws', ['configure', 'get', key, '--profile', profile], {
+        env: { ...hostEnv(home), AWS_CONFIG_FILE: join(home, 'nope') },
+        encoding: 'utf8',
+      }).stdout.trim();
     expect(get('aws_access_key_id', 'dev')).toBe(c.accessKeyId);
     expect(get('aws_session_token', 'dev')).toBe(c.sessionToken);
     expect(get('region', 'dev')).toBe('eu-west-1');
@@ -560,7 +703,11 @@ describe('install-host, uninstall-host, doctor', () => {
     expect(existsSync(join(home, '.config', 'chromium'))).toBe(false);
     expect(modeOf(launcher) & 0o111).toBe(0o111);
     expect(readFileSync(launcher, 'utf8')).toBe(launcherScript('linux', process.execPath, join(dir, 'aws-saml-bridge-host.mjs')));
-    expect(JSON.parse(readFileSync(join(dir, 'host-config.json'), 'utf8'))).toEqual({ version: 1, chromeExtensionIds: [CHROME_EXTENSION_ID, extraId], geckoIds: [GECKO_ID] });
+    expect(JSON.parse(readFileSync(join(dir, 'host-config.json'), 'utf8'))).toEqual({
+      version: 1,
+      chromeExtensionIds: [CHROME_EXTENSION_ID, extraId],
+      geckoIds: [GECKO_ID],
+    });
 
     // The installed launcher, started as a browser starts it: the extra id is allowed, others are not.
     const asExtra = await runHost({ home, command: launcher, args: [`chrome-extension://${extraId}/`], input: [frame({ v: 1, id: 'x', type: 'ping' })] });
@@ -593,7 +740,10 @@ describe('install-host, uninstall-host, doctor', () => {
     const install = cli(home, ['install-host', '--user-data-dir', profile]);
     expect(install.code, install.stderr).toBe(0);
     const manifest = join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`);
-    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toMatchObject({ allowed_origins: [ORIGIN], path: join(home, '.local', 'share', 'aws-saml-bridge', 'aws-saml-bridge-host') });
+    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toMatchObject({
+      allowed_origins: [ORIGIN],
+      path: join(home, '.local', 'share', 'aws-saml-bridge', 'aws-saml-bridge-host'),
+    });
     expect(existsSync(join(home, '.config'))).toBe(false);
     const doctor = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(doctor.code, doctor.stdout).toBe(0);
@@ -611,7 +761,9 @@ describe('install-host, uninstall-host, doctor', () => {
     chmodSync(join(home, '.aws', 'credentials'), 0o644);
     const warned = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(warned.code).toBe(0);
-    expect(warned.stdout).toContain(`warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600`);
+    expect(warned.stdout).toContain(
+      `warning: ${join(home, '.aws', 'credentials')} is readable by other users (mode 0644); make it private: click "Make it private" in the extension's popup, or run: chmod 600`,
+    );
     rmSync(join(home, '.local', 'share', 'aws-saml-bridge', 'aws-saml-bridge-host'));
     const broken = cli(home, ['doctor', '--user-data-dir', profile]);
     expect(broken.code).toBe(1);

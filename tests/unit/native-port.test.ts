@@ -30,9 +30,21 @@ describe('NativeHostClient', () => {
     const client = new NativeHostClient(connect);
     const a = client.request('ping', {});
     const b = client.request('list-profiles', {});
-    expect(port.posted.map((m) => [m.type, m.v])).toEqual([['ping', 1], ['list-profiles', 1]]);
+    expect(port.posted.map((m) => [m.type, m.v])).toEqual([
+      ['ping', 1],
+      ['list-profiles', 1],
+    ]);
     port.reply({ v: 1, id: port.posted[1]!.id, ok: true, type: 'list-profiles', credentialsFile: '/x', profiles: [] });
-    port.reply({ v: 1, id: port.posted[0]!.id, ok: true, type: 'ping', hostVersion: '1', protocol: 1, platform: 'linux', credentialsFile: { path: '/x', exists: true, mode: '0600', target: null } });
+    port.reply({
+      v: 1,
+      id: port.posted[0]!.id,
+      ok: true,
+      type: 'ping',
+      hostVersion: '1',
+      protocol: 1,
+      platform: 'linux',
+      credentialsFile: { path: '/x', exists: true, mode: '0600', target: null },
+    });
     await expect(b).resolves.toMatchObject({ type: 'list-profiles' });
     await expect(a).resolves.toMatchObject({ type: 'ping', hostVersion: '1' });
     expect(connect).toHaveBeenCalledTimes(1);
@@ -96,12 +108,16 @@ describe('NativeHostClient', () => {
     try {
       const ports = [fakePort(), fakePort()];
       const opened: ReturnType<typeof fakePort>[] = [];
-      const client = new NativeHostClient(() => {
-        const port = ports.shift()!;
-        port.disconnect = vi.fn();
-        opened.push(port);
-        return port;
-      }, 10_000, 5_000);
+      const client = new NativeHostClient(
+        () => {
+          const port = ports.shift()!;
+          port.disconnect = vi.fn();
+          opened.push(port);
+          return port;
+        },
+        10_000,
+        5_000,
+      );
       const first = opened;
       const a = client.request('ping', {});
       const b = client.request('ping', {});
@@ -126,7 +142,16 @@ describe('NativeHostClient', () => {
     }
   });
 
-  const pingReply = (id: string) => ({ v: 1, id, ok: true, type: 'ping', hostVersion: '1', protocol: 1, platform: 'linux', credentialsFile: { path: '/x', exists: true, mode: '0600', target: null } });
+  const pingReply = (id: string) => ({
+    v: 1,
+    id,
+    ok: true,
+    type: 'ping',
+    hostVersion: '1',
+    protocol: 1,
+    platform: 'linux',
+    credentialsFile: { path: '/x', exists: true, mode: '0600', target: null },
+  });
 
   it.each(Object.getOwnPropertyNames(Object.prototype))('a reply with id %j matches nothing and breaks nothing', async (id) => {
     const port = fakePort();
@@ -144,7 +169,10 @@ describe('NativeHostClient', () => {
     ['an error object that is an array', (id) => ({ v: 1, id, ok: false, error: ['DAMAGED_FILE', 'm'] })],
     ['ok as a string', (id) => ({ ...pingReply(id), ok: 'yes' })],
     ['no ok at all', (id) => ({ v: 1, id, type: 'ping' })],
-    ['the reply to another request type', (id) => ({ v: 1, id, ok: true, type: 'write-profiles', credentialsFile: '/x', written: [], changed: false, backupFile: null })],
+    [
+      'the reply to another request type',
+      (id) => ({ v: 1, id, ok: true, type: 'write-profiles', credentialsFile: '/x', written: [], changed: false, backupFile: null }),
+    ],
   ])('%s fails that request with BAD_REPLY (and the install command), at once', async (_title, reply) => {
     const port = fakePort();
     const client = new NativeHostClient(() => port);
@@ -152,7 +180,10 @@ describe('NativeHostClient', () => {
     expect(() => port.reply(reply(port.posted[0]!.id))).not.toThrow();
     const error = await p.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NativeHostError);
-    expect(error).toMatchObject({ code: 'BAD_REPLY', message: 'The credentials helper sent an answer this extension cannot read. Update it with: npx aws-saml-bridge install-host' });
+    expect(error).toMatchObject({
+      code: 'BAD_REPLY',
+      message: 'The credentials helper sent an answer this extension cannot read. Update it with: npx aws-saml-bridge install-host',
+    });
   });
 
   it('bounds the length of a host error message', async () => {

@@ -36,7 +36,11 @@ const settings = (over: Partial<Settings> = {}): Settings => ({ ...defaultSettin
 describe('knownRoles', () => {
   it('lists captured roles once (first sign-in’s session name) and roles only the settings mention, sorted by account then name', () => {
     const saved = 'arn:aws:iam::333333333333:role/Saved';
-    const s = settings({ roles: { [saved]: { duration: 900 } }, pinnedRoles: [ADMIN.roleArn, 'arn:aws:iam::000000000001:role/Pinned'], defaultProfileRole: saved });
+    const s = settings({
+      roles: { [saved]: { duration: 900 } },
+      pinnedRoles: [ADMIN.roleArn, 'arn:aws:iam::000000000001:role/Pinned'],
+      defaultProfileRole: saved,
+    });
     const roles = knownRoles([capture('a', [DEV, ADMIN], 'alice@contoso.com'), capture('b', [ADMIN, DEPLOYER], 'bob@contoso.com')], s);
     expect(roles.map((r) => [r.roleArn, r.captured, r.sessionName])).toEqual([
       ['arn:aws:iam::000000000001:role/Pinned', false, undefined],

@@ -4,7 +4,16 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID, CHROME_PUBLIC_KEY } from '@/lib/extension-ids';
-import { acsHostPermissions, acsMatchPatterns, parseAcsUrl, PARTITION_INFO, PARTITIONS, stsEndpointFor, stsHostPermissions, type Partition } from '@/lib/partitions';
+import {
+  acsHostPermissions,
+  acsMatchPatterns,
+  parseAcsUrl,
+  PARTITION_INFO,
+  PARTITIONS,
+  stsEndpointFor,
+  stsHostPermissions,
+  type Partition,
+} from '@/lib/partitions';
 
 interface SdkPartition {
   id: string;
@@ -29,14 +38,23 @@ describe('parseAcsUrl', () => {
     ['https://signin.aws.amazon.com/saml/', { partition: 'aws', host: 'signin.aws.amazon.com' }],
     ['https://signin.aws.amazon.com/saml?SAMLRequest=x', { partition: 'aws', host: 'signin.aws.amazon.com' }],
     ['https://signin.aws.amazon.com/saml/acs/SAMLSP4a1b2c3d4e5f6a7b8c9d0e', { partition: 'aws', host: 'signin.aws.amazon.com' }],
-    ['https://eu-west-1.signin.aws.amazon.com/saml/acs/SAMLSP4a1b2c3d4e5f6a7b8c9d0e/', { partition: 'aws', host: 'eu-west-1.signin.aws.amazon.com', region: 'eu-west-1' }],
+    [
+      'https://eu-west-1.signin.aws.amazon.com/saml/acs/SAMLSP4a1b2c3d4e5f6a7b8c9d0e/',
+      { partition: 'aws', host: 'eu-west-1.signin.aws.amazon.com', region: 'eu-west-1' },
+    ],
     ['https://eu-west-1.signin.aws.amazon.com/saml', { partition: 'aws', host: 'eu-west-1.signin.aws.amazon.com', region: 'eu-west-1' }],
     ['https://signin.amazonaws-us-gov.com/saml', { partition: 'aws-us-gov', host: 'signin.amazonaws-us-gov.com' }],
-    ['https://us-gov-east-1.signin.amazonaws-us-gov.com/saml', { partition: 'aws-us-gov', host: 'us-gov-east-1.signin.amazonaws-us-gov.com', region: 'us-gov-east-1' }],
+    [
+      'https://us-gov-east-1.signin.amazonaws-us-gov.com/saml',
+      { partition: 'aws-us-gov', host: 'us-gov-east-1.signin.amazonaws-us-gov.com', region: 'us-gov-east-1' },
+    ],
     ['https://signin.amazonaws.cn/saml', { partition: 'aws-cn', host: 'signin.amazonaws.cn' }],
     ['https://cn-northwest-1.signin.amazonaws.cn/saml', { partition: 'aws-cn', host: 'cn-northwest-1.signin.amazonaws.cn', region: 'cn-northwest-1' }],
     ['https://signin.aws.amazon.com.mcas.ms/saml', { partition: 'aws', host: 'signin.aws.amazon.com.mcas.ms' }],
-    ['https://ap-southeast-2.signin.aws.amazon.com.mcas.ms/saml', { partition: 'aws', host: 'ap-southeast-2.signin.aws.amazon.com.mcas.ms', region: 'ap-southeast-2' }],
+    [
+      'https://ap-southeast-2.signin.aws.amazon.com.mcas.ms/saml',
+      { partition: 'aws', host: 'ap-southeast-2.signin.aws.amazon.com.mcas.ms', region: 'ap-southeast-2' },
+    ],
   ])('%s', (url, expected) => {
     expect(parseAcsUrl(url)).toEqual(expected);
   });

@@ -45,7 +45,15 @@ function capture(id: string, roles: SamlRole[], extra: Omit<Partial<Capture>, 's
     capturedAt: NOW - 60_000,
     acs: { partition: 'aws', host: 'signin.aws.amazon.com', url: 'https://signin.aws.amazon.com/saml' },
     samlResponse: 'PHNhbWxwOlJlc3BvbnNlLz4=',
-    summary: { issuer: 'https://sts.windows.net/t/', audience: 'https://signin.aws.amazon.com/saml', usableUntil: NOW + 240_000, roles, skippedRoleValues: 0, warnings: [], ...summary },
+    summary: {
+      issuer: 'https://sts.windows.net/t/',
+      audience: 'https://signin.aws.amazon.com/saml',
+      usableUntil: NOW + 240_000,
+      roles,
+      skippedRoleValues: 0,
+      warnings: [],
+      ...summary,
+    },
     ...rest,
   };
 }
@@ -96,7 +104,16 @@ describe('groupByAccount', () => {
     expect(groups.map((g) => g.accountId)).toEqual(ACCOUNTS);
     for (const g of groups) {
       expect(g.rows.map((r) => r.role.roleName)).toEqual([
-        'Admin', 'Auditor', 'Billing', 'dataScientist', 'Developer', 'NetworkAdmin', 'Ops2', 'Ops10', 'ReadOnly', 'SecurityAudit',
+        'Admin',
+        'Auditor',
+        'Billing',
+        'dataScientist',
+        'Developer',
+        'NetworkAdmin',
+        'Ops2',
+        'Ops10',
+        'ReadOnly',
+        'SecurityAudit',
       ]);
       expect(g.partitionLabel).toBeUndefined();
       expect(g.rows.every((r) => r.role.accountId === g.accountId)).toBe(true);
@@ -108,7 +125,10 @@ describe('groupByAccount', () => {
     {
       name: 'same account id in two partitions stays two accounts',
       roles: [role('111111111111', 'Admin', '/', 'aws-us-gov'), role('111111111111', 'Admin')],
-      expected: [['aws:111111111111', ['Admin']], ['aws-us-gov:111111111111', ['Admin']]],
+      expected: [
+        ['aws:111111111111', ['Admin']],
+        ['aws-us-gov:111111111111', ['Admin']],
+      ],
     },
     {
       name: 'same name under two paths sorts by path',
@@ -302,7 +322,8 @@ describe('sign-in state', () => {
   ])('currentProblem: $name', ({ problem, captures, shown }) => {
     const state = {
       captures: captures.map((at, i) => capture(`c${i}`, [], { capturedAt: at })),
-      problem: problem === undefined ? undefined : { capturedAt: problem, acsHost: 'signin.aws.amazon.com', error: { code: 'not-xml' as const, message: 'bad' } },
+      problem:
+        problem === undefined ? undefined : { capturedAt: problem, acsHost: 'signin.aws.amazon.com', error: { code: 'not-xml' as const, message: 'bad' } },
     };
     expect(currentProblem(state) !== undefined).toBe(shown);
   });
@@ -352,7 +373,10 @@ describe('outcomes', () => {
   it('allCredentialsFile refuses two sessions that would share one profile, naming both roles', () => {
     const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1', { profileName: '111111111111-Admin' }) }, NOW);
     const file = allCredentialsFile(sessions);
-    expect(file).toEqual({ ok: false, message: expect.stringContaining('Admin (111111111111) and ReadOnly (222222222222) would both be saved as profile 111111111111-Admin') });
+    expect(file).toEqual({
+      ok: false,
+      message: expect.stringContaining('Admin (111111111111) and ReadOnly (222222222222) would both be saved as profile 111111111111-Admin'),
+    });
   });
 
   it('orphanOutcomes lists outcomes whose sign-in or role is no longer listed', () => {
@@ -403,7 +427,14 @@ describe('reconcileState', () => {
   });
 
   it('takes a new save record and a new save problem, keeps unchanged ones', () => {
-    const record = { roleArn: admin.roleArn, profileName: '111111111111-Admin', assumedAt: NOW, expiration: CREDS.expiration, savedAt: NOW + 1, file: '/h/.aws/credentials' };
+    const record = {
+      roleArn: admin.roleArn,
+      profileName: '111111111111-Admin',
+      assumedAt: NOW,
+      expiration: CREDS.expiration,
+      savedAt: NOW + 1,
+      file: '/h/.aws/credentials',
+    };
     const prev = { ...fresh(), saved: { [admin.roleArn]: record } };
     expect(reconcileState(prev, { ...fresh(), saved: { [admin.roleArn]: { ...record } } })).toBe(prev);
     const resaved = reconcileState(prev, { ...fresh(), saved: { [admin.roleArn]: { ...record, savedAt: NOW + 2 } } });
@@ -421,10 +452,19 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
   const ro = role('222222222222', 'ReadOnly', '/team/');
   const gov = role('333333333333', 'Deploy', '/', 'aws-us-gov');
   const good = capture('https://sts.windows.net/t/|https://signin.aws.amazon.com/saml', [admin, ro]);
-  const other = capture('http://www.okta.com/exk1|urn:amazon:webservices', [gov], { summary: { issuer: 'http://www.okta.com/exk1', audience: 'urn:amazon:webservices' } });
+  const other = capture('http://www.okta.com/exk1|urn:amazon:webservices', [gov], {
+    summary: { issuer: 'http://www.okta.com/exk1', audience: 'urn:amazon:webservices' },
+  });
   const errorOutcome = (r: SamlRole, captureId: string): RoleOutcome => ({
-    roleArn: r.roleArn, captureId, accountId: r.accountId, roleName: r.roleName, partition: r.partition,
-    status: 'error', error: { code: 'AccessDenied', message: 'AWS refused.', action: 'Ask your admin.' }, finishedAt: NOW, stsHost: 'sts.amazonaws.com',
+    roleArn: r.roleArn,
+    captureId,
+    accountId: r.accountId,
+    roleName: r.roleName,
+    partition: r.partition,
+    status: 'error',
+    error: { code: 'AccessDenied', message: 'AWS refused.', action: 'Ask your admin.' },
+    finishedAt: NOW,
+    stsHost: 'sts.amazonaws.com',
   });
   const state = (extra: Partial<SessionState> = {}): SessionState => ({
     captures: [good, other],
@@ -483,7 +523,14 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
   });
 
   it('drops a damaged save record, capture problem or save problem without listing it', () => {
-    const record = { roleArn: admin.roleArn, profileName: '111111111111-Admin', assumedAt: NOW, expiration: CREDS.expiration, savedAt: NOW + 1, file: '/h/.aws/credentials' };
+    const record = {
+      roleArn: admin.roleArn,
+      profileName: '111111111111-Admin',
+      assumedAt: NOW,
+      expiration: CREDS.expiration,
+      savedAt: NOW + 1,
+      file: '/h/.aws/credentials',
+    };
     const checked = checkState(
       state({
         saved: { [admin.roleArn]: record, [ro.roleArn]: odd({ ...record, roleArn: ro.roleArn, savedAt: 'yesterday' }) },
@@ -508,7 +555,11 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
     const checked = checkState(
       state({
         captures: [odd(null), good, odd({ ...other, summary: null })],
-        outcomes: { [admin.roleArn]: ok(admin, good.id), [ro.roleArn]: odd('pending'), [gov.roleArn]: odd({ ...errorOutcome(gov, other.id), finishedAt: Infinity }) },
+        outcomes: {
+          [admin.roleArn]: ok(admin, good.id),
+          [ro.roleArn]: odd('pending'),
+          [gov.roleArn]: odd({ ...errorOutcome(gov, other.id), finishedAt: Infinity }),
+        },
       }),
     );
     expect(checked.state.captures).toEqual([good]);

@@ -59,9 +59,12 @@ describe('rendering a template', () => {
     ['{account_name}-{role}', role('111111111111', 'a+b=c,d.e@f'), {}, '111111111111-a_b_c_d_e_f'],
     ['aws-{role}', ADMIN, {}, 'aws-Admin'],
   ];
-  it.each(cases.map(([template, r, ctx, expected]) => ({ template, role: r.roleArn, r, ctx, expected })))('$template for $role $ctx → $expected', ({ template, r, ctx, expected }) => {
-    expect(render(template, r, ctx)).toBe(expected);
-  });
+  it.each(cases.map(([template, r, ctx, expected]) => ({ template, role: r.roleArn, r, ctx, expected })))(
+    '$template for $role $ctx → $expected',
+    ({ template, r, ctx, expected }) => {
+      expect(render(template, r, ctx)).toBe(expected);
+    },
+  );
 
   it('cuts names to 64 characters without a trailing separator, and says so', () => {
     const long = role('111111111111', 'R'.repeat(60));
@@ -89,14 +92,22 @@ describe('rendering a template', () => {
     const roleName = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
     const path = fc.array(fc.stringMatching(/^[\w+=,.@-]{1,20}$/), { maxLength: 4 }).map((segs) => (segs.length ? `${segs.join('/')}/` : ''));
     fc.assert(
-      fc.property(template, fc.stringMatching(/^\d{12}$/), path, roleName, fc.option(fc.string({ unit: 'grapheme' })), fc.option(fc.string()), (t, acct, p, n, accountName, sessionName) => {
-        const r = role(acct, `${p}${n}`);
-        const { name } = renderTemplate(parts(t), r, { accountName: accountName ?? undefined, sessionName: sessionName ?? undefined });
-        // Only a role name with no usable character at all can render empty (resolveProfileNames falls back).
-        if (name !== '') expect(isValidProfileName(name)).toBe(true);
-        const resolved = names([r], rules({ template: t, accountNames: accountName ? { [acct]: accountName } : {} })).get(r.roleArn)!;
-        expect(isValidProfileName(resolved.name)).toBe(true);
-      }),
+      fc.property(
+        template,
+        fc.stringMatching(/^\d{12}$/),
+        path,
+        roleName,
+        fc.option(fc.string({ unit: 'grapheme' })),
+        fc.option(fc.string()),
+        (t, acct, p, n, accountName, sessionName) => {
+          const r = role(acct, `${p}${n}`);
+          const { name } = renderTemplate(parts(t), r, { accountName: accountName ?? undefined, sessionName: sessionName ?? undefined });
+          // Only a role name with no usable character at all can render empty (resolveProfileNames falls back).
+          if (name !== '') expect(isValidProfileName(name)).toBe(true);
+          const resolved = names([r], rules({ template: t, accountNames: accountName ? { [acct]: accountName } : {} })).get(r.roleArn)!;
+          expect(isValidProfileName(resolved.name)).toBe(true);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -260,7 +271,10 @@ describe('resolving names for a set of roles', () => {
   });
 
   it('the account name comes from the rules, or from the item itself when it carries one', () => {
-    const r = resolveProfileNames([{ r: ADMIN, n: 'item-name' }], rules({ accountNames: { '111111111111': 'rules-name' } }), ({ r, n }) => ({ ...r, accountName: n }));
+    const r = resolveProfileNames([{ r: ADMIN, n: 'item-name' }], rules({ accountNames: { '111111111111': 'rules-name' } }), ({ r, n }) => ({
+      ...r,
+      accountName: n,
+    }));
     expect(r.get(ADMIN.roleArn)!.name).toBe('item-name-Admin');
   });
 });

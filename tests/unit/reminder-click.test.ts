@@ -24,7 +24,12 @@ function api(openPopup?: () => Promise<unknown>) {
 describe('a click on the expiry reminder', () => {
   it.each<[string, (() => Promise<unknown>) | undefined, 'popup' | 'tab', string[]]>([
     ['opens the popup where the browser allows it', async () => undefined, 'popup', [`clear ${REMINDER_NOTIFICATION}`, 'openPopup']],
-    ['opens the popup page in a tab when the browser refuses (Firefox: no user gesture)', () => Promise.reject(new Error('openPopup requires a user gesture')), 'tab', [`clear ${REMINDER_NOTIFICATION}`, 'openPopup', `tab ${POPUP}`]],
+    [
+      'opens the popup page in a tab when the browser refuses (Firefox: no user gesture)',
+      () => Promise.reject(new Error('openPopup requires a user gesture')),
+      'tab',
+      [`clear ${REMINDER_NOTIFICATION}`, 'openPopup', `tab ${POPUP}`],
+    ],
     ['opens the popup page in a tab where there is no openPopup', undefined, 'tab', [`clear ${REMINDER_NOTIFICATION}`, `tab ${POPUP}`]],
   ])('%s', async (_, openPopup, opened, calls) => {
     const a = api(openPopup);

@@ -55,7 +55,11 @@ describe('reminderMessage', () => {
     expect(JSON.stringify(m)).not.toMatch(/ASIAKEY|SECRETKEY|TOKEN/);
   });
   it('lists at most three profiles', () => {
-    const m = reminderMessage(['A', 'B', 'C', 'D', 'E'].map((n, i) => ok(n, 5 + i)), NOW, 'entra');
+    const m = reminderMessage(
+      ['A', 'B', 'C', 'D', 'E'].map((n, i) => ok(n, 5 + i)),
+      NOW,
+      'entra',
+    );
     expect(m.title).toBe('5 AWS sessions expire soon');
     expect(m.message).toBe('dev-A, dev-B, dev-C and 2 more (the first in 5 min). Open the AWS tile in My Apps again to get new credentials.');
   });

@@ -15,7 +15,11 @@ const pair = (partition: string, account: string, role: string, provider = 'Entr
   roleArn: `arn:${partition}:iam::${account}:role/${role}`,
   providerArn: `arn:${partition}:iam::${account}:saml-provider/${provider}`,
 });
-const ALICE: RolePair[] = [pair('aws', '111111111111', 'Admin'), pair('aws', '111111111111', 'team/platform/Deployer'), pair('aws', '222222222222', 'Developer')];
+const ALICE: RolePair[] = [
+  pair('aws', '111111111111', 'Admin'),
+  pair('aws', '111111111111', 'team/platform/Deployer'),
+  pair('aws', '222222222222', 'Developer'),
+];
 
 function parse(opts: SamlOptions): SamlParseResult {
   return parseSamlResponse(encodeSamlResponse(buildSamlResponseXml(opts)));
@@ -66,7 +70,14 @@ describe('parseSamlResponse: real IdP shapes', () => {
   ])('$partition roles with audience $audience', ({ partition, account, audience, acs }) => {
     const s = ok({ roles: [pair(partition, account, 'Operator')], audience, recipient: acs });
     expect(s.roles).toEqual([
-      { roleArn: `arn:${partition}:iam::${account}:role/Operator`, providerArn: `arn:${partition}:iam::${account}:saml-provider/EntraID`, partition, accountId: account, roleName: 'Operator', rolePath: '/' },
+      {
+        roleArn: `arn:${partition}:iam::${account}:role/Operator`,
+        providerArn: `arn:${partition}:iam::${account}:saml-provider/EntraID`,
+        partition,
+        accountId: account,
+        roleName: 'Operator',
+        rolePath: '/',
+      },
     ]);
     expect(s.audience).toBe(audience);
     expect(s.recipient).toBe(acs);
@@ -77,7 +88,11 @@ describe('parseSamlResponse: real IdP shapes', () => {
   });
 
   it.each(['role-first', 'provider-first'] as const)('Google, %s, every value with a trailing comma (aws-google-auth #12)', (roleOrder) => {
-    const roles = [pair('aws', '123456789012', 'admin', 'GoogleApps'), pair('aws', '123456789012', 'read-only', 'GoogleApps'), pair('aws-us-gov', '333333333333', 'ops/test', 'GoogleApps')];
+    const roles = [
+      pair('aws', '123456789012', 'admin', 'GoogleApps'),
+      pair('aws', '123456789012', 'read-only', 'GoogleApps'),
+      pair('aws-us-gov', '333333333333', 'ops/test', 'GoogleApps'),
+    ];
     const s = ok({ shape: 'google', roles, roleOrder, roleValueTrailingComma: true, roleValueWhitespace: roleOrder === 'provider-first' });
     expect(s.roles.map((r) => r.roleArn)).toEqual(roles.map((r) => r.roleArn));
     expect(s.issuer).toMatch(/^https:\/\/accounts\.google\.com\/o\/saml2/);
@@ -244,7 +259,11 @@ describe('parseSamlResponse: errors are specific', () => {
 });
 
 describe('parseSamlResponse: error texts are bounded, one plain line', () => {
-  const denied = { roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied' };
+  const denied = {
+    roles: ALICE,
+    statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+    subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+  };
   const hugeStatus = `AADSTS50105: The signed in user is not assigned to a role for the application. ${'Trace ID: 0b5c3a8e-1111-4222-8333-944455556666 '.repeat(1_300)}`;
 
   it('a 60,000-character StatusMessage is cut to the cap with an ellipsis, and the next step survives', () => {
@@ -260,7 +279,9 @@ describe('parseSamlResponse: error texts are bounded, one plain line', () => {
   });
 
   it('huge status codes are cut too', () => {
-    const { message } = failure(parse({ ...denied, statusCode: `urn:oasis:names:tc:SAML:2.0:status:${'Responder'.repeat(5_000)}`, subStatusCode: 'x'.repeat(20_000) }));
+    const { message } = failure(
+      parse({ ...denied, statusCode: `urn:oasis:names:tc:SAML:2.0:status:${'Responder'.repeat(5_000)}`, subStatusCode: 'x'.repeat(20_000) }),
+    );
     expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
     expect(message).toMatch(/your Entra admin\.$/);
   });
@@ -283,7 +304,11 @@ describe('parseSamlResponse: error texts are bounded, one plain line', () => {
   it.each([
     ['raw C0 controls and an ANSI escape', 'Access denied\u0007\u001b[31m for alice\u0000', 'Access denied [31m for alice.'],
     ['a right-to-left override (raw)', 'Sign-in blocked: report\u202Egnp.exe', 'Sign-in blocked: reportgnp.exe.'],
-    ['bidi isolates and zero-width characters (raw)', '\u2066Conditional\u2069 access\u200B policy\uFEFF blocked you', 'Conditional access policy blocked you.'],
+    [
+      'bidi isolates and zero-width characters (raw)',
+      '\u2066Conditional\u2069 access\u200B policy\uFEFF blocked you',
+      'Conditional access policy blocked you.',
+    ],
     ['line breaks, tabs and separators', 'Line one\r\nline two\tand\u2028three\u0085four', 'Line one line two and three four.'],
     ['C1 controls', 'Denied\u009b31m here', 'Denied 31m here.'],
   ])('%s in the StatusMessage are removed', (_name, statusMessage, shown) => {
@@ -293,7 +318,10 @@ describe('parseSamlResponse: error texts are bounded, one plain line', () => {
   });
 
   it('character references to bidi and control characters in the StatusMessage are removed', () => {
-    const xml = buildSamlResponseXml({ ...denied, statusMessage: 'PLACEHOLDER' }).replace('PLACEHOLDER', 'Blocked&#x202E;&#x2067; by&#10;policy&#x9;&#x1B;[0m&#x200F;');
+    const xml = buildSamlResponseXml({ ...denied, statusMessage: 'PLACEHOLDER' }).replace(
+      'PLACEHOLDER',
+      'Blocked&#x202E;&#x2067; by&#10;policy&#x9;&#x1B;[0m&#x200F;',
+    );
     const { message } = failure(parseSamlResponse(b64(xml)));
     expect(message).not.toMatch(UNSAFE);
     expect(message).toContain(': Blocked by policy [0m. ');
@@ -311,16 +339,39 @@ describe('parseSamlResponse: advice in the words of the IdP that issued the sign
     { shape: 'okta', admin: 'your Okta admin', signInAgain: 'Open the AWS app from your Okta dashboard again' },
     { shape: 'adfs', admin: 'your AD FS admin', signInAgain: 'Sign in to AWS through your AD FS sign-in page again' },
     { shape: 'google', admin: 'your Google Workspace admin', signInAgain: 'Open AWS from your Google apps menu again' },
-    { shape: 'okta', issuer: 'https://idp.example.org/idp/shibboleth', admin: 'your identity provider’s admin', signInAgain: 'Sign in to AWS through your identity provider again' },
+    {
+      shape: 'okta',
+      issuer: 'https://idp.example.org/idp/shibboleth',
+      admin: 'your identity provider’s admin',
+      signInAgain: 'Sign in to AWS through your identity provider again',
+    },
   ];
   const stripAssertion = (xml: string) => xml.replace(/<(\w+:)?Assertion[\s>][\s\S]*<\/(\w+:)?Assertion>/, '');
   const ERRORS: { code: string; make: (o: { shape: IdpShape; issuer?: string }) => string; next: 'admin' | 'signInAgain' }[] = [
-    { code: 'status-not-success', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', statusMessage: 'User is not assigned to this application.' }) },
-    { code: 'status-not-success', next: 'signInAgain', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }) },
+    {
+      code: 'status-not-success',
+      next: 'admin',
+      make: (o) =>
+        buildSamlResponseXml({
+          ...o,
+          roles: ALICE,
+          statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+          statusMessage: 'User is not assigned to this application.',
+        }),
+    },
+    {
+      code: 'status-not-success',
+      next: 'signInAgain',
+      make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }),
+    },
     { code: 'encrypted-assertion', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, encrypted: true }) },
     { code: 'no-assertion', next: 'signInAgain', make: (o) => stripAssertion(buildSamlResponseXml({ ...o, roles: ALICE })) },
     { code: 'no-role-attribute', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: ALICE, omitRoleAttribute: true }) },
-    { code: 'no-valid-roles', next: 'admin', make: (o) => buildSamlResponseXml({ ...o, roles: [], extraRoleValues: ['arn:aws:iam::111111111111:role/OnlyRole'] }) },
+    {
+      code: 'no-valid-roles',
+      next: 'admin',
+      make: (o) => buildSamlResponseXml({ ...o, roles: [], extraRoleValues: ['arn:aws:iam::111111111111:role/OnlyRole'] }),
+    },
   ];
   const cases = SHAPES.flatMap((s) => ERRORS.map((e) => ({ ...s, ...e, idp: s.issuer ? 'other IdP' : s.shape })));
 

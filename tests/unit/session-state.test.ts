@@ -7,7 +7,13 @@ const outcome = (roleArn: string, status: RoleOutcome['status']) => ({ roleArn, 
 
 describe('session state', () => {
   it('maps storage items to captures (newest first), outcomes and the problem; ignores unknown keys', () => {
-    const s = stateFromItems({ 'capture:a': capture('a', 1), 'capture:b': capture('b', 2), 'outcome:arn:x': outcome('arn:x', 'ok'), problem: { capturedAt: 3 }, other: 1 });
+    const s = stateFromItems({
+      'capture:a': capture('a', 1),
+      'capture:b': capture('b', 2),
+      'outcome:arn:x': outcome('arn:x', 'ok'),
+      problem: { capturedAt: 3 },
+      other: 1,
+    });
     expect(s.captures.map((c) => c.id)).toEqual(['b', 'a']);
     expect(Object.keys(s.outcomes)).toEqual(['arn:x']);
     expect(s.problem).toEqual({ capturedAt: 3 });

@@ -5,7 +5,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 
 const { forgetLearntAliases, LEARNT_ALIASES_KEY, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/browser/account-names-store');
-const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } = await import('@/lib/browser/settings-store');
+const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } =
+  await import('@/lib/browser/settings-store');
 const { DEFAULT_SETTINGS } = await import('@/lib/settings');
 
 const PROD = '111111111111';
@@ -64,13 +65,19 @@ describe('settings in storage', () => {
       updateLocalSettings((s) => ({ ...s, pinnedRoles: [...s.pinnedRoles, 'arn:aws:iam::111111111111:role/B'] })),
     ]);
     const { local } = await readSettingsSnapshot();
-    expect(local).toMatchObject({ defaultRegion: 'eu-west-1', defaultDuration: 900, pinnedRoles: ['arn:aws:iam::111111111111:role/A', 'arn:aws:iam::111111111111:role/B'] });
+    expect(local).toMatchObject({
+      defaultRegion: 'eu-west-1',
+      defaultDuration: 900,
+      pinnedRoles: ['arn:aws:iam::111111111111:role/A', 'arn:aws:iam::111111111111:role/B'],
+    });
   });
 
   it('a failed update does not block the next one', async () => {
-    await expect(updateLocalSettings(() => {
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
+    await expect(
+      updateLocalSettings(() => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await updateLocalSettings((s) => ({ ...s, defaultRegion: 'eu-west-1' }));
     expect((await readSettingsSnapshot()).local.defaultRegion).toBe('eu-west-1');
   });

@@ -98,7 +98,11 @@ describe('migrations', () => {
   });
 
   it('a partial v1 object migrates what it has', () => {
-    expect(parseSettings({ version: 1, durationSeconds: 900 })).toEqual({ settings: { ...DEFAULT_SETTINGS, defaultDuration: 900 }, issues: [], migratedFrom: 1 });
+    expect(parseSettings({ version: 1, durationSeconds: 900 })).toEqual({
+      settings: { ...DEFAULT_SETTINGS, defaultDuration: 900 },
+      issues: [],
+      migratedFrom: 1,
+    });
   });
 
   it('bad v1 values are reported under their new names and take the defaults', () => {
@@ -154,8 +158,18 @@ describe('validation, field by field', () => {
     ['a template that is not text', { profileTemplate: 42 }, 'profileTemplate', /must be text/],
     ['roles not an object', { roles: [] }, 'roles', /must be an object of role ARN/],
     ['a role key that is not an ARN', { roles: { Admin: { duration: 900 } } }, 'roles["Admin"]', /not an IAM role ARN/],
-    ['a role profile name with a space', { roles: { [ADMIN]: { profileName: 'my admin' } } }, `roles[${JSON.stringify(ADMIN)}].profileName`, /not a profile name/],
-    ['a role profile name "default"', { roles: { [ADMIN]: { profileName: 'default' } } }, `roles[${JSON.stringify(ADMIN)}].profileName`, /kept for the “also save as \[default\]”/],
+    [
+      'a role profile name with a space',
+      { roles: { [ADMIN]: { profileName: 'my admin' } } },
+      `roles[${JSON.stringify(ADMIN)}].profileName`,
+      /not a profile name/,
+    ],
+    [
+      'a role profile name "default"',
+      { roles: { [ADMIN]: { profileName: 'default' } } },
+      `roles[${JSON.stringify(ADMIN)}].profileName`,
+      /kept for the “also save as \[default\]”/,
+    ],
     ['a role duration too short', { roles: { [ADMIN]: { duration: 899 } } }, `roles[${JSON.stringify(ADMIN)}].duration`, /from 900 to 43200, not 899/],
     ['a role region that is not a region', { roles: { [ADMIN]: { region: 'EU' } } }, `roles[${JSON.stringify(ADMIN)}].region`, /not an AWS region name/],
     ['an unknown role preference', { roles: { [ADMIN]: { colour: 'red' } } }, `roles[${JSON.stringify(ADMIN)}].colour`, /not a role preference/],
@@ -226,7 +240,9 @@ describe('validation, field by field', () => {
   });
 
   it('keys named like Object.prototype members are reported, never called or assigned to the prototype', () => {
-    const raw = JSON.parse('{"version":2,"valueOf":1,"__proto__":{"defaultDuration":900},"reminders":{"__proto__":null,"toString":1},"roles":{"__proto__":{}}}') as unknown;
+    const raw = JSON.parse(
+      '{"version":2,"valueOf":1,"__proto__":{"defaultDuration":900},"reminders":{"__proto__":null,"toString":1},"roles":{"__proto__":{}}}',
+    ) as unknown;
     const { settings, issues } = parseSettings(raw);
     expect(issues.map((i) => i.path)).toEqual(['valueOf', '__proto__', 'reminders.__proto__', 'reminders.toString', 'roles["__proto__"]']);
     expect(settings).toEqual(DEFAULT_SETTINGS);
@@ -245,11 +261,20 @@ describe('validation, field by field', () => {
         accountNames: fc.oneof(fc.dictionary(fc.oneof(fc.stringMatching(/^\d{12}$/), fc.string()), fc.oneof(fc.string(), fc.jsonValue())), fc.jsonValue()),
         profileTemplate: fc.oneof(fc.constantFrom('{role}', '{account}-{role}', '{x}', '{account_name}.{role}'), fc.string()),
         defaultDuration: fc.oneof(fc.integer({ min: 0, max: 50_000 }), fc.constant('max'), fc.jsonValue()),
-        roles: fc.dictionary(fc.constantFrom(ADMIN, GOV, 'x'), fc.record({ profileName: fc.string(), duration: fc.jsonValue(), region: fc.constantFrom('eu-west-1', 'x', '') }, { requiredKeys: [] })),
-        delivery: fc.oneof(fc.record({ autoSaveToHost: fc.jsonValue(), formatOrder: fc.array(fc.constantFrom(...ALL_FORMATS, 'zsh')) }, { requiredKeys: [] }), fc.jsonValue()),
+        roles: fc.dictionary(
+          fc.constantFrom(ADMIN, GOV, 'x'),
+          fc.record({ profileName: fc.string(), duration: fc.jsonValue(), region: fc.constantFrom('eu-west-1', 'x', '') }, { requiredKeys: [] }),
+        ),
+        delivery: fc.oneof(
+          fc.record({ autoSaveToHost: fc.jsonValue(), formatOrder: fc.array(fc.constantFrom(...ALL_FORMATS, 'zsh')) }, { requiredKeys: [] }),
+          fc.jsonValue(),
+        ),
         reminders: fc.jsonValue(),
         pinnedRoles: fc.array(fc.constantFrom(ADMIN, GOV, 'bad')),
-        trustedSignInHosts: fc.oneof(fc.array(fc.oneof(fc.constantFrom('adfs.contoso.com', '*.contoso.com', 'https://fs.contoso.com/adfs/ls', '*', 'x:1'), fc.string())), fc.jsonValue()),
+        trustedSignInHosts: fc.oneof(
+          fc.array(fc.oneof(fc.constantFrom('adfs.contoso.com', '*.contoso.com', 'https://fs.contoso.com/adfs/ls', '*', 'x:1'), fc.string())),
+          fc.jsonValue(),
+        ),
         other: fc.jsonValue(),
       },
       { requiredKeys: [] },
@@ -374,7 +399,14 @@ describe('managed settings', () => {
       pinnedRoles: [ADMIN],
       roles: { [ADMIN]: { profileName: 'default' } },
     });
-    expect(issues.map((i) => i.path)).toEqual(['profileTemplate', 'defaultDuration', 'defaultRegion', 'accountNames["bad"]', 'pinnedRoles', `roles[${JSON.stringify(ADMIN)}].profileName`]);
+    expect(issues.map((i) => i.path)).toEqual([
+      'profileTemplate',
+      'defaultDuration',
+      'defaultRegion',
+      'accountNames["bad"]',
+      'pinnedRoles',
+      `roles[${JSON.stringify(ADMIN)}].profileName`,
+    ]);
     expect(issues[1]!.message).toMatch(/whole number of seconds from 900/);
     expect(issues[4]!.message).toMatch(/not a policy this extension knows/);
     const { locked } = applyManaged(custom(), managed);
@@ -482,7 +514,19 @@ interface Schema {
 }
 
 const CHROME_TYPES = ['object', 'array', 'string', 'integer', 'number', 'boolean'];
-const CHROME_KEYWORDS = new Set(['type', 'title', 'description', 'properties', 'patternProperties', 'additionalProperties', 'items', 'enum', 'minimum', 'maximum', 'pattern']);
+const CHROME_KEYWORDS = new Set([
+  'type',
+  'title',
+  'description',
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'items',
+  'enum',
+  'minimum',
+  'maximum',
+  'pattern',
+]);
 
 /** Every schema has exactly one type Chrome knows, and uses only keywords Chrome's policy schema parser knows. */
 function checkChromeSchema(schema: Schema): void {
@@ -500,7 +544,12 @@ function conforms(schema: Schema, value: unknown): boolean {
       return typeof value === 'boolean';
     case 'integer':
     case 'number':
-      return typeof value === 'number' && (schema.type === 'number' || Number.isInteger(value)) && (schema.minimum === undefined || value >= schema.minimum) && (schema.maximum === undefined || value <= schema.maximum);
+      return (
+        typeof value === 'number' &&
+        (schema.type === 'number' || Number.isInteger(value)) &&
+        (schema.minimum === undefined || value >= schema.minimum) &&
+        (schema.maximum === undefined || value <= schema.maximum)
+      );
     case 'string':
       return typeof value === 'string' && (!schema.pattern || new RegExp(schema.pattern).test(value)) && (!schema.enum || schema.enum.includes(value));
     case 'array':

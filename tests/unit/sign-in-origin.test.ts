@@ -21,14 +21,26 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
     // Identity providers' own pages (Chromium gives the origin, Firefox the document URL).
     ['Entra (Chromium, Origin header)', chromiumHeader('https://login.microsoftonline.com'), 'idp:known:entra https://login.microsoftonline.com'],
     ['Entra (Chromium, initiator)', chromium('https://login.microsoftonline.com'), 'idp:known:entra https://login.microsoftonline.com'],
-    ['Entra (Firefox)', firefox('https://login.microsoftonline.com/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/saml2?appid=3c5f'), 'idp:known:entra https://login.microsoftonline.com'],
+    [
+      'Entra (Firefox)',
+      firefox('https://login.microsoftonline.com/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/saml2?appid=3c5f'),
+      'idp:known:entra https://login.microsoftonline.com',
+    ],
     ['Entra US Government', chromium('https://login.microsoftonline.us'), 'idp:known:entra https://login.microsoftonline.us'],
     ['Entra China (partner)', chromium('https://login.partner.microsoftonline.cn'), 'idp:known:entra https://login.partner.microsoftonline.cn'],
     ['Entra China (chinacloudapi)', chromium('https://login.chinacloudapi.cn'), 'idp:known:entra https://login.chinacloudapi.cn'],
     ['My Apps', chromium('https://myapplications.microsoft.com'), 'idp:known:entra https://myapplications.microsoft.com'],
     ['My Apps (old host)', chromium('https://myapps.microsoft.com'), 'idp:known:entra https://myapps.microsoft.com'],
-    ['My Apps launcher', firefox('https://launcher.myapps.microsoft.com/api/signin/3c5f?tenantId=8f2c'), 'idp:known:entra https://launcher.myapps.microsoft.com'],
-    ['Entra behind Defender for Cloud Apps', chromium('https://login.microsoftonline.com.mcas.ms'), 'idp:known:entra https://login.microsoftonline.com.mcas.ms'],
+    [
+      'My Apps launcher',
+      firefox('https://launcher.myapps.microsoft.com/api/signin/3c5f?tenantId=8f2c'),
+      'idp:known:entra https://launcher.myapps.microsoft.com',
+    ],
+    [
+      'Entra behind Defender for Cloud Apps',
+      chromium('https://login.microsoftonline.com.mcas.ms'),
+      'idp:known:entra https://login.microsoftonline.com.mcas.ms',
+    ],
     ['an Okta org', chromiumHeader('https://contoso.okta.com'), 'idp:known:okta https://contoso.okta.com'],
     ['an Okta preview org', firefox('https://contoso.oktapreview.com/app/amazon_aws/exk1/sso/saml'), 'idp:known:okta https://contoso.oktapreview.com'],
     ['an Okta EMEA org', chromium('https://contoso.okta-emea.com'), 'idp:known:okta https://contoso.okta-emea.com'],
@@ -87,7 +99,9 @@ describe('judgeSignInOrigin: who may hand over a sign-in', () => {
 
   it('what the browser itself reports wins over the Origin header', () => {
     expect(judged({ type: 'main_frame', initiator: 'null', originHeader: 'https://login.microsoftonline.com' })).toBe('refused:opaque');
-    expect(judged({ type: 'main_frame', originUrl: 'https://evil.example/', originHeader: 'https://login.microsoftonline.com' })).toBe('refused:untrusted evil.example');
+    expect(judged({ type: 'main_frame', originUrl: 'https://evil.example/', originHeader: 'https://login.microsoftonline.com' })).toBe(
+      'refused:untrusted evil.example',
+    );
   });
 
   it('the user’s hosts count only while they are in the settings', () => {

@@ -15,7 +15,13 @@ describe('SignInRequests', () => {
     const { seen, requests } = collect();
     requests.body({ requestId: '12', method: 'POST', url: ACS, type: 'main_frame', requestBody: body });
     expect(seen).toEqual([]);
-    requests.headers({ requestId: '12', requestHeaders: [{ name: 'Referer', value: 'https://login.microsoftonline.com/' }, { name: 'Origin', value: 'https://login.microsoftonline.com' }] });
+    requests.headers({
+      requestId: '12',
+      requestHeaders: [
+        { name: 'Referer', value: 'https://login.microsoftonline.com/' },
+        { name: 'Origin', value: 'https://login.microsoftonline.com' },
+      ],
+    });
     expect(seen).toEqual([{ method: 'POST', url: ACS, type: 'main_frame', requestBody: body, originHeader: 'https://login.microsoftonline.com' }]);
     expect(requests.size).toBe(0);
   });

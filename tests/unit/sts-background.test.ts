@@ -40,7 +40,13 @@ async function storeCapture(shape: IdpShape, issued = new Date()): Promise<Captu
   const parsed = parseSamlResponse(samlResponse, issued.getTime());
   if (!parsed.ok) throw new Error(parsed.error.message);
   const acs = parseAcsUrl('https://signin.aws.amazon.com/saml')!;
-  const capture: Capture = { id: captureIdFor(parsed.summary), capturedAt: issued.getTime(), acs: { ...acs, url: 'https://signin.aws.amazon.com/saml' }, summary: parsed.summary, samlResponse };
+  const capture: Capture = {
+    id: captureIdFor(parsed.summary),
+    capturedAt: issued.getTime(),
+    acs: { ...acs, url: 'https://signin.aws.amazon.com/saml' },
+    summary: parsed.summary,
+    samlResponse,
+  };
   await saveCapture(capture);
   return capture;
 }
@@ -171,7 +177,12 @@ describe('the expiry reminder', () => {
       partition: 'aws',
       status: 'ok',
       profileName: 'contoso-prod-Admin',
-      credentials: { accessKeyId: 'ASIAQ3EXAMPLEKEY7XYZ', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEJr', expiration: new Date(now + 8 * 60_000).toISOString() },
+      credentials: {
+        accessKeyId: 'ASIAQ3EXAMPLEKEY7XYZ',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        sessionToken: 'IQoJb3JpZ2luX2VjEJr',
+        expiration: new Date(now + 8 * 60_000).toISOString(),
+      },
       durationSeconds: 3600,
       assumedAt: now - 52 * 60_000,
       stsHost: 'sts.amazonaws.com',
@@ -225,7 +236,10 @@ describe('assumeRoles speaks the IdP’s words and stops at the deadline', () =>
 
 describe('the popup’s messages when the background went away', () => {
   it.each([
-    ['Chrome, worker stopped mid-call', 'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received'],
+    [
+      'Chrome, worker stopped mid-call',
+      'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received',
+    ],
     ['Chrome, port closed', 'The message port closed before a response was received.'],
     ['Chrome, no background', 'Could not establish connection. Receiving end does not exist.'],
     ['Firefox, event page unloaded', 'Message manager disconnected'],

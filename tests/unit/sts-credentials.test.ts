@@ -23,7 +23,11 @@ describe('checkCredentials accepts what STS issues', () => {
     ['an offset instead of Z', { ...GOOD, expiration: '2026-11-22T12:00:00+01:00' }, '2026-11-22T11:00:00.000Z'],
     ['a Date (as the SDK parses it)', { ...GOOD, expiration: new Date(NOW + HOUR) }, '2026-11-22T11:00:00.000Z'],
     ['a 35 h expiry (a clock far behind)', { ...GOOD, expiration: new Date(NOW + 35 * HOUR).toISOString() }, '2026-11-23T21:00:00.000Z'],
-    ['a 128-character key id and secret, a 16 KiB token', { ...GOOD, accessKeyId: 'A'.repeat(128), secretAccessKey: 'a/+='.repeat(32), sessionToken: 'B'.repeat(16_384) }, '2026-11-22T11:00:00.000Z'],
+    [
+      'a 128-character key id and secret, a 16 KiB token',
+      { ...GOOD, accessKeyId: 'A'.repeat(128), secretAccessKey: 'a/+='.repeat(32), sessionToken: 'B'.repeat(16_384) },
+      '2026-11-22T11:00:00.000Z',
+    ],
   ])('%s', (_name, raw, expiration) => {
     const out = checkCredentials(raw, NOW);
     expect(out).toEqual({
@@ -86,10 +90,13 @@ describe('checkCredentials refuses what STS never issues', () => {
 describe('assumeRoleWithSaml keeps no malformed credentials', () => {
   const role = parseRoleValue('arn:aws:iam::111111111111:role/Admin,arn:aws:iam::111111111111:saml-provider/EntraID')!;
   const answering = (credentials: UncheckedCredentials, assumedRoleArn?: unknown): StsTransport & { calls: number } => {
-    const t = Object.assign(async () => {
-      t.calls++;
-      return { credentials, assumedRoleArn };
-    }, { calls: 0 });
+    const t = Object.assign(
+      async () => {
+        t.calls++;
+        return { credentials, assumedRoleArn };
+      },
+      { calls: 0 },
+    );
     return t;
   };
 

@@ -98,7 +98,9 @@ describe('through the AWS SDK: STS refusals get their own plain words', () => {
     const e = failure(await assume({ roleSessionName: 'alice smith' }));
     expect(e.code).toBe('IDPRejectedClaim');
     expect(e.message).toMatch(/^AWS rejected a claim in the SAML sign-in\. AWS said: “Invalid RoleSessionName/);
-    expect(e.action).toBe('Ask your Entra admin to check the Role, RoleSessionName and SessionDuration claims in the AWS app’s Single sign-on → Attributes & Claims.');
+    expect(e.action).toBe(
+      'Ask your Entra admin to check the Role, RoleSessionName and SessionDuration claims in the AWS app’s Single sign-on → Attributes & Claims.',
+    );
     const okta = failure(await assume({ roleSessionName: 'alice smith' }, { idp: identifyIdp('http://www.okta.com/exk1a2b3c4d5e6f7g8h9') }));
     expect(okta.action).toBe('Ask your Okta admin to check the Role, RoleSessionName and SessionDuration claims in the AWS app’s SAML settings in Okta.');
   });
@@ -116,8 +118,18 @@ describe('through the AWS SDK: STS refusals get their own plain words', () => {
 
   it.each([
     [{ status: 400, code: 'MalformedPolicyDocument', message: 'The policy document is malformed.' }, /refused a policy .* as malformed/, /AWS admin/, 1],
-    [{ status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space' }, /too large for AWS/, /your Entra admin to send fewer or shorter session tags/, 1],
-    [{ status: 400, code: 'IDPCommunicationError', message: 'The identity provider could not be reached.' }, /could not reach your identity provider to check this sign-in \(tried 3 times\)/, /Try again in a minute/, 3],
+    [
+      { status: 400, code: 'PackedPolicyTooLarge', message: 'Packed policy consumes 112% of allotted space' },
+      /too large for AWS/,
+      /your Entra admin to send fewer or shorter session tags/,
+      1,
+    ],
+    [
+      { status: 400, code: 'IDPCommunicationError', message: 'The identity provider could not be reached.' },
+      /could not reach your identity provider to check this sign-in \(tried 3 times\)/,
+      /Try again in a minute/,
+      3,
+    ],
   ])('$code (the SDK’s …Exception name)', async (error, message, action, requests) => {
     emu.sts.errorNext(error, 3);
     const e = failure(await assume());

@@ -106,7 +106,10 @@ describe('assumeRoleWithSaml', () => {
     const t = scripted(stsError('ServiceUnavailable', 'unavailable', 503), refused, refused);
     const out = await assumeRoleWithSaml(input, { transport: t, ...noSleep });
     expect(t.calls).toHaveLength(3);
-    expect(out).toMatchObject({ ok: false, error: { code: 'ServiceUnavailable', message: 'AWS STS at sts.amazonaws.com had an internal error (tried 3 times).' } });
+    expect(out).toMatchObject({
+      ok: false,
+      error: { code: 'ServiceUnavailable', message: 'AWS STS at sts.amazonaws.com had an internal error (tried 3 times).' },
+    });
     const unreachable = await assumeRoleWithSaml(input, { transport: scripted(refused), ...noSleep });
     expect(unreachable).toMatchObject({ ok: false, error: { code: 'NetworkError' } });
   });
@@ -148,15 +151,21 @@ describe('assumeRoleWithSaml', () => {
       return { transport, aborted };
     }
 
-    it.each([true, false])('gives up each attempt after its time limit, aborts it, retries, and says so (transport honours abort: %s)', async (honoursAbort) => {
-      const { transport, aborted } = blackHole(honoursAbort);
-      const t0 = Date.now();
-      const out = await assumeRoleWithSaml(input, { transport, ...noSleep, attemptTimeoutMs: 30 });
-      expect(Date.now() - t0).toBeLessThan(5000);
-      expect(aborted).toEqual([true, true, true]);
-      expect(out).toMatchObject({ ok: false, error: { code: 'Timeout', message: 'AWS STS at sts.amazonaws.com did not answer within 30 ms (tried 3 times).' } });
-      if (!out.ok) expect(out.error.action).toMatch(/network, VPN or proxy/);
-    });
+    it.each([true, false])(
+      'gives up each attempt after its time limit, aborts it, retries, and says so (transport honours abort: %s)',
+      async (honoursAbort) => {
+        const { transport, aborted } = blackHole(honoursAbort);
+        const t0 = Date.now();
+        const out = await assumeRoleWithSaml(input, { transport, ...noSleep, attemptTimeoutMs: 30 });
+        expect(Date.now() - t0).toBeLessThan(5000);
+        expect(aborted).toEqual([true, true, true]);
+        expect(out).toMatchObject({
+          ok: false,
+          error: { code: 'Timeout', message: 'AWS STS at sts.amazonaws.com did not answer within 30 ms (tried 3 times).' },
+        });
+        if (!out.ok) expect(out.error.action).toMatch(/network, VPN or proxy/);
+      },
+    );
 
     it('a timed-out attempt is retried, and the retry’s answer counts', async () => {
       let calls = 0;
@@ -177,7 +186,9 @@ describe('assumeRoleWithSaml', () => {
       expect(t.calls).toHaveLength(2);
       expect(out).toMatchObject({ ok: false, error: { code: 'Throttling' } });
       if (!out.ok) {
-        expect(out.error.message).toBe('AWS STS at sts.amazonaws.com is throttling requests (tried 2 times). This sign-in can no longer be used, so the extension stopped trying.');
+        expect(out.error.message).toBe(
+          'AWS STS at sts.amazonaws.com is throttling requests (tried 2 times). This sign-in can no longer be used, so the extension stopped trying.',
+        );
         expect(out.error.action).toBe('Open the AWS tile in My Apps again, then assume your roles right away.');
       }
     });
@@ -196,14 +207,35 @@ describe('describeStsError: plain words and the next step', () => {
   it.each([
     ['ExpiredTokenException', 'ExpiredTokenException', 'Token must be redeemed within 5 minutes of issuance', 400, /older than 5 minutes/, /Open the AWS tile/],
     ['ExpiredTokenException', 'ExpiredTokenException', 'Token is expired', 400, /passed the time your identity provider allowed/, /Open the AWS tile/],
-    ['InvalidIdentityToken', 'InvalidIdentityTokenException', 'Token must be redeemed within 5 minutes of issuance', 400, /older than 5 minutes/, /Open the AWS tile/],
-    ['InvalidIdentityToken', 'InvalidIdentityTokenException', 'SAML Assertion: AuthSamlManifestNotFoundException', 400, /does not know the identity provider/, /partition/],
+    [
+      'InvalidIdentityToken',
+      'InvalidIdentityTokenException',
+      'Token must be redeemed within 5 minutes of issuance',
+      400,
+      /older than 5 minutes/,
+      /Open the AWS tile/,
+    ],
+    [
+      'InvalidIdentityToken',
+      'InvalidIdentityTokenException',
+      'SAML Assertion: AuthSamlManifestNotFoundException',
+      400,
+      /does not know the identity provider/,
+      /partition/,
+    ],
     ['InvalidIdentityToken', 'InvalidIdentityTokenException', 'Invalid signature', 400, /could not validate/, /Entra’s current federation metadata/],
     ['AccessDenied', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML', 403, /trust policy/, /trust policy/],
     ['IDPRejectedClaim', 'IDPRejectedClaimException', 'Bad claim', 403, /rejected a claim/, /your Entra admin.*Attributes & Claims/],
     ['RegionDisabledException', 'RegionDisabledException', 'STS is not activated in this region', 403, /not activated/, /activate STS/],
     ['MalformedPolicyDocument', 'MalformedPolicyDocumentException', 'The policy is not valid JSON', 400, /policy .* malformed/, /AWS admin/],
-    ['PackedPolicyTooLarge', 'PackedPolicyTooLargeException', 'Packed policy consumes 112% of allotted space', 400, /too large/, /your Entra admin.*session tags/],
+    [
+      'PackedPolicyTooLarge',
+      'PackedPolicyTooLargeException',
+      'Packed policy consumes 112% of allotted space',
+      400,
+      /too large/,
+      /your Entra admin.*session tags/,
+    ],
     ['IDPCommunicationError', 'IDPCommunicationErrorException', 'IdP unreachable', 400, /could not reach your identity provider/, /Try again in a minute/],
     ['Throttling', 'Throttling', 'Rate exceeded', 400, /throttling/, /Wait a minute/],
     ['InternalFailure', 'InternalFailure', 'x', 500, /internal error/, /Try again/],
