@@ -4,6 +4,7 @@ import { savedText, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
 import { ExpiresIn } from './Countdown';
 import { CopyButtons } from './CopyButtons';
+import { OpenConsoleButton } from './OpenConsoleButton';
 import { useIsPast } from './use-now';
 import { credentialsExpireAt } from './view-model';
 
@@ -69,6 +70,7 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
         </p>
       )}
       <CopyButtons subject={subject} credentials={outcome.credentials} profileName={outcome.profileName} disabled={expired} />
+      <OpenConsoleButton roleArn={outcome.roleArn} subject={subject} disabled={expired} />
     </>
   );
 }

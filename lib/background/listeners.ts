@@ -10,6 +10,7 @@ import { migrateStoredSettings } from '../browser/settings-store';
 import { restrictSessionStorage } from '../browser/session-store';
 import { assumeRoles } from './assume-roles';
 import { captureSignIn } from './capture-sign-in';
+import { openConsole } from './console';
 import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
@@ -23,6 +24,7 @@ export const handlers: Handlers = {
   hostStatus,
   save: saveToCredentialsFile,
   makeFilePrivate: makeCredentialsFilePrivate,
+  openConsole,
 };
 
 /** Registers every listener; call once, synchronously, when the background starts. */

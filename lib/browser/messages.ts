@@ -23,6 +23,8 @@ export interface BackgroundRequests {
   save: { request: { roleArns?: string[]; overwriteUnmanaged?: boolean }; response: SaveResult };
   /** Set the credentials file to 0600 through the native host (only on the user's click). */
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
+  /** Open the AWS console as a role with a live session, in a new tab (lib/background/console.ts). */
+  openConsole: { request: { roleArn: string }; response: { ok: true } | { ok: false; message: string; action: string } };
 }
 
 export type MessageType = keyof BackgroundRequests;
