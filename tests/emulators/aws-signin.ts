@@ -63,9 +63,26 @@ export interface SigninRecord {
   relayState?: string;
 }
 
+/** One request to `/federation` (never the credentials or the token). */
+export interface FederationRecord {
+  at: Date;
+  host: string;
+  action: string;
+  ok: boolean;
+  /** The SessionDuration a getSigninToken asked for, when it named one. */
+  sessionDuration?: number;
+  roleArn?: string;
+  error?: string;
+}
+
+/** How long a federation sign-in token can be used to log in (docs/console.md). */
+export const SIGNIN_TOKEN_LIFETIME_MS = 15 * 60_000;
+
 export interface SigninEmulator {
   /** Every ACS POST seen, in order. */
   readonly posts: SigninRecord[];
+  /** Every federation request seen, in order. */
+  readonly federation: FederationRecord[];
   reset(): void;
   handles(host: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -119,8 +136,9 @@ function invalidSamlPage(): string {
 export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
   const now = opts.now ?? Date.now;
   const posts: SigninRecord[] = [];
-  /** Federation sign-in tokens → credentials they stand for. */
-  const signinTokens = new Map<string, IssuedCredentials>();
+  /** Federation sign-in tokens → credentials they stand for, and when they were issued. */
+  const signinTokens = new Map<string, { creds: IssuedCredentials; issuedAt: number }>();
+  const federation: FederationRecord[] = [];
 
   /** Verifies the SAMLResponse the way the sign-in page does; returns the usable roles or an error. */
   function validate(
@@ -273,9 +291,21 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
     signInAs(res, info, assumed, chosen.accountId, consoleUrl(info, relayState));
   }
 
+  /**
+   * The federation endpoint as docs/console.md describes it, strictly: `getSigninToken` (GET) takes only live
+   * credentials the STS emulator issued in this partition and a `SessionDuration` of 900–43200 whole seconds;
+   * `login` takes a token once, within 15 minutes, and only a console Destination of the same partition.
+   */
   function handleFederation(req: IncomingMessage, res: ServerResponse, info: SigninHostInfo, url: URL): void {
     req.resume();
     const action = url.searchParams.get('Action');
+    const record: FederationRecord = { at: new Date(now()), host: requestHost(req), action: action ?? '', ok: false };
+    federation.push(record);
+    const refuse = (error: string, text: string): void => {
+      record.error = error;
+      sendHtml(res, 400, page('Error', `<p>${escapeHtml(text)}</p>`));
+    };
+    if (req.method !== 'GET') return refuse('not a GET', 'Unsupported method.');
     if (action === 'getSigninToken') {
       let session: { sessionId?: unknown; sessionKey?: unknown; sessionToken?: unknown } = {};
       try {
@@ -290,30 +320,38 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
         creds.sessionToken === session.sessionToken &&
         Date.parse(creds.expiration) > now() &&
         partitionOfArn(creds.roleArn) === info.partition;
-      if (!valid) {
-        sendHtml(res, 400, page('Error', '<p>Invalid session credentials.</p>'));
-        return;
+      if (!valid) return refuse('invalid session credentials', 'Invalid session credentials.');
+      const duration = url.searchParams.get('SessionDuration');
+      if (duration !== null) {
+        const seconds = /^\d{1,6}$/.test(duration) ? Number(duration) : NaN;
+        if (!(seconds >= 900 && seconds <= 43_200)) return refuse(`SessionDuration ${duration}`, 'Invalid SessionDuration.');
+        record.sessionDuration = seconds;
       }
       const token = randomBytes(48).toString('base64url');
-      signinTokens.set(token, creds);
+      signinTokens.set(token, { creds, issuedAt: now() });
+      record.ok = true;
+      record.roleArn = creds.roleArn;
       const body = JSON.stringify({ SigninToken: token });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);
       return;
     }
     if (action === 'login') {
-      const creds = signinTokens.get(url.searchParams.get('SigninToken') ?? '');
+      const tokenParam = url.searchParams.get('SigninToken') ?? '';
+      const issued = signinTokens.get(tokenParam);
+      // Single use: a token is spent by its first login attempt, good or bad.
+      signinTokens.delete(tokenParam);
       const destination = url.searchParams.get('Destination') ?? '';
       const consoleRe = new RegExp(`^https://([a-z0-9-]+\\.)?console\\.${PARTITION_DOMAIN[info.partition].replace(/\./g, '\\.')}(\\.mcas\\.ms)?/`);
-      if (!creds || !consoleRe.test(destination)) {
-        sendHtml(res, 400, page('Error', '<p>Invalid SigninToken or Destination.</p>'));
-        return;
-      }
-      signinTokens.delete(url.searchParams.get('SigninToken') ?? '');
-      signInAs(res, info, creds.assumedRoleArn, creds.roleArn.split(':')[4]!, destination);
+      if (!issued) return refuse('unknown or spent SigninToken', 'Invalid SigninToken.');
+      if (now() - issued.issuedAt > SIGNIN_TOKEN_LIFETIME_MS) return refuse('SigninToken older than 15 minutes', 'Expired SigninToken.');
+      if (!consoleRe.test(destination)) return refuse(`Destination ${destination}`, 'Invalid Destination.');
+      record.ok = true;
+      record.roleArn = issued.creds.roleArn;
+      signInAs(res, info, issued.creds.assumedRoleArn, issued.creds.roleArn.split(':')[4]!, destination);
       return;
     }
-    sendHtml(res, 400, page('Error', '<p>Unsupported federation Action.</p>'));
+    refuse(`Action ${action ?? '(none)'}`, 'Unsupported federation Action.');
   }
 
   function handleConsole(req: IncomingMessage, res: ServerResponse): void {
@@ -350,8 +388,10 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
 
   return {
     posts,
+    federation,
     reset(): void {
       posts.length = 0;
+      federation.length = 0;
       signinTokens.clear();
     },
     handles(host: string): boolean {
