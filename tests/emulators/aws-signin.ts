@@ -63,7 +63,7 @@ export interface SigninRecord {
   relayState?: string;
 }
 
-/** One request to `/federation` (never the credentials or the token). */
+/** One request to `/federation` (never the credentials; the token it issued, so tests can look for it elsewhere). */
 export interface FederationRecord {
   at: Date;
   host: string;
@@ -72,6 +72,8 @@ export interface FederationRecord {
   /** The SessionDuration a getSigninToken asked for, when it named one. */
   sessionDuration?: number;
   roleArn?: string;
+  /** The sign-in token a getSigninToken answered with. */
+  signinToken?: string;
   error?: string;
 }
 
@@ -331,6 +333,7 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
       signinTokens.set(token, { creds, issuedAt: now() });
       record.ok = true;
       record.roleArn = creds.roleArn;
+      record.signinToken = token;
       const body = JSON.stringify({ SigninToken: token });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
       res.end(body);

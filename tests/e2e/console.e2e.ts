@@ -1,0 +1,69 @@
+/**
+ * Open console, end to end in Chromium: a live session becomes a console tab naming that role through the emulated
+ * federation endpoint; a session AWS does not know gives plain words next to the button; the sign-in token is
+ * never stored.
+ */
+import { APP_IDS, rolesFor } from '../emulators/world';
+import { assumeInPopup, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
+import { expect, storageArea, test } from './fixtures';
+
+const ALICE = 'alice@contoso.com';
+
+test('Open console: a new tab lands on the console as that role, and the token is stored nowhere', async ({ ext, page, emulators }) => {
+  const roles = rolesFor(ALICE, APP_IDS.aws);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  await waitForCapturedRoles(ext, roles.length);
+  const role = roles[3]!;
+  const popup = await openPopup(ext);
+  await assumeInPopup(popup, [role.roleArn]);
+
+  const card = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`);
+  const button = card.getByTestId('open-console');
+  await expect(button).toHaveAccessibleName(`Open the AWS console as ${role.roleName} (${role.accountId})`);
+  // A cell of the role's row like the copy buttons: the arrow keys reach it, Enter presses it.
+  await card.locator('.copy-row button').last().focus();
+  await popup.keyboard.press('ArrowRight');
+  await expect(button).toBeFocused();
+  const [tab] = await Promise.all([ext.context.waitForEvent('page'), popup.keyboard.press('Enter')]);
+  await tab.waitForURL(/^https:\/\/console\.aws\.amazon\.com\/console\/home/);
+  await expect(tab.getByTestId('role-name')).toHaveText(role.roleName);
+  await expect(tab.getByTestId('account')).toContainText(role.accountId);
+  await expect(card.getByTestId('console-status')).toContainText('Opened in a new tab');
+
+  const asked = emulators.signin.federation.find((f) => f.action === 'getSigninToken')!;
+  expect(asked).toMatchObject({ ok: true, roleArn: role.roleArn });
+  // The console lasts as long as the credentials do, never longer.
+  const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
+  const left = (Date.parse(issued.expiration) - asked.at.getTime()) / 1000;
+  expect(asked.sessionDuration).toBeGreaterThan(left - 30);
+  expect(asked.sessionDuration).toBeLessThanOrEqual(Math.ceil(left));
+  expect(emulators.signin.federation.find((f) => f.action === 'login')).toMatchObject({ ok: true, roleArn: role.roleArn });
+
+  // The token went into the one login navigation (the emulator saw it come back) and nowhere into storage.
+  const token = asked.signinToken!;
+  expect(token.length).toBeGreaterThan(16);
+  const stored = JSON.stringify(await Promise.all((['local', 'sync', 'session'] as const).map((a) => storageArea(ext, a))));
+  expect(stored).not.toContain(token);
+  expect(stored).not.toMatch(/SigninToken/i);
+});
+
+test('Open console for a session AWS no longer knows: plain words next to the button, no tab', async ({ ext, page, emulators }) => {
+  const roles = rolesFor(ALICE, APP_IDS.aws);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  await waitForCapturedRoles(ext, roles.length);
+  const role = roles[0]!;
+  const popup = await openPopup(ext);
+  await assumeInPopup(popup, [role.roleArn]);
+  emulators.sts.reset(); // STS forgets what it issued: the federation endpoint refuses these credentials
+
+  const pagesBefore = ext.context.pages().length;
+  const card = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`);
+  await card.getByTestId('open-console').click();
+  const error = card.getByTestId('console-error');
+  await expect(error).toContainText('AWS sign-in (signin.aws.amazon.com) did not accept these credentials for a console session.');
+  await expect(error).toContainText('Assume the role again and retry');
+  expect(ext.context.pages().length).toBe(pagesBefore);
+  expect(emulators.signin.federation).toEqual([expect.objectContaining({ action: 'getSigninToken', ok: false })]);
+});
