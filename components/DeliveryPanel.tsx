@@ -8,7 +8,8 @@ import type { DeliveryOptions, HostStatus, OkOutcome, SaveProblem } from '../lib
 import { sendMessage } from '../lib/browser/messages';
 import { useCopyStatus } from './CopyButtons';
 import { downloadText } from './download';
-import { allCredentialsFile } from './view-model';
+import { useCredentialsFile } from './popup/use-credentials-file';
+import { countOf } from './view-model';
 import { errorText } from '../lib/error-text';
 
 /** The file name of the download: not `credentials`, so it never lands on top of a real one by accident. */
@@ -58,8 +59,8 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
   const [copyStatus, copy] = useCopyStatus();
   const saveButton = useRef<HTMLButtonElement>(null);
   const count = sessions.length;
-  const profiles = `${count} ${count === 1 ? 'profile' : 'profiles'}`;
-  const file = count > 0 ? allCredentialsFile(sessions, delivery) : undefined;
+  const profiles = countOf(count, 'profile');
+  const file = useCredentialsFile(sessions, delivery);
 
   const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}) => {
     if (saving) return;

@@ -6,7 +6,7 @@ import { ExpiresIn } from './Countdown';
 import { CopyButtons } from './CopyButtons';
 import { OpenConsoleButton } from './OpenConsoleButton';
 import { useIsPast } from './use-now';
-import { credentialsExpireAt } from './view-model';
+import { credentialsExpireAt, sessionSubject } from './view-model';
 
 interface RoleResultProps {
   outcome: RoleOutcome;
@@ -19,7 +19,7 @@ interface RoleResultProps {
 }
 
 export function RoleResult({ outcome, saved, announce, standalone }: RoleResultProps) {
-  const subject = `${outcome.roleName} (${outcome.accountId})`;
+  const subject = sessionSubject(outcome);
   return (
     <div class={`result result-${outcome.status}`} data-testid="result" data-role-arn={outcome.roleArn} data-status={outcome.status}>
       {standalone && (

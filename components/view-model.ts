@@ -1,13 +1,13 @@
 /**
- * Pure view model of the popup: grouping a sign-in's roles by account, filtering, selection keys, countdown
- * and duration texts, and keeping unchanged objects identical across storage updates so memoised rows stay put.
+ * Pure view model of the popup: grouping a sign-in's roles by account, filtering, selection keys, the popup's
+ * texts (counts, countdowns, durations, status), and keeping unchanged objects identical across storage updates so memoised rows stay put.
  * No browser API and no Preact here, so vitest runs it under plain Node.
  */
 import type { SamlRole } from '../lib/arn';
 import type { Capture, RoleOutcome } from '../lib/capture';
 import type { AwsCredentials } from '../lib/credentials';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
-import { credentialsFileText, liveOkOutcomes, planDelivery, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
+import { allCredentialsFile, clockTime, type CredentialsFileResult, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
 import type { SessionState } from '../lib/browser/session-store';
 import type { SavedProfile, SaveProblem } from '../lib/delivery';
@@ -231,18 +231,109 @@ export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'
     .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
 }
 
-/** Ok outcomes whose credentials are still valid at `now`, in list order. */
-export function liveSessions(outcomes: Record<string, RoleOutcome>, now: number): OkOutcome[] {
-  return liveOkOutcomes(outcomes, now).sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+/** Identifies a set of sessions by what a credentials file holds of them (a new key id or expiry is a new file). */
+export function sessionSetKey(sessions: readonly OkOutcome[]): string {
+  return sessions
+    .map((s) => JSON.stringify([s.roleArn, s.profileName, s.credentials.accessKeyId, s.credentials.expiration]))
+    .sort()
+    .join('\n');
 }
 
 /**
- * Every live session as one credentials file, written by the same writer as the native host and the download
- * (so the three never disagree); undefined with the reason when two sessions would share a profile name.
+ * `allCredentialsFile` remembering its last answer: the file is built again only when the set of sessions or the
+ * delivery options changed, not on every storage change, selection or keystroke while roles are assumed.
+ * Undefined while there is no session.
  */
-export function allCredentialsFile(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): { ok: true; text: string } | { ok: false; message: string } {
-  const plan = planDelivery(sessions, options);
-  return plan.ok ? { ok: true, text: credentialsFileText(plan.profiles) } : plan;
+export function credentialsFileCache(): (sessions: readonly OkOutcome[], options: DeliveryOptions) => CredentialsFileResult | undefined {
+  let last: { key: string; options: DeliveryOptions; file: CredentialsFileResult | undefined } | undefined;
+  return (sessions, options) => {
+    const key = sessionSetKey(sessions);
+    if (last?.key !== key || last.options !== options) {
+      last = { key, options, file: sessions.length > 0 ? allCredentialsFile(sessions, options) : undefined };
+    }
+    return last.file;
+  };
+}
+
+/** "1 role", "3 roles": a count with its noun. */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** "Roles of signin.aws.amazon.com/saml": the accessible name of a sign-in's role grid. */
+export function gridLabel(summary: Pick<Capture['summary'], 'audience' | 'issuer'>): string {
+  return `Roles of ${captureTitle(summary)}`;
+}
+
+/** "Admin (111111111111)": names a session in the accessible names of its buttons. */
+export function sessionSubject(outcome: Pick<RoleOutcome, 'roleName' | 'accountId'>): string {
+  return `${outcome.roleName} (${outcome.accountId})`;
+}
+
+/** The toolbar's count: "6 roles", or "2 of 6 roles shown" while a filter is typed. */
+export function shownText(query: string, shown: number, total: number): string {
+  return query.trim() ? `${shown} of ${total} roles shown` : countOf(total, 'role');
+}
+
+/** Why roles are missing from the list: only the allowed accounts are offered (by the options, or the organisation). */
+export function hiddenByPolicyText(hidden: number, setByOrganisation: boolean): string {
+  return `${hidden} ${hidden === 1 ? 'role is' : 'roles are'} not shown: only the allowed accounts are offered${setByOrganisation ? ' (set by your organisation)' : ' (Options)'}.`;
+}
+
+/** The Assume button: "Assume 3 roles" (the duration after it reads on: "… for 1 hour"). */
+export function assumeLabel(count: number): string {
+  return `Assume ${countOf(count, 'role')}`;
+}
+
+/** The footer's status line: "Assuming roles…", "2 sessions ready, 1 failed", or nothing yet. */
+export function assumeStatusText(busy: boolean, counts: { pending: number; ok: number; error: number }): string {
+  if (busy || counts.pending > 0) return 'Assuming roles…';
+  if (counts.ok + counts.error === 0) return '';
+  return `${countOf(counts.ok, 'session')} ready${counts.error > 0 ? `, ${counts.error} failed` : ''}`;
+}
+
+/**
+ * What the duration choice means for the listed sign-ins: one note when every sign-in gets the same one, else
+ * each note after its sign-in's title; empty when the choice applies as it is.
+ */
+export function durationNotesText(captures: readonly Pick<Capture, 'summary'>[], choice: DurationChoice): string {
+  const notes = captures.flatMap((c) => {
+    const note = durationNote(choice, c.summary.sessionDuration);
+    return note === undefined ? [] : [{ title: captureTitle(c.summary), note }];
+  });
+  const distinct = [...new Set(notes.map((n) => n.note))];
+  return distinct.length === 1 && notes.length === captures.length ? (distinct[0] ?? '') : notes.map((n) => `${n.title}: ${n.note}`).join(' ');
+}
+
+/**
+ * What Assume would give, before it is pressed: "Credentials last 1 h, until about 14:32." The newest sign-in's
+ * SessionDuration caps the choice; roles with their own duration in the options are said to use it.
+ */
+export function expiryPreviewText(
+  choice: DurationChoice,
+  sessionDuration: number | undefined,
+  now: number,
+  ownDurations: boolean,
+  locale?: string,
+  timeZone?: string,
+): string {
+  const lasts = effectiveDuration(choice, sessionDuration);
+  const until = clockTime(new Date(now + lasts * 1000).toISOString(), locale, timeZone);
+  return `Credentials last ${formatDuration(lasts)}, until about ${until}${ownDurations ? ' (roles with their own duration in the options use it)' : ''}.`;
+}
+
+/** `selected` without the keys of one sign-in (it was forgotten). */
+export function withoutSignIn(selected: ReadonlySet<string>, captureId: string): ReadonlySet<string> {
+  return new Set([...selected].filter((k) => parseSelectionKey(k).captureId !== captureId));
+}
+
+/** The versions of the errors already stored: shown when the popup opens, but not announced as alerts again. */
+export function errorVersions(outcomes: Record<string, RoleOutcome>): ReadonlySet<string> {
+  return new Set(
+    Object.values(outcomes)
+      .filter((o) => o.status === 'error')
+      .map(outcomeVersion),
+  );
 }
 
 /** Progress over all outcomes, for the status line. */

@@ -43,12 +43,21 @@ export interface ProfileToDeliver extends ProfileUpdate {
   assumedAt: number;
 }
 
-/** Live ok sessions (credentials not yet expired at `now`), optionally only `roleArns`, in a stable order. */
+/**
+ * The one order of sessions in a credentials file, whether Save, Download or Copy all writes it: by profile name
+ * (then role). The file is read by name; the popup's order (pins, account names) would reshuffle it on every
+ * settings change. The `[default]` copy comes last.
+ */
+function byProfileName(a: OkOutcome, b: OkOutcome): number {
+  return a.profileName.localeCompare(b.profileName) || a.roleArn.localeCompare(b.roleArn);
+}
+
+/** Live ok sessions (credentials not yet expired at `now`), optionally only `roleArns`, by profile name. */
 export function liveOkOutcomes(outcomes: Record<string, RoleOutcome>, now: number, roleArns?: readonly string[]): OkOutcome[] {
   const wanted = roleArns ? new Set(roleArns) : undefined;
   return Object.values(outcomes)
     .filter((o): o is OkOutcome => o.status === 'ok' && Date.parse(o.credentials.expiration) > now && (!wanted || wanted.has(o.roleArn)))
-    .sort((a, b) => a.profileName.localeCompare(b.profileName) || a.roleArn.localeCompare(b.roleArn));
+    .sort(byProfileName);
 }
 
 export type DeliveryPlan = { ok: true; profiles: ProfileToDeliver[] } | { ok: false; message: string };
@@ -64,13 +73,15 @@ export interface DeliveryOptions {
 export const DEFAULT_PROFILE = 'default';
 
 /**
- * The profiles to write for `sessions`. Two roles that would land in one profile are refused up front, naming
- * both, rather than letting one silently replace the other.
+ * The profiles to write for `sessions`, in the file's one order whatever order they come in (by profile name,
+ * `[default]` last). Two roles that would land in one profile are refused up front, naming both, rather than
+ * letting one silently replace the other.
  */
 export function planDelivery(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): DeliveryPlan {
   if (sessions.length === 0) return { ok: false, message: 'There are no live sessions to save. Assume a role first.' };
+  const ordered = [...sessions].sort(byProfileName);
   const byName = new Map<string, OkOutcome>();
-  for (const s of sessions) {
+  for (const s of ordered) {
     const other = byName.get(s.profileName);
     if (other) {
       return {
@@ -80,7 +91,7 @@ export function planDelivery(sessions: readonly OkOutcome[], options: DeliveryOp
     }
     byName.set(s.profileName, s);
   }
-  const profiles: ProfileToDeliver[] = sessions.map((s) => {
+  const profiles: ProfileToDeliver[] = ordered.map((s) => {
     const region = options.regionFor?.(s);
     return { roleArn: s.roleArn, assumedAt: s.assumedAt, name: s.profileName, credentials: s.credentials, ...(region ? { region } : {}) };
   });
@@ -106,6 +117,18 @@ export function savedRecords(profiles: readonly ProfileToDeliver[], file: string
 /** The downloadable credentials file: the very writer the native host uses, on an empty file. */
 export function credentialsFileText(profiles: readonly ProfileUpdate[]): string {
   return renderCredentialsFile(profiles);
+}
+
+export type CredentialsFileResult = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * Every session as one credentials file, for Download and Copy all: the plan Save sends to the native host and
+ * the host's own writer, so the three hold the same sections in the same order. The reason instead when two
+ * sessions would share a profile name.
+ */
+export function allCredentialsFile(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): CredentialsFileResult {
+  const plan = planDelivery(sessions, options);
+  return plan.ok ? { ok: true, text: credentialsFileText(plan.profiles) } : plan;
 }
 
 /** The saved record for this outcome, if the last save wrote exactly these credentials. */

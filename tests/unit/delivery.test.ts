@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { parseRoleValue, type SamlRole } from '../../lib/arn';
 import type { RoleOutcome } from '../../lib/capture';
 import { parseCredentialsFile } from '../../lib/credentials-file';
+import type { HostRequest } from '../../lib/host-protocol';
+import { DEFAULT_SETTINGS, regionFor, type Settings } from '../../lib/settings';
+import { groupByAccount } from '../../components/view-model';
 import {
+  allCredentialsFile,
   clockTime,
   credentialsFileText,
   hostStatusOf,
@@ -14,6 +20,11 @@ import {
   type OkOutcome,
   type SavedProfile,
 } from '../../lib/delivery';
+
+vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
+const { saveToCredentialsFile } = await import('../../lib/background/credentials-host');
+const { saveOutcome } = await import('../../lib/browser/session-store');
+const { saveLocalSettings } = await import('../../lib/browser/settings-store');
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const LATER = new Date(NOW + 3_600_000).toISOString();
@@ -115,6 +126,118 @@ describe('credentialsFileText', () => {
     expect(dev.get('region')).toBe('us-east-1');
     // Only profile fields reach the file: the role ARN and timestamps of the plan do not.
     expect(text).not.toContain('arn:aws');
+  });
+});
+
+describe('allCredentialsFile (Download and Copy all)', () => {
+  it('separates profiles by a blank line and ends with a newline', () => {
+    const file = allCredentialsFile([ok('222222222222', 'ReadOnly'), ok('111111111111', 'Admin')]);
+    if (!file.ok) throw new Error(file.message);
+    expect(file.text.match(/^\[.+\]$/gm)).toEqual(['[111111111111-Admin]', '[222222222222-ReadOnly]']);
+    expect(file.text).toContain('\n\n[222222222222-ReadOnly]\n');
+    expect(file.text.endsWith('\n')).toBe(true);
+    expect(file.text).not.toContain('\n\n\n');
+  });
+
+  it('refuses two sessions that would share one profile, naming both roles', () => {
+    const file = allCredentialsFile([ok('111111111111', 'Admin'), ok('222222222222', 'ReadOnly', { profileName: '111111111111-Admin' })]);
+    expect(file).toEqual({
+      ok: false,
+      message: expect.stringContaining('Admin (111111111111) and ReadOnly (222222222222) would both be saved as profile 111111111111-Admin'),
+    });
+  });
+});
+
+describe('one order of sections: the Download and what Save sends the host', () => {
+  /** A role as the SAML assertion names it (Entra-shaped provider ARN). */
+  function samlRole(arn: string): SamlRole {
+    const parsed = parseRoleValue(`${arn},${arn.replace(/:role\/.*$/, ':saml-provider/EntraID')}`);
+    if (!parsed) throw new Error(`bad fixture ${arn}`);
+    return parsed;
+  }
+  const expires = () => new Date(Date.now() + 3_600_000).toISOString();
+  const session = (r: SamlRole, profileName: string, key: string): OkOutcome => ({
+    roleArn: r.roleArn,
+    captureId: 'c1',
+    accountId: r.accountId,
+    roleName: r.roleName,
+    partition: r.partition,
+    status: 'ok',
+    profileName,
+    credentials: { accessKeyId: `ASIA${key}`, secretAccessKey: `secret/${key}+`, sessionToken: `token-${key}==`, expiration: expires() },
+    durationSeconds: 3600,
+    assumedAt: Date.now() - 1000,
+    stsHost: r.partition === 'aws' ? 'sts.amazonaws.com' : 'sts.us-gov-west-1.amazonaws.com',
+  });
+  const sandboxAdmin = samlRole('arn:aws:iam::333333333333:role/Admin');
+  const prodAdmin = samlRole('arn:aws:iam::111111111111:role/Admin');
+  const prodReadOnly = samlRole('arn:aws:iam::111111111111:role/ReadOnly');
+  const devDeploy = samlRole('arn:aws:iam::222222222222:role/ci/Deploy');
+  const govAudit = samlRole('arn:aws-us-gov:iam::444444444444:role/Auditor');
+  const sessions = [
+    session(sandboxAdmin, 'sandbox-admin', 'SANDBOXADMIN0001'),
+    session(prodAdmin, 'prod-admin', 'PRODADMIN0000001'),
+    session(prodReadOnly, 'prod-readonly', 'PRODREADONLY0001'),
+    session(devDeploy, 'dev-deploy', 'DEVDEPLOY0000001'),
+    session(govAudit, 'gov-audit', 'GOVAUDIT00000001'),
+  ];
+  // Pinned roles and account names put the popup's list in another order than the profile names.
+  const settings: Settings = {
+    ...structuredClone(DEFAULT_SETTINGS),
+    accountNames: { '333333333333': 'Alpha sandbox', '111111111111': 'Production' },
+    pinnedRoles: [sandboxAdmin.roleArn, prodReadOnly.roleArn],
+    defaultProfileRole: prodReadOnly.roleArn,
+    defaultRegion: 'eu-west-1',
+    roles: { [govAudit.roleArn]: { region: 'us-gov-west-1' } },
+  };
+
+  let requests: HostRequest[];
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    requests = [];
+    const listeners: ((m: unknown) => void)[] = [];
+    const port = {
+      postMessage(m: HostRequest) {
+        requests.push(m);
+        const written = m.type === 'write-profiles' ? m.profiles.map((p) => p.name) : [];
+        const reply = { v: 1, id: m.id, ok: true, type: m.type, credentialsFile: '/home/u/.aws/credentials', written, changed: true, backupFile: null };
+        queueMicrotask(() => listeners.forEach((l) => l(reply)));
+      },
+      disconnect: () => undefined,
+      onMessage: { addListener: (l: (m: unknown) => void) => void listeners.push(l) },
+      onDisconnect: { addListener: () => undefined },
+    };
+    fakeBrowser.runtime.connectNative = (() => port) as unknown as typeof fakeBrowser.runtime.connectNative;
+    await saveLocalSettings(settings);
+    for (const s of sessions) await saveOutcome(s);
+  });
+
+  it('lists the same sections, with the same keys and regions, in the same order: by profile name, [default] last', async () => {
+    // Sessions in the order the popup lists their roles (pinned first, named accounts by name).
+    const groups = groupByAccount('c1', [sandboxAdmin, prodAdmin, prodReadOnly, devDeploy, govAudit], {
+      accountNames: settings.accountNames,
+      pinned: new Set(settings.pinnedRoles),
+    });
+    const shown = groups.flatMap((g) => g.rows).map((row) => sessions.find((s) => s.roleArn === row.role.roleArn)!);
+    expect(shown.map((s) => s.profileName)).toEqual(['sandbox-admin', 'prod-readonly', 'prod-admin', 'dev-deploy', 'gov-audit']);
+    const file = allCredentialsFile(shown, { regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole });
+    if (!file.ok) throw new Error(file.message);
+    const parsed = parseCredentialsFile(file.text);
+    if (!parsed.ok) throw new Error('the download does not parse');
+
+    const saved = await saveToCredentialsFile({});
+    expect(saved).toMatchObject({ ok: true, saved: 6 });
+    const write = requests.find((r) => r.type === 'write-profiles');
+    if (write?.type !== 'write-profiles') throw new Error('nothing was sent to the host');
+
+    const expected = ['dev-deploy', 'gov-audit', 'prod-admin', 'prod-readonly', 'sandbox-admin', 'default'];
+    expect(write.profiles.map((p) => p.name)).toEqual(expected);
+    expect([...parsed.sections.keys()]).toEqual(expected);
+    for (const p of write.profiles) {
+      const section = parsed.sections.get(p.name)!;
+      expect([section.get('aws_access_key_id'), section.get('region')]).toEqual([p.credentials.accessKeyId, p.region]);
+    }
+    expect(parsed.sections.get('default')?.get('aws_access_key_id')).toBe('ASIAPRODREADONLY0001');
   });
 });
 

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoleValue, type SamlRole } from '../../lib/arn';
 import type { Capture, RoleOutcome } from '../../lib/capture';
+import type { OkOutcome } from '../../lib/delivery';
 import type { DurationChoice } from '../../lib/duration';
 import type { Partition } from '../../lib/partitions';
 import type { SessionState } from '../../lib/browser/session-store';
 import {
-  allCredentialsFile,
+  assumeLabel,
+  assumeStatusText,
   checkState,
+  countOf,
+  credentialsFileCache,
+  durationNotesText,
+  errorVersions,
+  expiryPreviewText,
+  gridLabel,
+  hiddenByPolicyText,
+  outcomeVersion,
+  sessionSubject,
+  shownText,
+  withoutSignIn,
   GRID_PAGE,
   gridMove,
   hiddenByAllowList,
@@ -19,7 +32,6 @@ import {
   formatCountdown,
   groupByAccount,
   isSignInExpired,
-  liveSessions,
   orphanOutcomes,
   outcomeCounts,
   parseSelectionKey,
@@ -79,6 +91,20 @@ function ok(r: SamlRole, captureId: string, extra: Partial<Extract<RoleOutcome, 
 
 function pending(r: SamlRole, captureId: string): RoleOutcome {
   return { roleArn: r.roleArn, captureId, accountId: r.accountId, roleName: r.roleName, partition: r.partition, status: 'pending', startedAt: NOW };
+}
+
+function errorOutcome(r: SamlRole, captureId: string): RoleOutcome {
+  return {
+    roleArn: r.roleArn,
+    captureId,
+    accountId: r.accountId,
+    roleName: r.roleName,
+    partition: r.partition,
+    status: 'error',
+    error: { code: 'AccessDenied', message: 'AWS refused.', action: 'Ask your admin.' },
+    finishedAt: NOW,
+    stsHost: 'sts.amazonaws.com',
+  };
 }
 
 /** Fisher–Yates with a fixed seed, so "unsorted input" is the same every run. */
@@ -241,6 +267,12 @@ describe('selection', () => {
     expect(withKeys(one, ['z'], false)).toBe(one);
   });
 
+  it('withoutSignIn drops the keys of one forgotten sign-in and keeps the rest', () => {
+    const selected = new Set([selectionKey('old', a.roleArn), selectionKey('new', a.roleArn), selectionKey('old', b.roleArn)]);
+    expect([...withoutSignIn(selected, 'old')]).toEqual([selectionKey('new', a.roleArn)]);
+    expect([...withoutSignIn(selected, 'gone')]).toEqual([...selected]);
+  });
+
   it.each([
     { name: 'nothing selected', keys: [], expected: [] },
     { name: 'one role', keys: [selectionKey('new', c.roleArn)], expected: [{ captureId: 'new', roleArns: [c.roleArn] }] },
@@ -343,40 +375,155 @@ describe('durationNote', () => {
   });
 });
 
+describe('popup texts', () => {
+  it.each<[number, string, string | undefined, string]>([
+    [0, 'role', undefined, '0 roles'],
+    [1, 'role', undefined, '1 role'],
+    [300, 'role', undefined, '300 roles'],
+    [1, 'profile', undefined, '1 profile'],
+    [2, 'profile', undefined, '2 profiles'],
+    [2, 'entry', 'entries', '2 entries'],
+  ])('countOf(%i, %s)', (n, noun, plural, text) => {
+    expect(countOf(n, noun, plural)).toBe(text);
+  });
+
+  it.each([
+    [0, 'Assume 0 roles'],
+    [1, 'Assume 1 role'],
+    [3, 'Assume 3 roles'],
+  ])('the Assume button with %i selected reads "%s"', (count, label) => {
+    expect(assumeLabel(count)).toBe(label);
+  });
+
+  it.each<[string, number, number, string]>([
+    ['', 6, 6, '6 roles'],
+    ['   ', 1, 1, '1 role'],
+    ['adm', 2, 6, '2 of 6 roles shown'],
+    ['nomatch', 0, 300, '0 of 300 roles shown'],
+  ])('the toolbar with filter %j, %i of %i shown: "%s"', (query, shown, total, text) => {
+    expect(shownText(query, shown, total)).toBe(text);
+  });
+
+  it.each<[number, boolean, string]>([
+    [1, false, '1 role is not shown: only the allowed accounts are offered (Options).'],
+    [12, false, '12 roles are not shown: only the allowed accounts are offered (Options).'],
+    [3, true, '3 roles are not shown: only the allowed accounts are offered (set by your organisation).'],
+  ])('%i hidden by the allow-list (policy: %s)', (hidden, policy, text) => {
+    expect(hiddenByPolicyText(hidden, policy)).toBe(text);
+  });
+
+  it.each<[boolean, { pending: number; ok: number; error: number }, string]>([
+    [false, { pending: 0, ok: 0, error: 0 }, ''],
+    [true, { pending: 0, ok: 0, error: 0 }, 'Assuming roles…'],
+    [false, { pending: 2, ok: 1, error: 0 }, 'Assuming roles…'],
+    [false, { pending: 0, ok: 1, error: 0 }, '1 session ready'],
+    [false, { pending: 0, ok: 2, error: 1 }, '2 sessions ready, 1 failed'],
+    [false, { pending: 0, ok: 0, error: 3 }, '0 sessions ready, 3 failed'],
+  ])('status line (busy %s, %j): "%s"', (busy, counts, text) => {
+    expect(assumeStatusText(busy, counts)).toBe(text);
+  });
+
+  it.each<[string, number | undefined, number | undefined, DurationChoice, string]>([
+    ['no sign-in caps the choice', undefined, undefined, 3600, ''],
+    ['every sign-in caps it alike: one note', 28_800, 28_800, 43_200, 'Your sign-in allows at most 8 h.'],
+    ['one sign-in caps it: its note after its title', 3600, undefined, 14_400, 'signin.aws.amazon.com/saml: Your sign-in allows at most 1 h.'],
+    [
+      'two different caps: each after its title',
+      28_800,
+      3600,
+      'max',
+      'signin.aws.amazon.com/saml: Your sign-in allows at most 8 h; roles that allow less get 1 h. urn:amazon:webservices: Your sign-in allows at most 1 h; roles that allow less get 1 h.',
+    ],
+  ])('durationNotesText: %s', (_, entra, okta, choice, text) => {
+    const captures = [
+      capture('entra', [], { summary: { sessionDuration: entra } }),
+      capture('okta', [], { summary: { issuer: 'http://www.okta.com/exk1', audience: 'urn:amazon:webservices', sessionDuration: okta } }),
+    ];
+    expect(durationNotesText(captures, choice)).toBe(text);
+  });
+
+  it.each<[DurationChoice, number | undefined, boolean, string]>([
+    [3600, undefined, false, 'Credentials last 1 h, until about 11:00.'],
+    [43_200, 28_800, false, 'Credentials last 8 h, until about 18:00.'],
+    ['max', undefined, true, 'Credentials last 12 h, until about 22:00 (roles with their own duration in the options use it).'],
+  ])('expiryPreviewText: %s capped by %s (own durations: %s)', (choice, cap, own, text) => {
+    expect(expiryPreviewText(choice, cap, NOW, own, 'en-GB', 'UTC')).toBe(text);
+  });
+
+  it('names a grid and a session', () => {
+    expect(gridLabel({ audience: 'https://signin.aws.amazon.com/saml', issuer: 'https://sts.windows.net/t/' })).toBe('Roles of signin.aws.amazon.com/saml');
+    expect(gridLabel({ issuer: 'http://www.okta.com/exk1' })).toBe('Roles of www.okta.com/exk1');
+    expect(sessionSubject({ roleName: 'Admin', accountId: '111111111111' })).toBe('Admin (111111111111)');
+  });
+});
+
+describe('credentialsFileCache: the file is built once per set of sessions', () => {
+  const admin = role('111111111111', 'Admin');
+  const ro = role('222222222222', 'ReadOnly');
+  const gov = role('333333333333', 'Deploy', '/', 'aws-us-gov');
+  const live = () => [ok(admin, 'c1'), ok(ro, 'c1', { credentials: { ...CREDS, accessKeyId: 'ASIAREADONLY' } }), ok(gov, 'c2')] as OkOutcome[];
+  const options = { defaultRoleArn: admin.roleArn };
+
+  it('gives the same file for the same sessions in fresh copies and any order (storage changes, selection, typing)', () => {
+    const file = credentialsFileCache();
+    const first = file(live(), options);
+    expect(first?.ok && first.text.match(/^\[.+\]$/gm)).toEqual(['[111111111111-Admin]', '[222222222222-ReadOnly]', '[333333333333-Deploy]', '[default]']);
+    expect(file(structuredClone(live()), options)).toBe(first);
+    expect(file(live().reverse(), options)).toBe(first);
+  });
+
+  it.each<[string, (sessions: OkOutcome[]) => OkOutcome[]]>([
+    ['a session is added', (s) => [...s, ok(role('444444444444', 'Billing'), 'c1') as OkOutcome]],
+    ['a session is gone', (s) => s.slice(1)],
+    ['a role was assumed again (new key id)', (s) => s.map((o, i) => (i === 0 ? { ...o, credentials: { ...o.credentials, accessKeyId: 'ASIANEWKEY' } } : o))],
+    [
+      'a session has a new expiry',
+      (s) => s.map((o, i) => (i === 1 ? { ...o, credentials: { ...o.credentials, expiration: new Date(NOW + 7_200_000).toISOString() } } : o)),
+    ],
+  ])('builds the file again when %s', (_, change) => {
+    const file = credentialsFileCache();
+    const first = file(live(), options);
+    const next = file(change(live()), options);
+    expect(next).not.toBe(first);
+    expect(next).toEqual(credentialsFileCache()(change(live()), options));
+  });
+
+  it('builds it again for other delivery options, and gives nothing without sessions', () => {
+    const file = credentialsFileCache();
+    const first = file(live(), options);
+    const next = file(live(), { defaultRoleArn: null });
+    expect(next).not.toBe(first);
+    expect(next?.ok && next.text).not.toContain('[default]');
+    expect(file([], options)).toBeUndefined();
+  });
+});
+
+describe('errorVersions', () => {
+  const admin = role('111111111111', 'Admin');
+  const ro = role('222222222222', 'ReadOnly');
+  const gov = role('333333333333', 'Deploy', '/', 'aws-us-gov');
+
+  it('are the errors already there at open, by version (a later failure of the same role is news)', () => {
+    const failed = errorOutcome(admin, 'c1');
+    const versions = errorVersions({ [admin.roleArn]: failed, [ro.roleArn]: ok(ro, 'c1'), [gov.roleArn]: pending(gov, 'c2') });
+    expect([...versions]).toEqual([outcomeVersion(failed)]);
+    expect(versions.has(outcomeVersion({ ...failed, finishedAt: NOW + 1 } as RoleOutcome))).toBe(false);
+  });
+});
+
 describe('outcomes', () => {
   const admin = role('111111111111', 'Admin');
   const ro = role('222222222222', 'ReadOnly');
   const c = capture('c1', [admin, ro]);
 
-  it('liveSessions keeps unexpired ok outcomes, sorted by account', () => {
+  it('outcomeCounts counts every outcome by status', () => {
     const outcomes: Record<string, RoleOutcome> = {
       [ro.roleArn]: ok(ro, 'c1'),
       [admin.roleArn]: ok(admin, 'c1'),
       x: ok(role('333333333333', 'Old'), 'c1', { credentials: { ...CREDS, expiration: new Date(NOW - 1).toISOString() } }),
       y: pending(role('444444444444', 'Pending'), 'c1'),
     };
-    expect(liveSessions(outcomes, NOW).map((o) => o.roleName)).toEqual(['Admin', 'ReadOnly']);
     expect(outcomeCounts(outcomes)).toEqual({ pending: 1, ok: 3, error: 0 });
-  });
-
-  it('allCredentialsFile separates profiles by a blank line', () => {
-    const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1') }, NOW);
-    const file = allCredentialsFile(sessions);
-    if (!file.ok) throw new Error(file.message);
-    const text = file.text;
-    expect(text.match(/^\[.+\]$/gm)).toEqual(['[111111111111-Admin]', '[222222222222-ReadOnly]']);
-    expect(text).toContain('\n\n[222222222222-ReadOnly]\n');
-    expect(text.endsWith('\n')).toBe(true);
-    expect(text).not.toContain('\n\n\n');
-  });
-
-  it('allCredentialsFile refuses two sessions that would share one profile, naming both roles', () => {
-    const sessions = liveSessions({ a: ok(admin, 'c1'), b: ok(ro, 'c1', { profileName: '111111111111-Admin' }) }, NOW);
-    const file = allCredentialsFile(sessions);
-    expect(file).toEqual({
-      ok: false,
-      message: expect.stringContaining('Admin (111111111111) and ReadOnly (222222222222) would both be saved as profile 111111111111-Admin'),
-    });
   });
 
   it('orphanOutcomes lists outcomes whose sign-in or role is no longer listed', () => {
@@ -454,17 +601,6 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
   const good = capture('https://sts.windows.net/t/|https://signin.aws.amazon.com/saml', [admin, ro]);
   const other = capture('http://www.okta.com/exk1|urn:amazon:webservices', [gov], {
     summary: { issuer: 'http://www.okta.com/exk1', audience: 'urn:amazon:webservices' },
-  });
-  const errorOutcome = (r: SamlRole, captureId: string): RoleOutcome => ({
-    roleArn: r.roleArn,
-    captureId,
-    accountId: r.accountId,
-    roleName: r.roleName,
-    partition: r.partition,
-    status: 'error',
-    error: { code: 'AccessDenied', message: 'AWS refused.', action: 'Ask your admin.' },
-    finishedAt: NOW,
-    stsHost: 'sts.amazonaws.com',
   });
   const state = (extra: Partial<SessionState> = {}): SessionState => ({
     captures: [good, other],

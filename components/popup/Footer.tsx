@@ -1,0 +1,76 @@
+/**
+ * The popup's footer: Assume with the duration ("Assume 3 roles for 1 hour" reads as one line), what that would
+ * give, the progress line, and where live sessions go besides the clipboard (DeliveryPanel).
+ */
+import { useMemo } from 'preact/hooks';
+import type { Capture, RoleOutcome } from '../../lib/capture';
+import { liveOkOutcomes, type DeliveryOptions, type SaveProblem } from '../../lib/delivery';
+import type { DurationChoice } from '../../lib/duration';
+import { regionFor, type Settings } from '../../lib/settings';
+import { DeliveryPanel } from '../DeliveryPanel';
+import { DurationSelect } from '../DurationSelect';
+import { PopupSettingsContext } from '../popup-settings';
+import { assumeLabel, assumeStatusText, durationNotesText, expiryPreviewText, outcomeCounts } from '../view-model';
+
+interface FooterProps {
+  captures: Capture[];
+  outcomes: Record<string, RoleOutcome>;
+  saveProblem: SaveProblem | undefined;
+  settings: Readonly<Settings>;
+  /** How many roles Assume would request. */
+  count: number;
+  busy: boolean;
+  onAssume: () => void;
+  duration: DurationChoice;
+  onDuration: (duration: DurationChoice) => void;
+  /** Some roles have their own duration in the options. */
+  ownDurations: boolean;
+}
+
+export function Footer({ captures, outcomes, saveProblem, settings, count, busy, onAssume, duration, onDuration, ownDurations }: FooterProps) {
+  const counts = useMemo(() => outcomeCounts(outcomes), [outcomes]);
+  const sessions = useMemo(() => liveOkOutcomes(outcomes, Date.now()), [outcomes]);
+  // Regions and the [default] copy: the download and Copy all match what Save writes.
+  const delivery = useMemo<DeliveryOptions>(
+    () => ({ regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole }),
+    [settings],
+  );
+  const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
+  const notes = durationNotesText(captures, duration);
+  return (
+    <footer class="actions">
+      {/* Assume comes first, so Tab from the role list lands on it. */}
+      <div class="actions-row">
+        {captures.length > 0 && (
+          <>
+            <button type="button" class="btn btn-primary" data-testid="assume" disabled={count === 0} aria-disabled={busy || undefined} onClick={onAssume}>
+              {assumeLabel(count)}
+            </button>
+            <label class="duration">
+              <span aria-hidden="true">for</span>
+              <DurationSelect
+                testId="duration"
+                ariaLabel="Session duration"
+                value={duration}
+                describedBy="duration-note"
+                onChange={(d) => d !== undefined && onDuration(d)}
+              />
+            </label>
+          </>
+        )}
+        <p class="status" role="status">
+          {assumeStatusText(busy, counts)}
+        </p>
+      </div>
+      {captures.length > 0 && (
+        <p id="duration-note" class="muted small" data-testid="duration-note">
+          <span data-testid="expiry-preview">{expiryPreviewText(duration, captures[0]?.summary.sessionDuration, Date.now(), ownDurations)}</span>
+          {notes && ` ${notes}`}
+        </p>
+      )}
+      <PopupSettingsContext.Provider value={popupSettings}>
+        <DeliveryPanel sessions={sessions} saveProblem={saveProblem} delivery={delivery} />
+      </PopupSettingsContext.Provider>
+    </footer>
+  );
+}
