@@ -10,6 +10,7 @@ import type { SessionState } from '../lib/browser/session-store';
 import { DEFAULT_SETTINGS, type Settings } from '../lib/settings';
 import { errorText } from '../lib/error-text';
 import { ErrorBoundary } from './ErrorBoundary';
+import { PopupSettingsContext } from './popup-settings';
 import { EarlierSessions } from './popup/EarlierSessions';
 import { NotLoaded, PopupFailed } from './popup/Fallbacks';
 import { Footer } from './popup/Footer';
@@ -82,38 +83,42 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     [updateSettings],
   );
 
+  const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
   const forget = useForget({ dropSignIn, clearErrors, focusTop, setActionError });
   const hasAnything = captures.length > 0 || Object.keys(outcomes).length > 0 || state.problem !== undefined || broken.length > 0;
 
   return (
-    <div class="popup">
-      <Header headingRef={headingRef}>{hasAnything && <ForgetAllButton onClick={() => forget()} />}</Header>
-      {captures.length > 0 && (
-        <Toolbar query={query} onQuery={setQuery} visibleKeys={list.visibleKeys} totalRoles={list.totalRoles} onSetKeys={setKeys} listRef={mainRef} />
-      )}
-      <main class="scroll" ref={mainRef}>
-        <Notices
-          actionError={actionError}
-          problem={currentProblem(state)}
-          empty={captures.length === 0}
-          hidden={list.hidden}
-          hiddenByOrganisation={locked?.has('allowedAccounts') ?? false}
+    // The options' copy-format order reaches every Copy button (the rows' and the delivery panel's).
+    <PopupSettingsContext.Provider value={popupSettings}>
+      <div class="popup">
+        <Header headingRef={headingRef}>{hasAnything && <ForgetAllButton onClick={() => forget()} />}</Header>
+        {captures.length > 0 && (
+          <Toolbar query={query} onQuery={setQuery} visibleKeys={list.visibleKeys} totalRoles={list.totalRoles} onSetKeys={setKeys} listRef={mainRef} />
+        )}
+        <main class="scroll" ref={mainRef}>
+          <Notices
+            actionError={actionError}
+            problem={currentProblem(state)}
+            empty={captures.length === 0}
+            hidden={list.hidden}
+            hiddenByOrganisation={locked?.has('allowedAccounts') ?? false}
+          />
+          <SignInList
+            {...{ captures, broken, selected, outcomes, errorsAtOpen, assumeErrors, onTogglePin, onSetKeys: setKeys, onToggle: toggle, onForget: forget }}
+            visible={list.visible}
+            filtered={query.trim() !== ''}
+            saved={state.saved}
+          />
+          <EarlierSessions captures={captures} outcomes={outcomes} errorsAtOpen={errorsAtOpen} onForget={forget} />
+        </main>
+        <Footer
+          {...{ captures, outcomes, settings, count, busy, duration }}
+          saveProblem={state.saveProblem}
+          onAssume={() => void assume(assumeRequests(captures, selected), duration)}
+          onDuration={setDuration}
+          ownDurations={list.ownDurations}
         />
-        <SignInList
-          {...{ captures, broken, selected, outcomes, errorsAtOpen, assumeErrors, onTogglePin, onSetKeys: setKeys, onToggle: toggle, onForget: forget }}
-          visible={list.visible}
-          filtered={query.trim() !== ''}
-          saved={state.saved}
-        />
-        <EarlierSessions captures={captures} outcomes={outcomes} errorsAtOpen={errorsAtOpen} onForget={forget} />
-      </main>
-      <Footer
-        {...{ captures, outcomes, settings, count, busy, duration }}
-        saveProblem={state.saveProblem}
-        onAssume={() => void assume(assumeRequests(captures, selected), duration)}
-        onDuration={setDuration}
-        ownDurations={list.ownDurations}
-      />
-    </div>
+      </div>
+    </PopupSettingsContext.Provider>
   );
 }

@@ -9,7 +9,6 @@ import type { DurationChoice } from '../../lib/duration';
 import { regionFor, type Settings } from '../../lib/settings';
 import { DeliveryPanel } from '../DeliveryPanel';
 import { DurationSelect } from '../DurationSelect';
-import { PopupSettingsContext } from '../popup-settings';
 import { assumeLabel, assumeStatusText, durationNotesText, expiryPreviewText, outcomeCounts } from '../view-model';
 
 interface FooterProps {
@@ -35,7 +34,6 @@ export function Footer({ captures, outcomes, saveProblem, settings, count, busy,
     () => ({ regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole }),
     [settings],
   );
-  const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
   const notes = durationNotesText(captures, duration);
   return (
     <footer class="actions">
@@ -68,9 +66,7 @@ export function Footer({ captures, outcomes, saveProblem, settings, count, busy,
           {notes && ` ${notes}`}
         </p>
       )}
-      <PopupSettingsContext.Provider value={popupSettings}>
-        <DeliveryPanel sessions={sessions} saveProblem={saveProblem} delivery={delivery} />
-      </PopupSettingsContext.Provider>
+      <DeliveryPanel sessions={sessions} saveProblem={saveProblem} delivery={delivery} />
     </footer>
   );
 }

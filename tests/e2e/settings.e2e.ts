@@ -292,3 +292,20 @@ test('settings export and import round-trip', async ({ ext }) => {
   await expect(options.getByTestId('import-error')).toContainText('notes.txt: The file is not valid JSON');
   expect(await storedSettings(ext)).toMatchObject({ defaultRegion: 'ap-southeast-2', reminders: { minutesBefore: 30 } });
 });
+
+test('the copy-format order chosen in the options is the order of every role’s Copy buttons', async ({ ext, page }) => {
+  const options = await openOptions(ext);
+  await options.getByTestId('format-up-fish').click();
+  await expect.poll(async () => ((await storedSettings(ext)).delivery as { formatOrder: string[] }).formatOrder.indexOf('fish')).toBe(1);
+  const order = ((await storedSettings(ext)).delivery as { formatOrder: string[] }).formatOrder;
+  await options.close();
+
+  const role = aliceRole(PROD, 'ReadOnly');
+  await signInAlice(ext, page);
+  const popup = await openPopup(ext);
+  await assumeInPopup(popup, [role.roleArn]);
+  const buttons = resultCard(popup, role.roleArn).locator('[data-testid^="copy-"]');
+  await expect(buttons.first()).toBeVisible();
+  const shown = await buttons.evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') ?? '').replace(/^copy-/, '')));
+  expect(shown.filter((id) => order.includes(id))).toEqual(order);
+});
