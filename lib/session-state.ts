@@ -1,15 +1,12 @@
 /**
  * The shape of the extension's session state and how storage items map to it. Pure: shared by the
- * background, the popup and tests. One key per capture and per role, so concurrent writers never collide.
+ * background, the popup and tests. The keys: lib/storage-keys.ts.
  */
 import type { Capture, CaptureProblem, RoleOutcome } from './capture';
 import type { SavedProfile, SaveProblem } from './delivery';
+import { SESSION_KEYS } from './storage-keys';
 
-export const CAPTURE = 'capture:';
-export const OUTCOME = 'outcome:';
-export const SAVED = 'saved:';
-export const PROBLEM = 'problem';
-export const SAVE_PROBLEM = 'save-problem';
+const { capture, outcome, saved, problem, saveProblem } = SESSION_KEYS;
 
 export interface SessionState {
   captures: Capture[];
@@ -26,11 +23,13 @@ export function stateFromItems(items: Record<string, unknown>): SessionState {
   for (const [key, value] of Object.entries(items)) {
     // No version ever stored a non-object here; one such value must not make every reader throw.
     if (typeof value !== 'object' || value === null) continue;
-    if (key.startsWith(CAPTURE)) state.captures.push(value as Capture);
-    else if (key.startsWith(OUTCOME)) state.outcomes[key.slice(OUTCOME.length)] = value as RoleOutcome;
-    else if (key.startsWith(SAVED)) state.saved[key.slice(SAVED.length)] = value as SavedProfile;
-    else if (key === PROBLEM) state.problem = value as CaptureProblem;
-    else if (key === SAVE_PROBLEM) state.saveProblem = value as SaveProblem;
+    const outcomeOf = outcome.idOf(key);
+    const savedOf = saved.idOf(key);
+    if (capture.idOf(key) !== undefined) state.captures.push(value as Capture);
+    else if (outcomeOf !== undefined) state.outcomes[outcomeOf] = value as RoleOutcome;
+    else if (savedOf !== undefined) state.saved[savedOf] = value as SavedProfile;
+    else if (key === problem) state.problem = value as CaptureProblem;
+    else if (key === saveProblem) state.saveProblem = value as SaveProblem;
   }
   state.captures.sort((a, b) => b.capturedAt - a.capturedAt);
   return state;
@@ -39,11 +38,11 @@ export function stateFromItems(items: Record<string, unknown>): SessionState {
 /** Applies a storage.onChanged batch to a state without re-reading storage (unchanged objects keep their identity). */
 export function applyChanges(state: SessionState, changes: Record<string, { newValue?: unknown }>): SessionState {
   const items: Record<string, unknown> = {};
-  for (const c of state.captures) items[CAPTURE + c.id] = c;
-  for (const [arn, o] of Object.entries(state.outcomes)) items[OUTCOME + arn] = o;
-  for (const [arn, s] of Object.entries(state.saved)) items[SAVED + arn] = s;
-  if (state.problem) items[PROBLEM] = state.problem;
-  if (state.saveProblem) items[SAVE_PROBLEM] = state.saveProblem;
+  for (const c of state.captures) items[capture.key(c.id)] = c;
+  for (const [arn, o] of Object.entries(state.outcomes)) items[outcome.key(arn)] = o;
+  for (const [arn, s] of Object.entries(state.saved)) items[saved.key(arn)] = s;
+  if (state.problem) items[problem] = state.problem;
+  if (state.saveProblem) items[saveProblem] = state.saveProblem;
   for (const [key, change] of Object.entries(changes)) {
     if (change.newValue === undefined) delete items[key];
     else items[key] = change.newValue;

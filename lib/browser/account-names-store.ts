@@ -1,16 +1,13 @@
 /**
- * Browser: account aliases learnt from the AWS sign-in page, in storage.local under one key. Names only, never
- * secrets. Every read validates (lib/account-aliases.ts), so a damaged value costs the names, nothing else.
+ * Browser: account aliases learnt from the AWS sign-in page, in storage.local under one key (./storage.ts). Names
+ * only, never secrets. Every read validates (lib/account-aliases.ts), so a damaged value costs the names, nothing else.
  */
-import { browser } from 'wxt/browser';
 import { mergeLearntAliases, normaliseLearntAliases, sameAliases, type LearntAliases, type SigninPageAliases } from '../account-aliases';
-
-/** The storage.local key holding the learnt aliases. */
-export const LEARNT_ALIASES_KEY = 'learntAccountAliases';
+import { LOCAL_KEYS } from '../storage-keys';
+import { learntAliasesItem, watchStorage } from './storage';
 
 export async function readLearntAliases(): Promise<LearntAliases> {
-  const items = await browser.storage.local.get(LEARNT_ALIASES_KEY);
-  return normaliseLearntAliases(items[LEARNT_ALIASES_KEY]);
+  return normaliseLearntAliases(await learntAliasesItem.getValue());
 }
 
 /**
@@ -22,12 +19,12 @@ export async function learnAliases(page: SigninPageAliases, now: number = Date.n
   const previous = await readLearntAliases();
   const next = mergeLearntAliases(previous, page, now);
   if (sameAliases(previous, next)) return false;
-  await browser.storage.local.set({ [LEARNT_ALIASES_KEY]: next });
+  await learntAliasesItem.setValue(next);
   return true;
 }
 
 export async function forgetLearntAliases(): Promise<void> {
-  await browser.storage.local.remove(LEARNT_ALIASES_KEY);
+  await learntAliasesItem.removeValue();
 }
 
 /** Calls `listener` with the learnt aliases now and after every change. Returns an unsubscribe function. */
@@ -35,12 +32,10 @@ export function watchLearntAliases(listener: (aliases: LearntAliases) => void, o
   let alive = true;
   // A change seen before the first read resolves is newer than what that read may return.
   let changed = false;
-  const onChanged = (changes: Record<string, { newValue?: unknown }>, areaName: string) => {
-    if (areaName !== 'local' || !(LEARNT_ALIASES_KEY in changes)) return;
+  const unwatch = watchStorage([learntAliasesItem], (changes) => {
     changed = true;
-    listener(normaliseLearntAliases(changes[LEARNT_ALIASES_KEY]!.newValue));
-  };
-  browser.storage.onChanged.addListener(onChanged);
+    listener(normaliseLearntAliases(changes[LOCAL_KEYS.learntAliases]?.newValue));
+  });
   readLearntAliases().then(
     (aliases) => {
       if (alive && !changed) listener(aliases);
@@ -51,6 +46,6 @@ export function watchLearntAliases(listener: (aliases: LearntAliases) => void, o
   );
   return () => {
     alive = false;
-    browser.storage.onChanged.removeListener(onChanged);
+    unwatch();
   };
 }

@@ -1,64 +1,66 @@
 /**
  * Browser: the extension's state in `storage.session` (memory only, cleared when the browser closes, readable
  * by extension pages only). Never `storage.local`/`sync`: captures hold the assertion and outcomes hold keys.
- * One key per capture and per role so concurrent writers never overwrite each other.
+ * Where each piece lives: the storage registry (./storage.ts).
  */
-import { browser } from 'wxt/browser';
 import type { Capture, CaptureProblem, RoleOutcome } from '../capture';
 import type { SavedProfile, SaveProblem } from '../delivery';
 import type { Reminded } from '../reminders';
-import { applyChanges, CAPTURE, OUTCOME, PROBLEM, SAVE_PROBLEM, SAVED, stateFromItems, type SessionState } from '../session-state';
+import { applyChanges, stateFromItems, type SessionState } from '../session-state';
+import {
+  captures,
+  clearSession,
+  outcomes,
+  problemItem,
+  readSessionItems,
+  remindedItem,
+  removeSessionKeys,
+  saveProblemItem,
+  savedProfiles,
+  watchStorage,
+  type StorageChanges,
+} from './storage';
 
 export type { SessionState };
+export { restrictSessionStorage } from './storage';
 
-const area = () => browser.storage.session;
-
-/** Restricts storage.session to extension pages (Chrome's default, made explicit; Firefox has no such call). */
-export async function restrictSessionStorage(): Promise<void> {
-  const session = area() as unknown as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> };
-  await session.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
-}
+/** Everything the session state is built from (lib/session-state.ts): what `watchState` follows. */
+const STATE_PARTS = [captures, outcomes, savedProfiles, problemItem, saveProblemItem];
 
 export async function readState(): Promise<SessionState> {
-  return stateFromItems(await area().get(null));
+  return stateFromItems(await readSessionItems());
 }
 
-export async function getCapture(id: string): Promise<Capture | undefined> {
-  const items = await area().get(CAPTURE + id);
-  return items[CAPTURE + id] as Capture | undefined;
-}
+export const getCapture = (id: string): Promise<Capture | undefined> => captures.get(id);
 
-export const saveCapture = (capture: Capture) => area().set({ [CAPTURE + capture.id]: capture });
-export const saveOutcome = (outcome: RoleOutcome) => area().set({ [OUTCOME + outcome.roleArn]: outcome });
-export const saveProblem = (problem: CaptureProblem) => area().set({ [PROBLEM]: problem });
-export const clearProblem = () => area().remove(PROBLEM);
+export const saveCapture = (capture: Capture) => captures.set([capture]);
+export const saveOutcome = (outcome: RoleOutcome) => outcomes.set([outcome]);
+export const saveProblem = (problem: CaptureProblem) => problemItem.setValue(problem);
+export const clearProblem = () => problemItem.removeValue();
 
 export async function removeCaptures(ids: string[]): Promise<void> {
-  await area().remove(ids.map((id) => CAPTURE + id));
+  await captures.remove(ids);
 }
-/** Removes roles' outcomes together with what was saved of them. */
+/** Removes roles' outcomes together with what was saved of them (one write). */
 export async function removeOutcomes(roleArns: string[]): Promise<void> {
-  await area().remove(roleArns.flatMap((arn) => [OUTCOME + arn, SAVED + arn]));
+  await removeSessionKeys(roleArns.flatMap((arn) => [outcomes.key(arn), savedProfiles.key(arn)]));
 }
 /** Records a save: one item per role, and clears the last save problem. */
 export async function recordSaved(records: SavedProfile[]): Promise<void> {
-  await area().set(Object.fromEntries(records.map((r) => [SAVED + r.roleArn, r])));
-  await area().remove(SAVE_PROBLEM);
+  await savedProfiles.set(records);
+  await saveProblemItem.removeValue();
 }
 /** Sessions already reminded about (background only; see lib/reminders.ts). */
-const REMINDED = 'reminded';
 export async function readReminded(): Promise<Reminded> {
-  const items = await area().get(REMINDED);
-  return (items[REMINDED] as Reminded | undefined) ?? {};
+  return (await remindedItem.getValue()) ?? {};
 }
-export const saveReminded = (reminded: Reminded) => area().set({ [REMINDED]: reminded });
-export const saveSaveProblem = (problem: SaveProblem) => area().set({ [SAVE_PROBLEM]: problem });
-export const clearSaveProblem = () => area().remove(SAVE_PROBLEM);
+export const saveReminded = (reminded: Reminded) => remindedItem.setValue(reminded);
+export const saveSaveProblem = (problem: SaveProblem) => saveProblemItem.setValue(problem);
+export const clearSaveProblem = () => saveProblemItem.removeValue();
+/** Forgets everything in storage.session (the whole area, so nothing is left behind whatever its key). */
 export async function clearAll(): Promise<void> {
-  await area().clear();
+  await clearSession();
 }
-
-type Changes = Record<string, { newValue?: unknown }>;
 
 /**
  * Reads the state once, then calls `listener` with the new state whenever storage.session changes. Changes are
@@ -67,21 +69,19 @@ type Changes = Record<string, { newValue?: unknown }>;
  */
 export function watchState(listener: (state: SessionState) => void, onError: (error: unknown) => void = () => undefined): () => void {
   let state: SessionState | undefined;
-  let early: Changes[] = [];
-  const onChanged = (changes: Changes, areaName: string) => {
-    if (areaName !== 'session') return;
+  let early: StorageChanges[] = [];
+  const unwatch = watchStorage(STATE_PARTS, (changes) => {
     if (state === undefined) {
       early.push(changes);
       return;
     }
     state = applyChanges(state, changes);
     listener(state);
-  };
-  browser.storage.onChanged.addListener(onChanged);
+  });
   readState().then((initial) => {
     state = early.reduce(applyChanges, initial);
     early = [];
     listener(state);
   }, onError);
-  return () => browser.storage.onChanged.removeListener(onChanged);
+  return unwatch;
 }

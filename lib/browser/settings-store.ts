@@ -2,28 +2,13 @@
  * Browser: the user's settings in storage.local (one key, no secrets) and the organisation's in storage.managed.
  * Reading always validates (lib/settings.ts): a damaged or older stored value still gives working settings.
  */
-import { browser } from 'wxt/browser';
 import { settingsSnapshot, type Settings, type SettingsSnapshot } from '../settings';
-
-/** The storage.local key holding the user's settings. */
-export const SETTINGS_KEY = 'settings';
-
-/**
- * The organisation's policy, or nothing. Firefox rejects `storage.managed.get` when no policies.json names the
- * add-on ("Managed storage manifest not found"); some Chromium builds have no managed area at all.
- */
-export async function readManagedPolicy(): Promise<unknown> {
-  try {
-    return await browser.storage.managed.get(null);
-  } catch {
-    return undefined;
-  }
-}
+import { readManagedPolicy, settingsItem, watchStorage } from './storage';
 
 /** The user's settings with the organisation's on top, which values are locked, and any problems found. */
 export async function readSettingsSnapshot(): Promise<SettingsSnapshot> {
-  const [stored, managed] = await Promise.all([browser.storage.local.get(SETTINGS_KEY), readManagedPolicy()]);
-  return settingsSnapshot(stored[SETTINGS_KEY], managed);
+  const [stored, managed] = await Promise.all([settingsItem.getValue(), readManagedPolicy()]);
+  return settingsSnapshot(stored, managed);
 }
 
 /** The settings that apply now (for the background). */
@@ -33,7 +18,7 @@ export async function readSettings(): Promise<Settings> {
 
 /** Stores the user's own settings (never the effective ones: a policy removed later must not leave its values behind). */
 export async function saveLocalSettings(settings: Settings): Promise<void> {
-  await browser.storage.local.set({ [SETTINGS_KEY]: settings });
+  await settingsItem.setValue(settings);
 }
 
 /** Updates from one page run one after another, so two quick changes never overwrite each other. */
@@ -77,11 +62,11 @@ export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, on
   let generation = 0;
   const refresh = () => {
     const mine = ++generation;
-    const local = browser.storage.local.get(SETTINGS_KEY);
+    const local = settingsItem.getValue();
     const emit = (managed: unknown) =>
       local.then(
         (stored) => {
-          if (alive && mine === generation) listener(settingsSnapshot(stored[SETTINGS_KEY], managed));
+          if (alive && mine === generation) listener(settingsSnapshot(stored, managed));
         },
         (e: unknown) => {
           if (alive) onError(e);
@@ -97,13 +82,10 @@ export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, on
       void emit(managed);
     });
   };
-  const onChanged = (changes: Record<string, unknown>, areaName: string) => {
-    if (areaName === 'managed' || (areaName === 'local' && SETTINGS_KEY in changes)) refresh();
-  };
-  browser.storage.onChanged.addListener(onChanged);
+  const unwatch = watchStorage([settingsItem, 'managed'], refresh);
   refresh();
   return () => {
     alive = false;
-    browser.storage.onChanged.removeListener(onChanged);
+    unwatch();
   };
 }

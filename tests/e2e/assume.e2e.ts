@@ -3,6 +3,7 @@
  * sign in at My Apps, click the tile, open the popup, pick roles, assume, copy.
  */
 import { formatExpiration } from '../../lib/credentials';
+import { SESSION_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { assumeInPopup, copyFromResult, openAwsTile, openPopup, signInToMyApps, stopServiceWorker, waitForCapturedRoles } from '../support/browser';
 import { badgeText, expect, storageArea, test } from './fixtures';
@@ -97,7 +98,7 @@ test('the role picker’s second POST is not counted twice', async ({ ext, page 
   await page.locator('form button[type="submit"], form input[type="submit"]').first().click();
   await again;
   await page.waitForLoadState('load');
-  await expect.poll(async () => Object.keys(await storageArea(ext, 'session')).filter((k) => k.startsWith('capture:')).length).toBe(1);
+  await expect.poll(async () => Object.keys(await storageArea(ext, 'session')).filter((k) => SESSION_KEYS.capture.idOf(k) !== undefined).length).toBe(1);
   expect(await badgeText(ext)).toBe(String(roles.length));
 });
 

@@ -5,6 +5,7 @@
  * Also: the normal My Apps flow (with the role picker's second POST) is still captured, with where it came from.
  */
 import type { Page } from '@playwright/test';
+import { SESSION_KEYS } from '../../lib/storage-keys';
 import { ATTACKER_UPN } from '../emulators/evil-page';
 import { APP_IDS, rolesFor, TENANT_ID } from '../emulators/world';
 import { assumeInPopup, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
@@ -29,9 +30,10 @@ async function session(ext: ExtensionBrowser): Promise<{ captures: StoredCapture
   const sw = await ext.serviceWorker();
   const items = await sw.evaluate(() => chrome.storage.session.get(null));
   const captures = Object.entries(items)
-    .filter(([k]) => k.startsWith('capture:'))
+    .filter(([k]) => SESSION_KEYS.capture.idOf(k) !== undefined)
     .map(([, v]) => v as StoredCapture);
-  return { captures, ...(items.problem ? { problem: items.problem as StoredProblem } : {}) };
+  const problem = items[SESSION_KEYS.problem] as StoredProblem | undefined;
+  return { captures, ...(problem ? { problem } : {}) };
 }
 
 /** Opens a page of the attacker's site and waits until its POST reached AWS (and AWS's answer loaded, if top-level). */

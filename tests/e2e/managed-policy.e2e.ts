@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
+import { LOCAL_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import {
   assumeInPopup,
@@ -158,11 +159,14 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
   expect(existsSync(realPolicy)).toBe(false);
 
   // The user's own earlier choices for the same settings (and one the policy leaves alone).
-  await sw.evaluate((settings) => chrome.storage.local.set({ settings }), {
-    version: 2,
-    profileTemplate: '{role}-{account_name}',
-    accountNames: { [PROD]: 'my-prod', [DEV]: 'my-dev' },
-    defaultRegion: 'us-east-2',
+  await sw.evaluate(({ key, settings }) => chrome.storage.local.set({ [key]: settings }), {
+    key: LOCAL_KEYS.settings,
+    settings: {
+      version: 2,
+      profileTemplate: '{role}-{account_name}',
+      accountNames: { [PROD]: 'my-prod', [DEV]: 'my-dev' },
+      defaultRegion: 'us-east-2',
+    },
   });
 
   const roles = rolesFor(ALICE, APP_IDS.aws);
@@ -200,7 +204,7 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
   await expect(options.getByTestId('auto-save-to-host')).toBeEnabled();
   await expect(options.getByTestId('locked-note')).toHaveCount(4);
   // The user's own values are kept underneath (a policy removed later must not leave its values behind).
-  expect(await sw.evaluate(async () => (await chrome.storage.local.get('settings')).settings)).toMatchObject({
+  expect(await sw.evaluate(async (key) => (await chrome.storage.local.get(key))[key], LOCAL_KEYS.settings)).toMatchObject({
     profileTemplate: '{role}-{account_name}',
     accountNames: { [PROD]: 'my-prod' },
     defaultRegion: 'us-east-2',

@@ -4,6 +4,7 @@
  * bad entries are written from the extension's service worker, as the test harness, not through a product hook.
  */
 import { APP_IDS, rolesFor } from '../emulators/world';
+import { SESSION_KEYS } from '../../lib/storage-keys';
 import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { expect, storageArea, test } from './fixtures';
 
@@ -15,9 +16,9 @@ const ODD_ROLE = 'arn:aws:iam::999999999999:role/Legacy';
 async function writeMalformedEntries(ext: ExtensionBrowser): Promise<void> {
   const sw = await ext.serviceWorker();
   await sw.evaluate(
-    async ({ oldId, oddRole }) => {
+    async ({ oldId, oddRole, captureKey, outcomeKey }) => {
       await chrome.storage.session.set({
-        [`capture:${oldId}`]: {
+        [captureKey]: {
           id: oldId,
           capturedAt: Date.now(),
           samlResponse: 'PHNhbWxwOlJlc3BvbnNlLz4=',
@@ -27,7 +28,7 @@ async function writeMalformedEntries(ext: ExtensionBrowser): Promise<void> {
             roles: `${oddRole},arn:aws:iam::999999999999:saml-provider/Old`,
           },
         },
-        [`outcome:${oddRole}`]: {
+        [outcomeKey]: {
           roleArn: oddRole,
           captureId: oldId,
           accountId: '999999999999',
@@ -42,12 +43,12 @@ async function writeMalformedEntries(ext: ExtensionBrowser): Promise<void> {
         },
       });
     },
-    { oldId: OLD_ID, oddRole: ODD_ROLE },
+    { oldId: OLD_ID, oddRole: ODD_ROLE, captureKey: SESSION_KEYS.capture.key(OLD_ID), outcomeKey: SESSION_KEYS.outcome.key(ODD_ROLE) },
   );
 }
 
 const sessionKeys = async (ext: ExtensionBrowser) =>
-  Object.keys(await storageArea(ext, 'session')).filter((k) => k.startsWith('capture:') || k.startsWith('outcome:'));
+  Object.keys(await storageArea(ext, 'session')).filter((k) => SESSION_KEYS.capture.idOf(k) !== undefined || SESSION_KEYS.outcome.idOf(k) !== undefined);
 
 test('malformed entries show as one line each; the other sign-in is listed and assumes; Forget everything clears all', async ({ ext, page, emulators }) => {
   const roles = rolesFor(ALICE, APP_IDS.aws);
@@ -93,7 +94,7 @@ test("a broken entry's Forget forgets only its own sign-in", async ({ ext, page 
   await expect(popup.getByTestId('role-row')).toHaveCount(roles.length);
   await expect(popup.locator('.banner.error')).toHaveCount(0);
   const keys = await sessionKeys(ext);
-  expect(keys).not.toContain(`capture:${OLD_ID}`);
-  expect(keys).not.toContain(`outcome:${ODD_ROLE}`);
-  expect(keys.filter((k) => k.startsWith('capture:'))).toHaveLength(1);
+  expect(keys).not.toContain(SESSION_KEYS.capture.key(OLD_ID));
+  expect(keys).not.toContain(SESSION_KEYS.outcome.key(ODD_ROLE));
+  expect(keys.filter((k) => SESSION_KEYS.capture.idOf(k) !== undefined)).toHaveLength(1);
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
+import { LOCAL_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
 import { assumeInPopup, copyFromResult, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { profileNameOf } from '../support/profile-names';
@@ -34,7 +35,8 @@ const accountHeading = (page: Page, accountId: string) => page.getByRole('headin
 async function learntAliases(ext: ExtensionBrowser): Promise<Record<string, string>> {
   const sw = await ext.serviceWorker();
   const stored = await sw.evaluate(
-    async () => (await chrome.storage.local.get('learntAccountAliases')).learntAccountAliases as Record<string, { alias: string }> | undefined,
+    async (key) => (await chrome.storage.local.get(key))[key] as Record<string, { alias: string }> | undefined,
+    LOCAL_KEYS.learntAliases,
   );
   return Object.fromEntries(Object.entries(stored ?? {}).map(([id, l]) => [id, l.alias]));
 }
@@ -42,7 +44,7 @@ async function learntAliases(ext: ExtensionBrowser): Promise<Record<string, stri
 /** The user's settings as stored (what every page and the background read). */
 async function storedSettings(ext: ExtensionBrowser): Promise<Record<string, unknown>> {
   const sw = await ext.serviceWorker();
-  return sw.evaluate(async () => ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<string, unknown>);
+  return sw.evaluate(async (key) => ((await chrome.storage.local.get(key))[key] ?? {}) as Record<string, unknown>, LOCAL_KEYS.settings);
 }
 
 /** Signs alice in and opens the AWS tile; resolves once her roles are captured and the page's aliases learnt. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { PASSWORD } from '../emulators/world';
+import { SESSION_KEYS } from '../../lib/storage-keys';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROME_BUILD = resolve('.output/chrome-mv3');
@@ -103,12 +104,12 @@ export async function waitForCapturedRoles(ext: ExtensionBrowser, count: number,
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; Date.now() < deadline && i < 200; i++) {
     const sw = await ext.serviceWorker();
-    const seen = await sw.evaluate(async () => {
+    const seen = await sw.evaluate(async (capturePrefix) => {
       const items = await chrome.storage.session.get(null);
       return Object.entries(items)
-        .filter(([k]) => k.startsWith('capture:'))
+        .filter(([k]) => k.startsWith(capturePrefix))
         .reduce((n, [, c]) => n + (c as { summary: { roles: unknown[] } }).summary.roles.length, 0);
-    });
+    }, SESSION_KEYS.capture.prefix);
     if (seen >= count) return;
     await new Promise((r) => setTimeout(r, 100));
   }

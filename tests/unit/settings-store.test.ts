@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SettingsSnapshot } from '@/lib/settings';
+import { LOCAL_KEYS } from '@/lib/storage-keys';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
+// WXT's storage takes the global `chrome` when it is first imported.
+vi.stubGlobal('chrome', fakeBrowser);
 
-const { forgetLearntAliases, LEARNT_ALIASES_KEY, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/browser/account-names-store');
-const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, SETTINGS_KEY, updateLocalSettings, watchSettings } =
+const { forgetLearntAliases, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/browser/account-names-store');
+const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, updateLocalSettings, watchSettings } =
   await import('@/lib/browser/settings-store');
 const { DEFAULT_SETTINGS } = await import('@/lib/settings');
 
@@ -28,19 +31,19 @@ describe('settings in storage', () => {
   });
 
   it('stored version 1 settings read migrated; migrateStoredSettings writes them back once', async () => {
-    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: 1, profileTemplate: '{account}+{role}', region: 'eu-west-1' } });
+    await fakeBrowser.storage.local.set({ [LOCAL_KEYS.settings]: { version: 1, profileTemplate: '{account}+{role}', region: 'eu-west-1' } });
     // "+" was never valid: that field is reported and takes the default, the rest migrates.
     const snapshot = await readSettingsSnapshot();
     expect(snapshot.migratedFrom).toBe(1);
     expect(snapshot.local.defaultRegion).toBe('eu-west-1');
     expect(snapshot.localIssues.map((i) => i.path)).toEqual(['profileTemplate']);
     expect(await migrateStoredSettings()).toBe(1);
-    expect((await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]).toMatchObject({ version: 2, defaultRegion: 'eu-west-1' });
+    expect((await fakeBrowser.storage.local.get(LOCAL_KEYS.settings))[LOCAL_KEYS.settings]).toMatchObject({ version: 2, defaultRegion: 'eu-west-1' });
     expect(await migrateStoredSettings()).toBeUndefined();
   });
 
   it('the policy wins and is locked; the user’s own value stays stored underneath', async () => {
-    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
+    await fakeBrowser.storage.local.set({ [LOCAL_KEYS.settings]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
     await fakeBrowser.storage.managed.set({ defaultRegion: 'eu-central-1' });
     const snapshot = await readSettingsSnapshot();
     expect(snapshot.settings.defaultRegion).toBe('eu-central-1');
@@ -51,7 +54,7 @@ describe('settings in storage', () => {
 
   it('a browser that refuses storage.managed (Firefox without policies.json) still gives the settings', async () => {
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockRejectedValue(new Error('Managed storage manifest not found'));
-    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, defaultDuration: 900 } });
+    await fakeBrowser.storage.local.set({ [LOCAL_KEYS.settings]: { ...DEFAULT_SETTINGS, defaultDuration: 900 } });
     const snapshot = await readSettingsSnapshot();
     expect(snapshot.settings.defaultDuration).toBe(900);
     expect(snapshot.locked.size).toBe(0);
@@ -96,7 +99,7 @@ describe('settings in storage', () => {
     expect(isLockedRegion(seen.at(-1)!)).toBe(true);
     const count = seen.length;
     await fakeBrowser.storage.local.set({ somethingElse: 1 });
-    await fakeBrowser.storage.session.set({ [SETTINGS_KEY]: 1 });
+    await fakeBrowser.storage.session.set({ [LOCAL_KEYS.settings]: 1 });
     await settle();
     expect(seen).toHaveLength(count);
     stop();
@@ -112,7 +115,7 @@ describe('watchSettings with a slow policy read', () => {
     try {
       let answer: (value: Record<string, unknown>) => void = () => undefined;
       vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
-      await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
+      await fakeBrowser.storage.local.set({ [LOCAL_KEYS.settings]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
       const seen: SettingsSnapshot[] = [];
       const stop = watchSettings((s) => seen.push(s));
       await vi.advanceTimersByTimeAsync(MANAGED_WAIT_MS - 1);
@@ -147,7 +150,7 @@ describe('learnt aliases in storage', () => {
   });
 
   it('reads a damaged stored value as nothing learnt, and forgets on request', async () => {
-    await fakeBrowser.storage.local.set({ [LEARNT_ALIASES_KEY]: 'garbage' });
+    await fakeBrowser.storage.local.set({ [LOCAL_KEYS.learntAliases]: 'garbage' });
     expect(await readLearntAliases()).toEqual({});
     await learnAliases(page({ [DEV]: 'contoso-dev' }), 1);
     await forgetLearntAliases();
