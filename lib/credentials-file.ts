@@ -67,20 +67,6 @@ export const MANAGED_KEYS = [
   'region',
 ] as const;
 
-export type CredentialsFileErrorCode =
-  /** A profile name outside `PROFILE_NAME`. */
-  | 'INVALID_PROFILE_NAME'
-  /** `DEFAULT`: RawConfigParser folds it into every other section. */
-  | 'RESERVED_PROFILE_NAME'
-  /** A credential, expiry or region value that would not survive the file format. */
-  | 'INVALID_VALUE'
-  /** The same profile twice in one request (or both updated and removed). */
-  | 'DUPLICATE_PROFILE'
-  /** The existing file is one the AWS CLI cannot read (duplicate section, text outside a section, …). */
-  | 'DAMAGED_FILE'
-  /** The edit would change how another part of the file reads (pathological indentation). Nothing is written. */
-  | 'UNSAFE_EDIT';
-
 /** Where and what is wrong in a file; never holds a value from the file (it may be a secret). */
 export interface CredentialsFileIssue {
   /** 1-based line number. */
@@ -88,15 +74,73 @@ export interface CredentialsFileIssue {
   message: string;
 }
 
-/** A refusal to read or write, with a code for callers and a message for people. */
+/** The credential fields and the region, as `INVALID_VALUE` names them (never their values). */
+export type CredentialsFileField = 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration' | 'region';
+
+/** What each refusal carries besides its code: names and line numbers, never a value (it may be a secret). */
+export interface CredentialsFileErrorData {
+  /** A profile name outside `PROFILE_NAME` (`name`: at most its first 80 characters). */
+  INVALID_PROFILE_NAME: { name: string };
+  /** `DEFAULT`: RawConfigParser folds it into every other section. */
+  RESERVED_PROFILE_NAME: { name: string };
+  /** A credential, expiry or region value that would not survive the file format. */
+  INVALID_VALUE: { profile: string; field: CredentialsFileField };
+  /** The same profile twice in one request (or both updated and removed). */
+  DUPLICATE_PROFILE: { profile: string };
+  /** The existing file is one the AWS CLI cannot read (duplicate section, text outside a section, …): every problem. */
+  DAMAGED_FILE: { issues: CredentialsFileIssue[] };
+  /**
+   * The edit would change how another part of the file reads (pathological indentation). Nothing is written.
+   * `section`: the section that would change, null when the change is to the set of sections; `issue`: what the
+   * merged text would make the AWS CLI refuse (its line is in the merged text), if that is the reason.
+   */
+  UNSAFE_EDIT: { section: string | null; issue: CredentialsFileIssue | null };
+}
+export type CredentialsFileErrorCode = keyof CredentialsFileErrorData;
+/** A refusal as data: its code and that code's fields. */
+export type CredentialsFileErrorDetail = { [K in CredentialsFileErrorCode]: { code: K } & CredentialsFileErrorData[K] }[CredentialsFileErrorCode];
+
+const issueList = (issues: readonly CredentialsFileIssue[]): string => {
+  const shown = issues.slice(0, 5).map((i) => `line ${i.line}: ${i.message}`);
+  if (issues.length > 5) shown.push(`and ${issues.length - 5} more`);
+  return shown.join('; ');
+};
+
+/** This module's own words for a refusal (for tests and logs; the host and the extension word it from the data). */
+function messageOf(d: CredentialsFileErrorDetail): string {
+  switch (d.code) {
+    case 'INVALID_PROFILE_NAME':
+      return `${JSON.stringify(d.name)} is not a valid profile name (1–64 letters, digits, _ and -)`;
+    case 'RESERVED_PROFILE_NAME':
+      return `"${d.name}" is reserved: the AWS CLI would apply its keys to every profile (use "default" for the default profile)`;
+    case 'INVALID_VALUE':
+      return d.field === 'region'
+        ? `profile ${d.profile}: region must be lower-case letters, digits and - (e.g. eu-west-1)`
+        : d.field === 'expiration'
+          ? `profile ${d.profile}: expiration is not a date`
+          : `profile ${d.profile}: ${d.field} must be printable ASCII without spaces or line breaks`;
+    case 'DUPLICATE_PROFILE':
+      return `profile ${d.profile} appears twice in one change`;
+    case 'DAMAGED_FILE':
+      return `The credentials file cannot be read by the AWS CLI, so it was left as it is: ${issueList(d.issues)}`;
+    case 'UNSAFE_EDIT': {
+      const why = d.issue
+        ? `line ${d.issue.line}: ${d.issue.message}`
+        : d.section !== null
+          ? `[${d.section}] would change`
+          : 'the set of sections would change';
+      return `This change would alter how other parts of the credentials file read (${why}), so nothing was written; check the indentation of the lines around it`;
+    }
+  }
+}
+
+/** A refusal to read or write: `code` and `detail` for callers, who word it themselves; `message` for tests and logs. */
 export class CredentialsFileError extends Error {
   override readonly name = 'CredentialsFileError';
-  constructor(
-    readonly code: CredentialsFileErrorCode,
-    message: string,
-    readonly issues: readonly CredentialsFileIssue[] = [],
-  ) {
-    super(message);
+  readonly code: CredentialsFileErrorCode;
+  constructor(readonly detail: CredentialsFileErrorDetail) {
+    super(messageOf(detail));
+    this.code = detail.code;
   }
 }
 
@@ -367,15 +411,8 @@ export function isWritableProfileName(name: string): boolean {
 }
 
 function checkProfileName(name: string): void {
-  if (!isValidProfileName(name)) {
-    throw new CredentialsFileError('INVALID_PROFILE_NAME', `${JSON.stringify(name.slice(0, 80))} is not a valid profile name (1–64 letters, digits, _ and -)`);
-  }
-  if (name === DEFAULT_SECTION) {
-    throw new CredentialsFileError(
-      'RESERVED_PROFILE_NAME',
-      '"DEFAULT" is reserved: the AWS CLI would apply its keys to every profile (use "default" for the default profile)',
-    );
-  }
+  if (!isValidProfileName(name)) throw new CredentialsFileError({ code: 'INVALID_PROFILE_NAME', name: name.slice(0, 80) });
+  if (name === DEFAULT_SECTION) throw new CredentialsFileError({ code: 'RESERVED_PROFILE_NAME', name });
 }
 
 /** The lines to write for one update, validated. Messages name the field, never its value. */
@@ -384,16 +421,16 @@ function entriesFor(update: ProfileUpdate): [string, string][] {
   for (const field of ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const) {
     const value: unknown = credentials[field];
     if (typeof value !== 'string' || !CREDENTIAL_VALUE.test(value)) {
-      throw new CredentialsFileError('INVALID_VALUE', `profile ${name}: ${field} must be printable ASCII without spaces or line breaks`);
+      throw new CredentialsFileError({ code: 'INVALID_VALUE', profile: name, field });
     }
   }
   if (region !== undefined && !REGION_VALUE.test(region)) {
-    throw new CredentialsFileError('INVALID_VALUE', `profile ${name}: region must be lower-case letters, digits and - (e.g. eu-west-1)`);
+    throw new CredentialsFileError({ code: 'INVALID_VALUE', profile: name, field: 'region' });
   }
   try {
     formatExpiration(credentials.expiration);
   } catch {
-    throw new CredentialsFileError('INVALID_VALUE', `profile ${name}: expiration is not a date`);
+    throw new CredentialsFileError({ code: 'INVALID_VALUE', profile: name, field: 'expiration' });
   }
   return profileEntries(credentials, region);
 }
@@ -422,18 +459,13 @@ export function mergeCredentialsFile(existing: string, updates: readonly Profile
   const seen = new Set<string>();
   for (const name of [...updates.map((u) => u.name), ...removals]) {
     checkProfileName(name);
-    if (seen.has(name)) throw new CredentialsFileError('DUPLICATE_PROFILE', `profile ${name} appears twice in one change`);
+    if (seen.has(name)) throw new CredentialsFileError({ code: 'DUPLICATE_PROFILE', profile: name });
     seen.add(name);
   }
   const wanted = new Map(updates.map((u) => [u.name, entriesFor(u)] as const));
 
   const before = scan(existing);
-  if (before.issues.length) {
-    const shown = before.issues.slice(0, 5).map((i) => `line ${i.line}: ${i.message}`);
-    if (before.issues.length > 5) shown.push(`and ${before.issues.length - 5} more`);
-    const list = shown.join('; ');
-    throw new CredentialsFileError('DAMAGED_FILE', `The credentials file cannot be read by the AWS CLI, so it was left as it is: ${list}`, [...before.issues]);
-  }
+  if (before.issues.length) throw new CredentialsFileError({ code: 'DAMAGED_FILE', issues: [...before.issues] });
   const nl = fileNewline(before.lines);
   /** Per line: replacement text (undefined = keep), or null = drop. */
   const replace = new Map<number, string | null>();
@@ -501,36 +533,33 @@ export function renderCredentialsFile(updates: readonly ProfileUpdate[]): string
 /** Re-reads the merged text: other sections unchanged, targets hold exactly the new values, removals gone. */
 function verifyMerge(before: Scan, merged: string, updates: readonly ProfileUpdate[], removals: ReadonlySet<string>): void {
   const after = scan(merged);
-  const fail = (why: string): never => {
-    throw new CredentialsFileError(
-      'UNSAFE_EDIT',
-      `This change would alter how other parts of the credentials file read (${why}), so nothing was written; check the indentation of the lines around it`,
-    );
+  const fail = (section: string | null, issue: CredentialsFileIssue | null = null): never => {
+    throw new CredentialsFileError({ code: 'UNSAFE_EDIT', section, issue });
   };
-  if (after.issues.length) fail(`line ${after.issues[0]!.line}: ${after.issues[0]!.message}`);
+  if (after.issues.length) fail(null, { ...after.issues[0]! });
   const old = optionsBySection(before);
   const now = optionsBySection(after);
   const targets = new Map(updates.map((u) => [u.name, u] as const));
-  for (const name of removals) if (now.has(name)) fail(`[${name}] is still there`);
+  for (const name of removals) if (now.has(name)) fail(name);
   for (const [name, options] of old) {
     if (targets.has(name) || removals.has(name)) continue;
     const next = now.get(name);
-    if (!next || next.length !== options.length) return fail(`[${name}] would change`);
+    if (!next || next.length !== options.length) return fail(name);
     options.forEach((o, i) => {
-      if (next[i]!.key !== o.key || joinValue(next[i]!.pieces) !== joinValue(o.pieces)) fail(`[${name}] would change`);
+      if (next[i]!.key !== o.key || joinValue(next[i]!.pieces) !== joinValue(o.pieces)) fail(name);
     });
   }
   for (const [name, update] of targets) {
     const options = now.get(name);
-    if (!options) return fail(`[${name}] is missing`);
+    if (!options) return fail(name);
     const keys = new Map(options.map((o) => [o.key, joinValue(o.pieces)]));
-    for (const [k, v] of profileEntries(update.credentials, update.region)) if (keys.get(k) !== v) fail(`[${name}] ${k} does not read back`);
+    for (const [k, v] of profileEntries(update.credentials, update.region)) if (keys.get(k) !== v) fail(name);
     for (const o of old.get(name) ?? []) {
       const ours = (MANAGED_KEYS as readonly string[]).includes(o.key) && (o.key !== 'region' || update.region !== undefined);
-      if (!ours && keys.get(o.key) !== joinValue(o.pieces)) fail(`[${name}] ${o.key} would change`);
+      if (!ours && keys.get(o.key) !== joinValue(o.pieces)) fail(name);
     }
   }
-  if (now.size !== [...new Set([...old.keys(), ...targets.keys()])].filter((n) => !removals.has(n)).length) fail('the set of sections would change');
+  if (now.size !== [...new Set([...old.keys(), ...targets.keys()])].filter((n) => !removals.has(n)).length) fail(null);
 }
 
 /** Each section's options as botocore sees them, in a stable order (no per-key maps unless [DEFAULT] needs folding). */

@@ -6,7 +6,8 @@
 import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from './host-protocol';
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
-import { INSTALL_HOST_COMMAND } from './native-port';
+import { failureReason } from './host-errors';
+import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
 
 export type OkOutcome = Extract<RoleOutcome, { status: 'ok' }>;
 
@@ -191,10 +192,10 @@ export function hostStatusOf(reply: Pick<OkReply<'ping'>, 'hostVersion' | 'proto
 /** What "Make it private" did: the refreshed status, or why not, in plain words with the manual fix. */
 export type MakePrivateResult = { ok: true; status: HostStatus } | { ok: false; message: string };
 
-/** Plain words for a failed "Make it private" (`error` is the host's, or how the port failed). */
-export function makePrivateFailure(error: { code: string; message: string }, file: string): string {
-  if (error.code === 'UNKNOWN_TYPE') {
+/** Plain words for a failed "Make it private" (`failure` is the host's error, or how the port failed). */
+export function makePrivateFailure(failure: NativeHostFailure, file: string): string {
+  if (failure.code === 'UNKNOWN_TYPE') {
     return `This version of the credentials helper cannot change the file's permissions. Update it with: ${INSTALL_HOST_COMMAND}, or run: chmod 600 ${file}`;
   }
-  return `Could not make ${file} private (${error.message.replace(/\.$/, '')}). Run: chmod 600 ${file}`;
+  return `Could not make ${file} private (${failureReason(failure)}). Run: chmod 600 ${file}`;
 }

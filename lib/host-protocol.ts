@@ -2,10 +2,11 @@
  * The extension ↔ native host protocol, version 1: one typed request per frame, one reply per request, matched by
  * `id`. Pure (no Node or browser APIs): the extension (lib/native-port.ts) and the host (native-host/) both import
  * it, so the request types, `PROTOCOL_VERSION` and `parseRequest`'s value rules (shared with the credentials-file
- * writer) are written once.
+ * writer) are written once. An error reply carries a code, the host's own words (`message`, for logs and the CLI) and,
+ * for the codes in `HostErrorData`, the facts each side words for itself (`data`: added within version 1, optional).
  */
 import type { AwsCredentials } from './credentials';
-import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE } from './credentials-file';
+import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
 
 export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
@@ -135,13 +136,57 @@ export type HostErrorCode =
   | 'LOCKED'
   /** The credentials path is a symlink to nothing. */
   | 'DANGLING_SYMLINK'
-  /** The file system refused (permissions, disk full…): `message` says which operation and path. */
+  /** The file system refused (permissions, disk full…): `data` says which operation on which path, and why. */
   | 'FILE_ERROR'
   | 'INTERNAL';
-export interface HostError {
-  code: HostErrorCode;
-  message: string;
+
+/** What a FILE_ERROR was doing when the file system refused. */
+export const FILE_OPERATIONS = ['inspect', 'follow-symlink', 'create-folder', 'resolve', 'read', 'write', 'write-backup', 'lock', 'chmod'] as const;
+export type FileOperation = (typeof FILE_OPERATIONS)[number];
+
+/**
+ * The `data` of an error reply, per code: what each side needs to word the error itself (the extension in the
+ * popup, the CLI in a terminal), so neither has to pick another's sentence apart. Paths are as the host names
+ * them; nothing here is ever a value from the file. Hosts before `data` existed send none, so it is optional; a
+ * reply whose `data` does not match its code is not a protocol reply (lib/native-port.ts: BAD_REPLY). Fields a
+ * later host adds are ignored.
+ */
+export interface HostErrorData {
+  /** `name`: the refused name, at most its first 80 characters. */
+  INVALID_PROFILE_NAME: { name: string };
+  /**
+   * `path`: the file; `issues`: at most `MAX_ERROR_ISSUES` problems, first lines first, each message at most
+   * `MAX_ISSUE_MESSAGE_LENGTH` characters; `more`: how many further problems were left out.
+   */
+  DAMAGED_FILE: { path: string; issues: CredentialsFileIssue[]; more: number };
+  /** `section`: a section whose reading would change (at most 80 characters), null when the change is elsewhere or to the set of sections. */
+  UNSAFE_EDIT: { path: string; section: string | null };
+  /** `profiles`: the sections holding credentials the host did not write; `backupFile`: where an overwrite keeps the old file. */
+  UNMANAGED_PROFILE: { path: string; profiles: string[]; backupFile: string };
+  /** `lock`: the lock folder; `reason`: another writer held it too long (`held`), or the file kept changing (`changing`). */
+  LOCKED: { path: string; lock: string; reason: 'held' | 'changing' };
+  /** `path`: the symlink. */
+  DANGLING_SYMLINK: { path: string };
+  /** `path`: what was being worked on; `errno`: Node's error code (EACCES, ENOSPC…), null when there was none. */
+  FILE_ERROR: { path: string; operation: FileOperation; errno: string | null };
 }
+/** An error code that carries `data`. */
+export type HostErrorCodeWithData = keyof HostErrorData;
+/** A code and its data: what the host words into `message`. */
+export type HostErrorDetail = { [K in HostErrorCodeWithData]: { code: K; data: HostErrorData[K] } }[HostErrorCodeWithData];
+/** The `error` of an error reply: a code, words for people (CLI, logs), and per code the data to word it anew. */
+export type HostError =
+  | { [K in HostErrorCodeWithData]: { code: K; message: string; data?: HostErrorData[K] } }[HostErrorCodeWithData]
+  | { code: Exclude<HostErrorCode, HostErrorCodeWithData>; message: string };
+
+/** At most this many problems of a damaged file travel in `data.issues`. */
+export const MAX_ERROR_ISSUES = 10;
+/** The longest issue message in `data.issues` (the host shortens longer ones: a section name can be long). */
+export const MAX_ISSUE_MESSAGE_LENGTH = 300;
+/** The longest path in `data` (PATH_MAX on Linux). */
+const MAX_PATH_LENGTH = 4096;
+/** The longest profile or section name in `data` (names are shortened to this). */
+export const MAX_NAME_IN_ERROR = 80;
 export interface ErrorReply {
   v: typeof PROTOCOL_VERSION;
   /** The request's id, or null when the request could not be read far enough to know it. */
@@ -152,8 +197,63 @@ export interface ErrorReply {
 export type HostReply = OkReply | ErrorReply;
 
 /** An error reply. */
-export function errorReply(id: string | null, code: HostErrorCode, message: string): ErrorReply {
+export function errorReply(id: string | null, code: Exclude<HostErrorCode, HostErrorCodeWithData>, message: string): ErrorReply {
   return { v: PROTOCOL_VERSION, id, ok: false, error: { code, message } };
+}
+
+/** An error reply carrying `error` as it is (with its data, if any). */
+export function hostErrorReply(id: string | null, error: HostError): ErrorReply {
+  return { v: PROTOCOL_VERSION, id, ok: false, error };
+}
+
+/** A Node error code as FILE_ERROR's `errno` carries it: EACCES, ENOSPC, ERR_FS_… */
+export const ERRNO_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x.length <= max;
+const isPath = (x: unknown): x is string => isText(x, MAX_PATH_LENGTH) && x.length > 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isIssue = (x: unknown): x is CredentialsFileIssue => isRecord(x) && isCount(x.line) && x.line > 0 && isText(x.message, MAX_ISSUE_MESSAGE_LENGTH);
+
+/** Each code's data, checked and copied without fields this version does not know; null when it does not match. */
+const DATA_OF: { [K in HostErrorCodeWithData]: (d: Record<string, unknown>) => HostErrorData[K] | null } = {
+  INVALID_PROFILE_NAME: (d) => (isText(d.name, MAX_NAME_IN_ERROR) ? { name: d.name } : null),
+  DAMAGED_FILE: (d) =>
+    isPath(d.path) && Array.isArray(d.issues) && d.issues.length <= MAX_ERROR_ISSUES && d.issues.every(isIssue) && isCount(d.more)
+      ? { path: d.path, issues: d.issues.map((i: CredentialsFileIssue) => ({ line: i.line, message: i.message })), more: d.more }
+      : null,
+  UNSAFE_EDIT: (d) => (isPath(d.path) && (d.section === null || isText(d.section, MAX_NAME_IN_ERROR)) ? { path: d.path, section: d.section } : null),
+  UNMANAGED_PROFILE: (d) =>
+    isPath(d.path) &&
+    isPath(d.backupFile) &&
+    Array.isArray(d.profiles) &&
+    d.profiles.length > 0 &&
+    d.profiles.length <= MAX_PROFILES_PER_REQUEST &&
+    d.profiles.every((p) => typeof p === 'string' && isWritableProfileName(p))
+      ? { path: d.path, profiles: [...(d.profiles as string[])], backupFile: d.backupFile }
+      : null,
+  LOCKED: (d) =>
+    isPath(d.path) && isPath(d.lock) && (d.reason === 'held' || d.reason === 'changing') ? { path: d.path, lock: d.lock, reason: d.reason } : null,
+  DANGLING_SYMLINK: (d) => (isPath(d.path) ? { path: d.path } : null),
+  FILE_ERROR: (d) =>
+    isPath(d.path) &&
+    (FILE_OPERATIONS as readonly unknown[]).includes(d.operation) &&
+    (d.errno === null || (typeof d.errno === 'string' && ERRNO_CODE.test(d.errno)))
+      ? { path: d.path, operation: d.operation as FileOperation, errno: d.errno }
+      : null,
+};
+
+/**
+ * The `error` of an error reply as sent by a host, checked: a string code, a string message, and for a code with
+ * data either no data or data of that code's shape. Null when it is none of these (the caller treats the reply as
+ * unreadable). A code this version does not know passes with its message only.
+ */
+export function parseHostError(value: unknown): HostError | null {
+  if (!isRecord(value) || typeof value.code !== 'string' || typeof value.message !== 'string') return null;
+  const { code, message } = value;
+  const check = Object.hasOwn(DATA_OF, code) ? (DATA_OF[code as HostErrorCodeWithData] as (d: Record<string, unknown>) => object | null) : undefined;
+  if (!check || value.data === undefined) return { code, message } as HostError;
+  const data = isRecord(value.data) ? check(value.data) : null;
+  return data ? ({ code, message, data } as HostError) : null;
 }
 
 // ── validation ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -196,15 +296,12 @@ export function isRfc3339DateTime(value: string): boolean {
 }
 
 class Invalid extends Error {
-  constructor(
-    readonly code: HostErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly error: HostError) {
+    super(error.message);
   }
 }
-const fail = (code: HostErrorCode, message: string): never => {
-  throw new Invalid(code, message);
+const fail = (code: Exclude<HostErrorCode, HostErrorCodeWithData>, message: string): never => {
+  throw new Invalid({ code, message });
 };
 
 /**
@@ -217,8 +314,6 @@ function shown(x: unknown): string {
   return `of JSON type ${Array.isArray(x) ? 'array' : typeof x}`;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
 function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], where: string): void {
   const extra = Object.keys(value).find((k) => !allowed.includes(k));
   if (extra !== undefined) fail('INVALID_REQUEST', `${where} has a field the protocol does not know: ${JSON.stringify(extra.slice(0, 40))}`);
@@ -227,7 +322,9 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
 function profileName(value: unknown, where: string): string {
   if (typeof value !== 'string') return fail('INVALID_REQUEST', `${where} must be a string`);
   if (!isWritableProfileName(value)) {
-    fail('INVALID_PROFILE_NAME', `${where} ${JSON.stringify(value.slice(0, 80))} is not a valid profile name (1–64 letters, digits, _ and -; not DEFAULT)`);
+    const name = value.slice(0, MAX_NAME_IN_ERROR);
+    const message = `${where} ${JSON.stringify(name)} is not a valid profile name (1–64 letters, digits, _ and -; not DEFAULT)`;
+    throw new Invalid({ code: 'INVALID_PROFILE_NAME', message, data: { name } });
   }
   return value;
 }
@@ -313,7 +410,7 @@ export function parseRequest(value: unknown): ParsedRequest {
     if (id === null) fail('INVALID_REQUEST', 'the request needs an "id": 1–128 printable ASCII characters');
     return { ok: true, request: requestOf(value, id!) };
   } catch (e) {
-    if (e instanceof Invalid) return { ok: false, reply: errorReply(id, e.code, e.message) };
+    if (e instanceof Invalid) return { ok: false, reply: hostErrorReply(id, e.error) };
     throw e;
   }
 }

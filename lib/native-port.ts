@@ -8,8 +8,8 @@
  * queued behind a slow one (a write waiting for the file's lock) gets its whole timeout once the host can start
  * on it, and the host's own lock wait is shorter than that timeout (the budget is in lib/host-protocol.ts).
  */
-import type { HostErrorCode, HostRequest, HostRequestType, OkReply } from './host-protocol';
-import { CLIENT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from './host-protocol';
+import type { HostError, HostRequest, HostRequestType, OkReply } from './host-protocol';
+import { CLIENT_REQUEST_TIMEOUT_MS, parseHostError, PROTOCOL_VERSION } from './host-protocol';
 import { errorText } from './error-text';
 
 /** The slice of `runtime.Port` used here. */
@@ -23,14 +23,17 @@ export interface PortLike {
 
 export const INSTALL_HOST_COMMAND = 'npx aws-saml-bridge install-host';
 
+/** Why a request failed on this side: not installed, gone, no answer in time, or an answer that is not a protocol reply. */
+export type PortErrorCode = 'HOST_NOT_FOUND' | 'DISCONNECTED' | 'TIMEOUT' | 'BAD_REPLY';
+/** The host's error (code, its words, its data), or one of this side's, already in plain words for the popup. */
+export type NativeHostFailure = HostError | { code: PortErrorCode; message: string };
+
 export class NativeHostError extends Error {
-  constructor(
-    /** The host's code, or: not installed, gone, no answer in time, or an answer that is not a protocol reply. */
-    readonly code: HostErrorCode | 'HOST_NOT_FOUND' | 'DISCONNECTED' | 'TIMEOUT' | 'BAD_REPLY',
-    message: string,
-  ) {
-    super(message);
+  readonly code: NativeHostFailure['code'];
+  constructor(readonly failure: NativeHostFailure) {
+    super(failure.message);
     this.name = 'NativeHostError';
+    this.code = failure.code;
   }
 }
 
@@ -51,12 +54,15 @@ export function describeDisconnect(reason: string | undefined): NativeHostError 
   // Chromium: "Specified native messaging host not found." / "Access to the specified native messaging host is
   // forbidden."; Firefox: "No such native application …"; both without the nativeMessaging permission.
   if (reason && /not found|not installed|forbidden|access.*denied|no such native application|connectNative/i.test(reason)) {
-    return new NativeHostError(
-      'HOST_NOT_FOUND',
-      `The credentials helper is not installed for this browser (${reason}). Install it once with: ${INSTALL_HOST_COMMAND}`,
-    );
+    return new NativeHostError({
+      code: 'HOST_NOT_FOUND',
+      message: `The credentials helper is not installed for this browser (${reason}). Install it once with: ${INSTALL_HOST_COMMAND}`,
+    });
   }
-  return new NativeHostError('DISCONNECTED', `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "npx aws-saml-bridge doctor" to check it.`);
+  return new NativeHostError({
+    code: 'DISCONNECTED',
+    message: `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "npx aws-saml-bridge doctor" to check it.`,
+  });
 }
 
 export class NativeHostClient {
@@ -124,15 +130,17 @@ export class NativeHostClient {
     if (!isRecord(message) || typeof message.id !== 'string') return;
     const pending = this.pending.get(message.id);
     if (!pending) return;
-    const error = message.error;
+    const error = message.ok === false ? parseHostError(message.error) : null;
     if (message.ok === true && message.type === pending.type) this.settle(message.id, message as unknown as OkReply);
-    else if (message.ok === false && isRecord(error) && typeof error.code === 'string' && typeof error.message === 'string') {
-      this.settle(message.id, undefined, new NativeHostError(error.code as HostErrorCode, error.message.slice(0, MAX_MESSAGE_LENGTH)));
-    } else {
+    else if (error) this.settle(message.id, undefined, new NativeHostError({ ...error, message: error.message.slice(0, MAX_MESSAGE_LENGTH) }));
+    else {
       this.settle(
         message.id,
         undefined,
-        new NativeHostError('BAD_REPLY', `The credentials helper sent an answer this extension cannot read. Update it with: ${INSTALL_HOST_COMMAND}`),
+        new NativeHostError({
+          code: 'BAD_REPLY',
+          message: `The credentials helper sent an answer this extension cannot read. Update it with: ${INSTALL_HOST_COMMAND}`,
+        }),
       );
     }
   }
@@ -149,10 +157,10 @@ export class NativeHostClient {
         // The host is stuck on this request, and answers in order: nothing behind it will come either.
         this.timer = undefined;
         this.close(
-          new NativeHostError(
-            'TIMEOUT',
-            `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`,
-          ),
+          new NativeHostError({
+            code: 'TIMEOUT',
+            message: `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`,
+          }),
         );
       }, this.timeoutMs),
     };

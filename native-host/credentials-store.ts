@@ -9,13 +9,18 @@ import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type 
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
 import { acquireLock, LockBusyError, type HeldLock } from './file-lock';
 import {
+  ERRNO_CODE,
   HOST_LOCK_WAIT_MS,
   type CredentialsFileStatus,
+  type FileOperation,
+  type HostError,
   type HostErrorCode,
+  type HostErrorDetail,
   type ProfileSummary,
   type ProfileToWrite,
   type ReplyBodies,
 } from '../lib/host-protocol';
+import { boundedIssues, hostError, mergeRefusal } from './error-words';
 
 export const BACKUP_SUFFIX = '.aws-saml-bridge.bak';
 export const STATE_FILE_NAME = '.aws-saml-bridge-managed.json';
@@ -26,15 +31,17 @@ export const STATE_FILE_NAME = '.aws-saml-bridge-managed.json';
 export const LOCK_STALE_MS = 3000;
 export const LOCK_UPDATE_MS = 1000;
 
-/** A refusal with a protocol error code; `message` names paths and operations, never file content. */
+/** A refusal as the protocol's error (code, data, the host's words); it names paths and operations, never file content. */
 export class StoreError extends Error {
-  constructor(
-    readonly code: HostErrorCode,
-    message: string,
-  ) {
-    super(message);
+  readonly code: HostErrorCode;
+  constructor(readonly error: HostError) {
+    super(error.message);
+    this.code = error.code;
   }
 }
+
+/** A refusal with data, in the host's words. */
+const refusal = (detail: HostErrorDetail) => new StoreError(hostError(detail));
 
 /** Where things are: the path as configured, the file actually written, and the files kept next to it. */
 export interface StoreLocation {
@@ -61,12 +68,10 @@ export function credentialsFilePath(env: NodeJS.ProcessEnv, home: string): strin
 const errno = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
 
 /** A Node file-system error as a FILE_ERROR that says what was being done to which path. */
-function fileError(e: unknown, operation: string, path: string): Error {
+function fileError(e: unknown, operation: FileOperation, path: string): Error {
   if (e instanceof StoreError || e instanceof Conflict) return e;
-  const code = errno(e) ?? 'unknown error';
-  const hint =
-    code === 'EACCES' || code === 'EPERM' ? ' (permission denied)' : code === 'ENOSPC' ? ' (disk full)' : code === 'EROFS' ? ' (read-only file system)' : '';
-  return new StoreError('FILE_ERROR', `could not ${operation} ${path}: ${code}${hint}`);
+  const code = errno(e);
+  return refusal({ code: 'FILE_ERROR', data: { path, operation, errno: code !== undefined && ERRNO_CODE.test(code) ? code : null } });
 }
 
 /** Resolves `configured` to the file to write; with `create`, makes a missing directory (0700). */
@@ -77,13 +82,12 @@ export async function locate(configured: string, create: boolean): Promise<Store
     try {
       file = await realpath(configured);
     } catch (e) {
-      if (errno(e) === 'ENOENT')
-        throw new StoreError('DANGLING_SYMLINK', `${configured} is a symlink to a file that does not exist; create the target or remove the link`);
-      throw fileError(e, 'follow the symlink', configured);
+      if (errno(e) === 'ENOENT') throw refusal({ code: 'DANGLING_SYMLINK', data: { path: configured } });
+      throw fileError(e, 'follow-symlink', configured);
     }
   } else {
     const dir = dirname(configured);
-    if (create) await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => Promise.reject(fileError(e, 'create the folder', dir)));
+    if (create) await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => Promise.reject(fileError(e, 'create-folder', dir)));
     const realDir = await realpath(dir).catch((e: unknown) => (errno(e) === 'ENOENT' ? dir : Promise.reject(fileError(e, 'resolve', dir))));
     file = join(realDir, basename(configured));
   }
@@ -154,10 +158,7 @@ async function readCurrent(file: string): Promise<CurrentFile> {
     text = strictUtf8.decode(bytes);
   } catch {
     const line = bytes.subarray(0, Math.max(0, firstInvalidUtf8(bytes))).filter((b) => b === 0x0a).length + 1;
-    throw new StoreError(
-      'DAMAGED_FILE',
-      `${file} is not UTF-8 text (line ${line} has bytes that are not UTF-8), so it was left as it is; the AWS CLI cannot read it either`,
-    );
+    throw refusal({ code: 'DAMAGED_FILE', data: { path: file, issues: [{ line, message: 'bytes that are not UTF-8 text' }], more: 0 } });
   }
   const st = await stat(file).catch((e: unknown) => Promise.reject(fileError(e, 'inspect', file)));
   const root = process.getuid?.() === 0;
@@ -238,14 +239,9 @@ async function readOrNull(file: string): Promise<Buffer | null> {
   return readFile(file).catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(fileError(e, 'read', file))));
 }
 
-/** Why a request gave up on the lock, in words that say what to do. */
-function busy(location: StoreLocation, why: 'held' | 'changing'): StoreError {
-  return new StoreError(
-    'LOCKED',
-    why === 'held'
-      ? `${location.configured} is busy: another writer held ${location.file}.lock for over ${HOST_LOCK_WAIT_MS / 1000} s; try again in a moment (if no other writer is running, delete that folder)`
-      : `${location.configured} kept changing while this host was writing it, so nothing was written; try again in a moment`,
-  );
+/** Why a request gave up on the lock. */
+function busy(location: StoreLocation, reason: 'held' | 'changing'): StoreError {
+  return refusal({ code: 'LOCKED', data: { path: location.configured, lock: `${location.file}.lock`, reason } });
 }
 
 async function lock(location: StoreLocation, deadline: number): Promise<HeldLock> {
@@ -293,19 +289,13 @@ async function withLock<T>(
   }
 }
 
-/** lib's merge with its refusals turned into protocol errors. */
+/** lib's merge with its refusals turned into protocol errors for `file`. */
 function merge(text: string, file: string, updates: readonly ProfileUpdate[], removals: readonly string[] = []): string {
   try {
     return mergeCredentialsFile(text, updates, { removals });
   } catch (e) {
     if (!(e instanceof CredentialsFileError)) throw e;
-    const code: HostErrorCode =
-      e.code === 'DAMAGED_FILE' || e.code === 'UNSAFE_EDIT'
-        ? e.code
-        : e.code === 'INVALID_PROFILE_NAME' || e.code === 'RESERVED_PROFILE_NAME'
-          ? 'INVALID_PROFILE_NAME'
-          : 'INVALID_REQUEST';
-    throw new StoreError(code, code === 'DAMAGED_FILE' ? e.message.replace('The credentials file', file) : e.message);
+    throw new StoreError(mergeRefusal(e.detail, file));
   }
 }
 
@@ -314,7 +304,7 @@ async function replaceFile(location: StoreLocation, current: CurrentFile, next: 
   let backup: string | null = null;
   if (current.exists) {
     await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
-      Promise.reject(fileError(e, 'write the backup', location.backupFile)),
+      Promise.reject(fileError(e, 'write-backup', location.backupFile)),
     );
     backup = location.backupFile;
   }
@@ -347,12 +337,7 @@ export async function writeProfiles(
       const parsed = parseCredentialsFile(current.text);
       if (parsed.ok) {
         const foreign = names.filter((n) => !managed.names.has(n) && parsed.sections.get(n)?.has('aws_access_key_id'));
-        if (foreign.length) {
-          throw new StoreError(
-            'UNMANAGED_PROFILE',
-            `${configured} already has credentials in ${foreign.map((n) => `[${n}]`).join(', ')} that AWS SAML Bridge did not write; send overwriteUnmanaged: true to replace them (the old file is kept as ${basename(location.backupFile)})`,
-          );
-        }
+        if (foreign.length) throw refusal({ code: 'UNMANAGED_PROFILE', data: { path: configured, profiles: foreign, backupFile: location.backupFile } });
       }
     }
     const next = merge(current.text, configured, profiles);
@@ -404,7 +389,7 @@ export async function makeFilePrivate(configured: string, options: { deadline?: 
   const changed = await withLock(location, options.deadline ?? lockDeadline(), async () => {
     const st = await stat(location.file).catch((e: unknown) => Promise.reject(fileError(e, 'inspect', location.file)));
     if ((st.mode & 0o077) === 0) return false;
-    await chmod(location.file, 0o600).catch((e: unknown) => Promise.reject(fileError(e, 'change the permissions of', location.file)));
+    await chmod(location.file, 0o600).catch((e: unknown) => Promise.reject(fileError(e, 'chmod', location.file)));
     return true;
   });
   return { credentialsFile: await credentialsFileStatus(configured), changed };
@@ -415,13 +400,7 @@ export async function listProfiles(configured: string): Promise<ReplyBodies['lis
   const location = await locate(configured, false);
   const current = await readCurrent(location.file);
   const parsed = parseCredentialsFile(current.text);
-  if (!parsed.ok) {
-    const where = parsed.issues
-      .slice(0, 5)
-      .map((i) => `line ${i.line}: ${i.message}`)
-      .join('; ');
-    throw new StoreError('DAMAGED_FILE', `${configured} cannot be read by the AWS CLI: ${where}`);
-  }
+  if (!parsed.ok) throw refusal({ code: 'DAMAGED_FILE', data: { path: configured, ...boundedIssues(parsed.issues) } });
   const managed = (await readManaged(location.stateFile)).names;
   const profiles: ProfileSummary[] = [...parsed.sections].map(([name, keys]) => ({
     name,

@@ -11,6 +11,7 @@ import { parseCredentialsFile } from '../lib/credentials-file';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
 import { BROWSERS, browserFamily, installDir, manifestDirs, pathFor, registryKey, type BrowserId, type PathContext } from './browsers';
 import { credentialsFileStatus } from './credentials-store';
+import { issueWords } from './error-words';
 import { decodeBody, encodeFrame, FrameDecoder } from './framing';
 import { HOST_CONFIG_FILE, loadHostConfig, type HostConfig } from './host-config';
 import { isOpenToOthers, PROTOCOL_VERSION, type CredentialsFileStatus } from '../lib/host-protocol';
@@ -214,13 +215,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     }
     const parsed = text === null ? null : parseCredentialsFile(text);
     readable = parsed?.ok ?? false;
-    if (parsed && !parsed.ok)
-      problems.push(
-        `${options.credentialsFile}: ${parsed.issues
-          .slice(0, 3)
-          .map((i) => `line ${i.line}: ${i.message}`)
-          .join('; ')}`,
-      );
+    if (parsed && !parsed.ok) problems.push(`${options.credentialsFile} cannot be read by the AWS CLI: ${issueWords(parsed.issues, 0, 3)}`);
     if (isOpenToOthers(status, options.context.platform)) {
       warnings.push(
         `${options.credentialsFile} is readable by other users (mode ${status.mode}); make it private: click "Make it private" in the extension's popup, or run: chmod 600 ${status.target ?? options.credentialsFile}`,

@@ -3,6 +3,7 @@ import { decodeBody, encodeFrame, MAX_REPLY_BYTES } from './framing';
 import { credentialsFileStatus, listProfiles, lockDeadline, makeFilePrivate, removeProfiles, StoreError, writeProfiles } from './credentials-store';
 import {
   errorReply,
+  hostErrorReply,
   parseRequest,
   PROTOCOL_VERSION,
   type HostReply,
@@ -46,7 +47,7 @@ export async function handleRequest(request: HostRequest, context: HostContext):
         return ok(request, await makeFilePrivate(context.credentialsFile, { deadline }));
     }
   } catch (e) {
-    if (e instanceof StoreError) return errorReply(request.id, e.code, e.message);
+    if (e instanceof StoreError) return hostErrorReply(request.id, e.error);
     // Unexpected: say so without details that could carry file content.
     process.stderr.write(`aws-saml-bridge: internal error in ${request.type}: ${e instanceof Error ? e.name : typeof e}\n`);
     return errorReply(request.id, 'INTERNAL', `the host failed while handling ${request.type}; see the browser's log of the host's stderr`);

@@ -15,6 +15,7 @@ import {
   type SaveProblem,
   type SaveResult,
 } from '../delivery';
+import { hostFailureText, saveFailureText } from '../host-errors';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
@@ -60,7 +61,7 @@ export async function hostStatus(): Promise<HostStatus> {
     return hostStatusOf(await hostClient().request('ping', {}));
   } catch (e) {
     if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message, command: INSTALL_HOST_COMMAND };
-    return { state: 'error', message: errorText(e) };
+    return { state: 'error', message: e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e) };
   }
 }
 
@@ -71,32 +72,15 @@ export async function makeCredentialsFilePrivate(): Promise<MakePrivateResult> {
   } catch (e) {
     const before = await hostStatus();
     const file = before.state === 'ready' ? before.credentialsFile : '~/.aws/credentials';
-    return { ok: false, message: makePrivateFailure(e instanceof NativeHostError ? e : { code: 'INTERNAL', message: errorText(e) }, file) };
+    return { ok: false, message: makePrivateFailure(e instanceof NativeHostError ? e.failure : { code: 'INTERNAL', message: errorText(e) }, file) };
   }
   return { ok: true, status: await hostStatus() };
 }
 
-/** Plain words for a failed save, with the next step where the host's own message has none. */
+/** The code and plain words for a failed save (worded from the host's code and data, lib/host-errors.ts). */
 function describeSaveError(e: unknown): { code: string; message: string } {
   if (!(e instanceof NativeHostError)) return { code: 'INTERNAL', message: `Could not save: ${errorText(e)}` };
-  switch (e.code) {
-    case 'UNMANAGED_PROFILE':
-      return {
-        code: e.code,
-        message: `${e.message.replace(/; send overwriteUnmanaged: true to replace them/, '')}. Nothing was written. Overwrite them, or give these roles other profile names in the options.`,
-      };
-    case 'DAMAGED_FILE':
-    case 'UNSAFE_EDIT':
-      return { code: e.code, message: `${e.message}. Fix the file (or move it aside) and save again; the download below has the same profiles.` };
-    case 'LOCKED':
-      // Current hosts already say "try again in a moment"; older ones only named the lock.
-      return {
-        code: e.code,
-        message: /try again/i.test(e.message) ? `${e.message}.` : `${e.message}. Another program is writing the credentials file; save again in a moment.`,
-      };
-    default:
-      return { code: e.code, message: e.message };
-  }
+  return { code: e.code, message: saveFailureText(e.failure) };
 }
 
 /** Writes live sessions (all, or `roleArns`) to the credentials file; all or nothing, like the host itself. */

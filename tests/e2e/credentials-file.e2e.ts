@@ -110,7 +110,10 @@ test('a profile holding keys the extension did not write is not overwritten with
 
   const problem = popup.getByTestId('save-problem');
   await expect(problem).toHaveAttribute('data-code', 'UNMANAGED_PROFILE');
-  await expect(problem).toContainText(`[${name}]`);
+  // The extension's own words, from the host's code and data (the profile's name), never the host's sentence.
+  await expect(problem.locator('p')).toHaveText(
+    `This profile holds keys the extension did not write: ${name}. Nothing was saved. Overwrite them (the old file is kept as a backup), or give this role another profile name in the options.`,
+  );
   await expect(problem).not.toContainText('AKIALONGTERMEXAMPLE3');
   expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(existing);
 

@@ -13,6 +13,7 @@ import type { AwsCredentials } from '@/lib/credentials';
 import {
   CredentialsFileError,
   mergeCredentialsFile,
+  type CredentialsFileErrorDetail,
   parseCredentialsFile,
   renderCredentialsFile,
   renderProfileSection,
@@ -219,7 +220,10 @@ describe('mergeCredentialsFile — cases', () => {
     expect(thrown).toBeInstanceOf(CredentialsFileError);
     const error = thrown as CredentialsFileError;
     expect(error.code).toBe('DAMAGED_FILE');
-    expect(error.issues).toEqual([{ line: 10, message: expect.stringContaining('second [dev] section (the first is on line 4)') }]);
+    expect(error.detail).toEqual({
+      code: 'DAMAGED_FILE',
+      issues: [{ line: 10, message: expect.stringContaining('second [dev] section (the first is on line 4)') }],
+    });
     expect(error.message).toContain('line 10: second [dev] section');
   });
 
@@ -298,6 +302,72 @@ describe('mergeCredentialsFile — cases', () => {
     expect(() => mergeCredentialsFile('', [{ name: 'a', credentials: creds }], { removals: ['a'] })).toThrow(
       expect.objectContaining({ code: 'DUPLICATE_PROFILE' }),
     );
+  });
+
+  it.each<[string, () => unknown, CredentialsFileErrorDetail]>([
+    [
+      "a name outside the SDKs' characters",
+      () => mergeCredentialsFile('', [{ name: 'dev.admin', credentials: creds }]),
+      { code: 'INVALID_PROFILE_NAME', name: 'dev.admin' },
+    ],
+    [
+      'a name too long (kept to 80 characters)',
+      () => mergeCredentialsFile('', [], { removals: ['p'.repeat(200)] }),
+      { code: 'INVALID_PROFILE_NAME', name: 'p'.repeat(80) },
+    ],
+    ['DEFAULT', () => mergeCredentialsFile('', [{ name: 'DEFAULT', credentials: creds }]), { code: 'RESERVED_PROFILE_NAME', name: 'DEFAULT' }],
+    [
+      'a session token with a line break',
+      () => mergeCredentialsFile('', [{ name: 'dev', credentials: { ...creds, sessionToken: 'FwoG\n[x]' } }]),
+      { code: 'INVALID_VALUE', profile: 'dev', field: 'sessionToken' },
+    ],
+    [
+      'an expiration that is not a date',
+      () => mergeCredentialsFile('', [{ name: 'dev', credentials: { ...creds, expiration: 'soon' } }]),
+      { code: 'INVALID_VALUE', profile: 'dev', field: 'expiration' },
+    ],
+    [
+      'a region with capitals',
+      () => mergeCredentialsFile('', [{ name: 'dev', credentials: creds, region: 'EU-WEST-1' }]),
+      { code: 'INVALID_VALUE', profile: 'dev', field: 'region' },
+    ],
+    [
+      'a profile updated and removed',
+      () => mergeCredentialsFile('', [{ name: 'dev', credentials: creds }], { removals: ['dev'] }),
+      { code: 'DUPLICATE_PROFILE', profile: 'dev' },
+    ],
+    [
+      'a file with text before any section and a duplicate key',
+      () => mergeCredentialsFile('output = json\n[dev]\nregion = a\nregion = b\n', [{ name: 'dev', credentials: creds }]),
+      {
+        code: 'DAMAGED_FILE',
+        issues: [
+          { line: 1, message: 'text before the first [section] header' },
+          { line: 4, message: 'second "region" key in [dev] (the first is on line 3)' },
+        ],
+      },
+    ],
+    [
+      'removing a section would turn the indented header after it into a value of the section before',
+      () => mergeCredentialsFile('[a]\nx = 1\n[old]\n  [prod]\n  z = 1\n', [], { removals: ['old'] }),
+      { code: 'UNSAFE_EDIT', section: 'a', issue: null },
+    ],
+    [
+      'a new section would inherit a [DEFAULT] nested value botocore cannot parse',
+      () => mergeCredentialsFile('[DEFAULT]\ns3 =\n  words\n', [{ name: 'dev', credentials: creds }]),
+      { code: 'UNSAFE_EDIT', section: null, issue: { line: 2, message: expect.stringContaining('in [dev]: the indented lines under "s3"') } },
+    ],
+  ])('refuses %s with its code and data (no value from the file or the request)', (_title, call, detail) => {
+    let thrown: unknown;
+    try {
+      call();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CredentialsFileError);
+    expect((thrown as CredentialsFileError).detail).toEqual(detail);
+    expect((thrown as CredentialsFileError).code).toBe(detail.code);
+    expect(JSON.stringify((thrown as CredentialsFileError).detail)).not.toMatch(/FwoG|words|json/);
   });
 
   it('renderCredentialsFile is the merge into an empty file, sections one blank line apart', () => {

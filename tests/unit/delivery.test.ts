@@ -20,6 +20,7 @@ import {
   type OkOutcome,
   type SavedProfile,
 } from '../../lib/delivery';
+import type { NativeHostFailure } from '../../lib/native-port';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 const { saveToCredentialsFile } = await import('../../lib/background/credentials-host');
@@ -300,20 +301,33 @@ describe('hostStatusOf (the popup’s helper line from a ping)', () => {
 });
 
 describe('makePrivateFailure', () => {
-  it.each([
+  const FILE = '/home/u/.aws/credentials';
+  it.each<[NativeHostFailure, string]>([
     [
       { code: 'UNKNOWN_TYPE', message: 'unknown request type "make-file-private"; this host knows ping' },
-      "This version of the credentials helper cannot change the file's permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 /home/u/.aws/credentials",
+      `This version of the credentials helper cannot change the file's permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 ${FILE}`,
     ],
     [
-      { code: 'FILE_ERROR', message: 'could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)' },
-      'Could not make /home/u/.aws/credentials private (could not change the permissions of /home/u/.aws/credentials: EPERM (permission denied)). Run: chmod 600 /home/u/.aws/credentials',
+      { code: 'FILE_ERROR', message: 'not read', data: { path: FILE, operation: 'chmod', errno: 'EPERM' } },
+      `Could not make ${FILE} private (permission denied). Run: chmod 600 ${FILE}`,
+    ],
+    [
+      { code: 'FILE_ERROR', message: 'not read', data: { path: FILE, operation: 'chmod', errno: 'EIO' } },
+      `Could not make ${FILE} private (the file system refused: EIO). Run: chmod 600 ${FILE}`,
+    ],
+    [
+      { code: 'FILE_ERROR', message: `could not change the permissions of ${FILE}: EPERM (permission denied)` },
+      `Could not make ${FILE} private (the credentials helper answered FILE_ERROR: “could not change the permissions of ${FILE}: EPERM (permission denied)”). Run: chmod 600 ${FILE}`,
+    ],
+    [
+      { code: 'LOCKED', message: 'not read', data: { path: FILE, lock: `${FILE}.lock`, reason: 'held' } },
+      `Could not make ${FILE} private (another program is writing it). Run: chmod 600 ${FILE}`,
     ],
     [
       { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' },
-      'Could not make /home/u/.aws/credentials private (The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it). Run: chmod 600 /home/u/.aws/credentials',
+      `Could not make ${FILE} private (the credentials helper did not answer in time). Run: chmod 600 ${FILE}`,
     ],
-  ])('%j', (error, text) => {
-    expect(makePrivateFailure(error, '/home/u/.aws/credentials')).toBe(text);
+  ])('%j', (failure, text) => {
+    expect(makePrivateFailure(failure, FILE)).toBe(text);
   });
 });

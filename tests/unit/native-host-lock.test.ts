@@ -237,6 +237,7 @@ describe('host process: a lock held past the wait', () => {
       expect(okBody(run.replies[0], false).error).toEqual({
         code: 'LOCKED',
         message: `${file} is busy: another writer held ${file}.lock for over ${HOST_LOCK_WAIT_MS / 1000} s; try again in a moment (if no other writer is running, delete that folder)`,
+        data: { path: file, lock: `${file}.lock`, reason: 'held' },
       });
       expect(elapsed).toBeGreaterThanOrEqual(HOST_LOCK_WAIT_MS);
       expect(elapsed).toBeLessThan(CLIENT_REQUEST_TIMEOUT_MS - 1000);

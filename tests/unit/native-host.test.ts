@@ -478,7 +478,7 @@ describe('host process: requests and framing', () => {
     [
       'bytes that are not UTF-8',
       Buffer.concat([Buffer.from('[dev]\nx = '), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]),
-      /line 2 has bytes that are not UTF-8/,
+      /line 2: bytes that are not UTF-8 text/,
     ],
     ['a byte-order mark', '\ufeff[dev]\nx = 1\n', /byte-order mark/],
   ])('refuses a damaged file (%s) with where and what, leaving it untouched', async (_title, content, message) => {

@@ -186,6 +186,68 @@ describe('NativeHostClient', () => {
     });
   });
 
+  /** The failure a request ends with when the host answers with `error`. */
+  async function failureFor(error: unknown): Promise<unknown> {
+    const port = fakePort();
+    const client = new NativeHostClient(() => port);
+    const p = client.request('write-profiles', { profiles: [] });
+    port.reply({ v: 1, id: port.posted[0]!.id, ok: false, error });
+    const e = await p.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NativeHostError);
+    return (e as NativeHostError).failure;
+  }
+  const PATH = '/home/alice/.aws/credentials';
+  const DATA: Record<string, Record<string, unknown>> = {
+    INVALID_PROFILE_NAME: { name: 'dev.admin' },
+    DAMAGED_FILE: { path: PATH, issues: [{ line: 6, message: 'second [dev] section (the first is on line 1)' }], more: 2 },
+    UNSAFE_EDIT: { path: PATH, section: 'prod' },
+    UNMANAGED_PROFILE: { path: PATH, profiles: ['default', 'personal'], backupFile: `${PATH}.aws-saml-bridge.bak` },
+    LOCKED: { path: PATH, lock: `${PATH}.lock`, reason: 'held' },
+    DANGLING_SYMLINK: { path: PATH },
+    FILE_ERROR: { path: PATH, operation: 'write', errno: 'EACCES' },
+  };
+
+  it.each(Object.entries(DATA))('passes on %s with its data, dropping fields this version does not know', async (code, data) => {
+    expect(await failureFor({ code, message: 'm', data: { ...data, addedLater: 1 } })).toEqual({ code, message: 'm', data });
+  });
+
+  it.each(Object.keys(DATA))('passes on %s without data (a host older than data)', async (code) => {
+    expect(await failureFor({ code, message: 'm' })).toEqual({ code, message: 'm' });
+  });
+
+  it('passes on a code this version does not know with its message only', async () => {
+    expect(await failureFor({ code: 'QUOTA', message: 'm', data: { anything: true } })).toEqual({ code: 'QUOTA', message: 'm' });
+  });
+
+  it.each<[string, string, unknown]>([
+    ['data that is not an object', 'DANGLING_SYMLINK', [PATH]],
+    ['data that is null', 'DANGLING_SYMLINK', null],
+    ['no path', 'DANGLING_SYMLINK', {}],
+    ['an empty path', 'FILE_ERROR', { ...DATA.FILE_ERROR, path: '' }],
+    ['a path longer than PATH_MAX', 'LOCKED', { ...DATA.LOCKED, path: `/${'a'.repeat(4096)}` }],
+    ['an operation the protocol does not know', 'FILE_ERROR', { ...DATA.FILE_ERROR, operation: 'delete' }],
+    ['an errno that is not a Node code', 'FILE_ERROR', { ...DATA.FILE_ERROR, errno: 'permission denied' }],
+    ['a lock reason the protocol does not know', 'LOCKED', { ...DATA.LOCKED, reason: 'tired' }],
+    ['issues that are not a list', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: 'line 6' }],
+    ['an issue on line 0', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: [{ line: 0, message: 'm' }] }],
+    ['an issue without a message', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: [{ line: 1 }] }],
+    ['an issue message over 300 characters', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: [{ line: 1, message: 'm'.repeat(301) }] }],
+    ['11 issues', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: Array.from({ length: 11 }, (_, i) => ({ line: i + 1, message: 'm' })) }],
+    ['a negative count of more issues', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, more: -1 }],
+    ['a fractional line', 'DAMAGED_FILE', { ...DATA.DAMAGED_FILE, issues: [{ line: 1.5, message: 'm' }] }],
+    ['no profiles', 'UNMANAGED_PROFILE', { ...DATA.UNMANAGED_PROFILE, profiles: [] }],
+    ['a profile name no request could hold', 'UNMANAGED_PROFILE', { ...DATA.UNMANAGED_PROFILE, profiles: ['default]\n[x'] }],
+    ['profiles that are not strings', 'UNMANAGED_PROFILE', { ...DATA.UNMANAGED_PROFILE, profiles: [1] }],
+    ['no backup file', 'UNMANAGED_PROFILE', { path: PATH, profiles: ['default'] }],
+    ['a section that is a number', 'UNSAFE_EDIT', { ...DATA.UNSAFE_EDIT, section: 3 }],
+    ['a name over 80 characters', 'INVALID_PROFILE_NAME', { name: 'n'.repeat(81) }],
+  ])('data with %s (%s) fails the request with BAD_REPLY', async (_title, code, data) => {
+    expect(await failureFor({ code, message: 'm', data })).toEqual({
+      code: 'BAD_REPLY',
+      message: 'The credentials helper sent an answer this extension cannot read. Update it with: npx aws-saml-bridge install-host',
+    });
+  });
+
   it('bounds the length of a host error message', async () => {
     const port = fakePort();
     const client = new NativeHostClient(() => port);
