@@ -10,7 +10,7 @@ import { clockTime, type DeliveryOptions } from '../lib/delivery';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
 import { sendMessage } from '../lib/browser/messages';
 import type { SessionState } from '../lib/browser/session-store';
-import { accountDisplayNames, DEFAULT_SETTINGS, regionFor, type Settings } from '../lib/settings';
+import { accountDisplayNames, DEFAULT_SETTINGS, regionFor, withPinned, type Settings } from '../lib/settings';
 import { DurationSelect } from './DurationSelect';
 import { PopupSettingsContext } from './popup-settings';
 import { useLearntAliases, useSettings } from './use-settings';
@@ -193,10 +193,9 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     () =>
       updateSettings &&
       ((roleArn: string) =>
-        void updateSettings((local) => ({
-          ...local,
-          pinnedRoles: local.pinnedRoles.includes(roleArn) ? local.pinnedRoles.filter((a) => a !== roleArn) : [...local.pinnedRoles, roleArn],
-        })).catch((e: unknown) => setActionError(`Could not change the pinned roles: ${errorText(e)}`))),
+        void updateSettings((local) => withPinned(local, roleArn, !local.pinnedRoles.includes(roleArn))).catch((e: unknown) =>
+          setActionError(`Could not change the pinned roles: ${errorText(e)}`),
+        )),
     [updateSettings],
   );
   const visible = useMemo(() => groups.map((g) => filterGroups(g, query)), [groups, query]);

@@ -2,10 +2,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../../lib/duration';
 import { PARTITION_INFO, PARTITIONS } from '../../lib/partitions';
+import { checkRegion } from '../../lib/settings';
 import { DurationSelect } from '../DurationSelect';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
-import { parseAccountIdList, regionError } from './options-model';
+import { fieldError, parseAccountIdList } from './options-model';
 
 /** Every region the partition table knows, for the region fields' suggestions. */
 export function KnownRegions() {
@@ -97,7 +98,7 @@ export function DefaultsSection({ ctx }: { ctx: OptionsContext }) {
           value={(regionLocked ? ctx.settings : ctx.local).defaultRegion}
           placeholder="none"
           disabled={regionLocked}
-          validate={regionError}
+          validate={(text) => fieldError(checkRegion(text))}
           describedBy="default-region-help"
           onCommit={(text) => ctx.save((s) => ({ ...s, defaultRegion: text }), 'the default region')}
         />

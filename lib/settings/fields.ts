@@ -26,6 +26,7 @@ export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: strin
 const ok = <T>(value: T): FieldCheck<T> => ({ ok: true, value });
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
 
+/** A JSON object (not null, not an array). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -41,6 +42,7 @@ export function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
+/** A switch: true or false. */
 export function checkBoolean(value: unknown): FieldCheck<boolean> {
   return typeof value === 'boolean' ? ok(value) : fail(`must be true or false, not ${shown(value)}`);
 }
@@ -79,8 +81,11 @@ export function checkAccountName(value: unknown): FieldCheck<string> {
 
 // ── roles and profiles ───────────────────────────────────────────────────────────────────────────────────────────
 
+/** An IAM role ARN, in any partition. */
 export function checkRoleArn(value: unknown): FieldCheck<string> {
-  return typeof value === 'string' && parseRoleArn(value) ? ok(value) : fail(`${shown(value)} is not an IAM role ARN`);
+  return typeof value === 'string' && parseRoleArn(value)
+    ? ok(value)
+    : fail(`${shown(value)} is not an IAM role ARN such as arn:aws:iam::123456789012:role/Name`);
 }
 
 /** A per-role profile name: what the credentials file accepts, and not the reserved `default`. */
@@ -101,6 +106,7 @@ export function checkProfileTemplate(value: unknown): FieldCheck<string> {
 
 // ── durations, regions, reminders ────────────────────────────────────────────────────────────────────────────────
 
+/** Whether `value` is a session duration choice (see `checkDuration`). */
 export function isDurationChoice(value: unknown): value is DurationChoice {
   return value === 'max' || (Number.isInteger(value) && (value as number) >= MIN_DURATION_SECONDS && (value as number) <= MAX_DURATION_SECONDS);
 }
@@ -122,6 +128,7 @@ export function checkRegion(value: unknown): FieldCheck<string> {
   return value === '' || (typeof value === 'string' && isRegionName(value)) ? ok(value) : fail(`${shown(value)} is not an AWS region name such as eu-west-1`);
 }
 
+/** How many minutes before expiry the reminder comes. */
 export function checkReminderMinutes(value: unknown): FieldCheck<number> {
   return Number.isInteger(value) && (value as number) >= MIN_REMINDER_MINUTES && (value as number) <= MAX_REMINDER_MINUTES
     ? ok(value as number)
@@ -132,6 +139,7 @@ export function checkReminderMinutes(value: unknown): FieldCheck<number> {
 
 const FORMAT_IDS: readonly string[] = EXPORT_FORMATS.map((f) => f.id);
 
+/** The id of one of `EXPORT_FORMATS`. */
 export function checkExportFormat(value: unknown): FieldCheck<ExportFormat> {
   return typeof value === 'string' && FORMAT_IDS.includes(value)
     ? ok(value as ExportFormat)

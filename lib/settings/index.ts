@@ -37,3 +37,4 @@ export {
   type SettingsSnapshot,
 } from './policy';
 export * from './queries';
+export * from './edits';
