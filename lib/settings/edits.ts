@@ -6,6 +6,15 @@
 import type { ExportFormat } from '../export-formats';
 import type { DeliverySettings, ReminderSettings, RolePreferences, Settings } from './schema';
 
+/** Sets one top-level setting to a value that passed its rule (the nested ones have their own edits below). */
+export function withSetting<K extends 'allowedAccounts' | 'profileTemplate' | 'defaultDuration' | 'defaultRegion' | 'defaultProfileRole'>(
+  s: Settings,
+  key: K,
+  value: Settings[K],
+): Settings {
+  return { ...s, [key]: value };
+}
+
 /** Sets (or with "" removes) the user's name for an account. */
 export function withAccountName(s: Settings, accountId: string, name: string): Settings {
   const accountNames = { ...s.accountNames };

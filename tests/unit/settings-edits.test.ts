@@ -11,6 +11,7 @@ import {
   withPinned,
   withReminders,
   withRolePreference,
+  withSetting,
   withTrustedHost,
   type Settings,
 } from '@/lib/settings';
@@ -19,6 +20,12 @@ import { ADMIN, custom, DEPLOYER, GOV } from '../support/settings-sample';
 const defaults = () => structuredClone(DEFAULT_SETTINGS) as Settings;
 
 describe('edits', () => {
+  it('set one top-level setting and keep the others', () => {
+    expect(withSetting(custom(), 'defaultRegion', '')).toEqual({ ...custom(), defaultRegion: '' });
+    expect(withSetting(custom(), 'defaultProfileRole', null)).toEqual({ ...custom(), defaultProfileRole: null });
+    expect(withSetting(custom(), 'allowedAccounts', [])).toEqual({ ...custom(), allowedAccounts: [] });
+  });
+
   it('set and clear an account name (trimmed)', () => {
     const named = withAccountName(defaults(), '111111111111', '  Prod ');
     expect(named.accountNames).toEqual({ '111111111111': 'Prod' });
@@ -78,6 +85,7 @@ describe('edits', () => {
 
   it('never change the settings they are given', () => {
     const s = custom();
+    withSetting(s, 'defaultDuration', 900);
     withAccountName(s, '111111111111', 'Other');
     withRolePreference(s, ADMIN, 'region', undefined);
     withPinned(s, DEPLOYER, false);
