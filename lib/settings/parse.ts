@@ -57,12 +57,14 @@ function reader<T>(check: (value: unknown) => FieldCheck<T>): Reader<T> {
   };
 }
 
+/** Readers of single values, shared with the policy (policy.ts). */
 export const readTemplate = reader(checkProfileTemplate);
 export const readDuration = reader(checkDuration);
 export const readRegion = reader(checkRegion);
 const readBoolean = reader(checkBoolean);
 const readRoleArn = reader(checkRoleArn);
 
+/** Account id → display name; an empty name is no entry. */
 export function readAccountNames(v: unknown, path: string, issues: Issues): Record<string, string> | undefined {
   if (!isPlainObject(v)) {
     issues.push({ path, message: 'must be an object of account id → name' });
@@ -88,41 +90,42 @@ export function readAccountNames(v: unknown, path: string, issues: Issues): Reco
   return names;
 }
 
-export function readAccountIds(v: unknown, path: string, issues: Issues): string[] | undefined {
+/** A list of distinct values, each checked by its rule; a list with more than `max` of them is refused whole. */
+function readDistinct(
+  v: unknown,
+  path: string,
+  issues: Issues,
+  list: { check: (value: unknown) => FieldCheck<string>; what: string; max: number; many: string },
+): string[] | undefined {
   if (!Array.isArray(v)) {
-    issues.push({ path, message: 'must be a list of 12-digit account ids' });
+    issues.push({ path, message: `must be a list of ${list.what}` });
     return undefined;
   }
-  const ids = new Set<string>();
-  v.forEach((id, i) => {
-    const checked = checkAccountId(id);
-    if (checked.ok) ids.add(checked.value);
+  const values = new Set<string>();
+  v.forEach((value, i) => {
+    const checked = list.check(value);
+    if (checked.ok) values.add(checked.value);
     else issues.push({ path: `${path}[${i}]`, message: checked.message });
   });
-  if (ids.size > MAX_ACCOUNT_NAMES) {
-    issues.push({ path, message: `more than ${MAX_ACCOUNT_NAMES} accounts` });
+  if (values.size > list.max) {
+    issues.push({ path, message: `more than ${list.max} ${list.many}` });
     return undefined;
   }
-  return [...ids];
+  return [...values];
 }
 
-export function readTrustedHosts(v: unknown, path: string, issues: Issues): string[] | undefined {
-  if (!Array.isArray(v)) {
-    issues.push({ path, message: 'must be a list of host names such as adfs.contoso.com or *.contoso.com' });
-    return undefined;
-  }
-  const hosts = new Set<string>();
-  v.forEach((value, i) => {
-    const checked = checkTrustedHost(value);
-    if (checked.ok) hosts.add(checked.value);
-    else issues.push({ path: `${path}[${i}]`, message: checked.message });
+/** The allowed accounts: distinct 12-digit ids. */
+export const readAccountIds: Reader<string[]> = (v, path, issues) =>
+  readDistinct(v, path, issues, { check: checkAccountId, what: '12-digit account ids', max: MAX_ACCOUNT_NAMES, many: 'accounts' });
+
+/** Trusted sign-in hosts, normalised and distinct. */
+export const readTrustedHosts: Reader<string[]> = (v, path, issues) =>
+  readDistinct(v, path, issues, {
+    check: checkTrustedHost,
+    what: 'host names such as adfs.contoso.com or *.contoso.com',
+    max: MAX_TRUSTED_HOSTS,
+    many: 'hosts',
   });
-  if (hosts.size > MAX_TRUSTED_HOSTS) {
-    issues.push({ path, message: `more than ${MAX_TRUSTED_HOSTS} hosts` });
-    return undefined;
-  }
-  return [...hosts];
-}
 
 function readRoleArns(v: unknown, path: string, issues: Issues, max: number): string[] | undefined {
   if (!Array.isArray(v)) {
