@@ -7,7 +7,7 @@ import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
 import type { DurationChoice } from '../lib/duration';
 import type { SessionState } from '../lib/browser/session-store';
-import { DEFAULT_SETTINGS, type Settings } from '../lib/settings';
+import { DEFAULT_SETTINGS, withPinned, type Settings } from '../lib/settings';
 import { errorText } from '../lib/error-text';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PopupSettingsContext } from './popup-settings';
@@ -76,10 +76,9 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     () =>
       updateSettings &&
       ((roleArn: string) =>
-        void updateSettings((local) => ({
-          ...local,
-          pinnedRoles: local.pinnedRoles.includes(roleArn) ? local.pinnedRoles.filter((a) => a !== roleArn) : [...local.pinnedRoles, roleArn],
-        })).catch((e: unknown) => setActionError(`Could not change the pinned roles: ${errorText(e)}`))),
+        void updateSettings((local) => withPinned(local, roleArn, !local.pinnedRoles.includes(roleArn))).catch((e: unknown) =>
+          setActionError(`Could not change the pinned roles: ${errorText(e)}`),
+        )),
     [updateSettings],
   );
 

@@ -214,7 +214,7 @@ export function checkTemplate(template: string, samples: readonly (NamingRole & 
 
 // ── names for a set of roles ─────────────────────────────────────────────────────────────────────────────────────
 
-/** What names are made from, besides the roles: all from settings (see settings.ts `namingRules`). */
+/** What names are made from, besides the roles: all from settings (see `namingRules` in lib/settings/queries.ts). */
 export interface NamingRules {
   template: string;
   /** Role ARN → the user's (or organisation's) own profile name for it. Overrides win over the template. */

@@ -42,7 +42,7 @@ export const SESSION_KEYS = {
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */
 export const LOCAL_KEYS = {
-  /** The user's own settings (versioned; lib/settings.ts reads every version). */
+  /** The user's own settings (versioned; lib/settings/ reads every version). */
   settings: 'settings',
   /** Account aliases learnt from the AWS sign-in page (names only). */
   learntAliases: 'learntAccountAliases',

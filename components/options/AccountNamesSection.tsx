@@ -1,25 +1,23 @@
 /** Account names: the user's own over the aliases AWS shows; the organisation's are locked. */
 import { useState } from 'preact/hooks';
 import { forgetLearntAliases } from '../../lib/browser/account-names-store';
-import { checkAccountName, settingPath } from '../../lib/settings';
+import { checkAccountId, checkAccountName, settingPath, withAccountName } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
-import { knownAccounts, withAccountName } from './options-model';
+import { fieldError, knownAccounts } from './options-model';
 import { errorText } from '../../lib/error-text';
 
-function nameError(text: string): string | undefined {
-  const checked = checkAccountName(text);
-  return checked.ok ? undefined : `The name ${checked.message}.`;
-}
+const nameError = (text: string) => fieldError(checkAccountName(text));
 
 export function AccountNamesSection({ ctx }: { ctx: OptionsContext }) {
   const accounts = knownAccounts(ctx.roles, ctx.settings, ctx.learnt);
   const [newId, setNewId] = useState('');
   const [newName, setNewName] = useState('');
   const [forgetStatus, setForgetStatus] = useState('');
-  const idError = newId && !/^\d{12}$/.test(newId.trim()) ? 'An account id is 12 digits.' : undefined;
+  const id = checkAccountId(newId);
+  const idError = newId ? fieldError(id) : undefined;
   const newNameError = newName ? nameError(newName) : undefined;
-  const canAdd = /^\d{12}$/.test(newId.trim()) && newName.trim() !== '' && !newNameError && !ctx.isLocked(settingPath('accountNames', { key: newId.trim() }));
+  const canAdd = id.ok && newName.trim() !== '' && !newNameError && !ctx.isLocked(settingPath('accountNames', { key: id.value }));
 
   return (
     <Section
@@ -74,9 +72,9 @@ export function AccountNamesSection({ ctx }: { ctx: OptionsContext }) {
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!canAdd) return;
-          const id = newId.trim();
-          ctx.save((s) => withAccountName(s, id, newName), `the name of ${id}`);
+          if (!canAdd || !id.ok) return;
+          const accountId = id.value;
+          ctx.save((s) => withAccountName(s, accountId, newName), `the name of ${accountId}`);
           setNewId('');
           setNewName('');
         }}

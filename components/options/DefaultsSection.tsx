@@ -2,10 +2,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../../lib/duration';
 import { PARTITION_INFO, PARTITIONS } from '../../lib/partitions';
+import { checkRegion, withSetting } from '../../lib/settings';
 import { DurationSelect } from '../DurationSelect';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
-import { parseAccountIdList, regionError } from './options-model';
+import { fieldError, parseAccountIdList } from './options-model';
 
 /** Every region the partition table knows, for the region fields' suggestions. */
 export function KnownRegions() {
@@ -48,7 +49,7 @@ function AllowedAccounts({ ctx }: { ctx: OptionsContext }) {
           setDraft(text);
           const parsed = parseAccountIdList(text);
           if (parsed.invalid.length === 0 && parsed.ids.join('\n') !== ctx.local.allowedAccounts.join('\n')) {
-            ctx.save((s) => ({ ...s, allowedAccounts: parsed.ids }), 'the allowed accounts');
+            ctx.save((s) => withSetting(s, 'allowedAccounts', parsed.ids), 'the allowed accounts');
           }
         }}
       />
@@ -78,7 +79,7 @@ export function DefaultsSection({ ctx }: { ctx: OptionsContext }) {
           disabled={durationLocked}
           describedBy="default-duration-help"
           onChange={(choice) => {
-            if (choice !== undefined) ctx.save((s) => ({ ...s, defaultDuration: choice }), 'the default duration');
+            if (choice !== undefined) ctx.save((s) => withSetting(s, 'defaultDuration', choice), 'the default duration');
           }}
         />
         {durationLocked && <LockedNote path="defaultDuration" />}
@@ -97,9 +98,9 @@ export function DefaultsSection({ ctx }: { ctx: OptionsContext }) {
           value={(regionLocked ? ctx.settings : ctx.local).defaultRegion}
           placeholder="none"
           disabled={regionLocked}
-          validate={regionError}
+          validate={(text) => fieldError(checkRegion(text))}
           describedBy="default-region-help"
-          onCommit={(text) => ctx.save((s) => ({ ...s, defaultRegion: text }), 'the default region')}
+          onCommit={(text) => ctx.save((s) => withSetting(s, 'defaultRegion', text), 'the default region')}
         />
         {regionLocked && <LockedNote path="defaultRegion" />}
         <p class="hint" id="default-region-help">

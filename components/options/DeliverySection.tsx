@@ -1,8 +1,8 @@
 /** How credentials are handed over: saved by the helper automatically, and which copy formats come first. */
 import { EXPORT_FORMATS } from '../../lib/export-formats';
+import { withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
-import { moveFormat } from './options-model';
 
 const LABEL = new Map(EXPORT_FORMATS.map((f) => [f.id, f]));
 
@@ -21,7 +21,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
             disabled={autoLocked}
             onChange={(e) => {
               const on = e.currentTarget.checked;
-              ctx.save((s) => ({ ...s, delivery: { ...s.delivery, autoSaveToHost: on } }), on ? 'automatic saving' : 'no automatic saving');
+              ctx.save((s) => withDelivery(s, { autoSaveToHost: on }), on ? 'automatic saving' : 'no automatic saving');
             }}
           />
           Save credentials to ~/.aws/credentials as soon as they are issued
@@ -49,12 +49,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
                     data-testid={`format-up-${id}`}
                     aria-label={`Move ${f.label} up`}
                     disabled={orderLocked || i === 0}
-                    onClick={() =>
-                      ctx.save(
-                        (s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), -1) } }),
-                        'the format order',
-                      )
-                    }
+                    onClick={() => ctx.save((s) => withFormatMoved(s, id, -1), 'the format order')}
                   >
                     ↑
                   </button>
@@ -64,12 +59,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
                     data-testid={`format-down-${id}`}
                     aria-label={`Move ${f.label} down`}
                     disabled={orderLocked || i === order.length - 1}
-                    onClick={() =>
-                      ctx.save(
-                        (s) => ({ ...s, delivery: { ...s.delivery, formatOrder: moveFormat(s.delivery.formatOrder, s.delivery.formatOrder.indexOf(id), 1) } }),
-                        'the format order',
-                      )
-                    }
+                    onClick={() => ctx.save((s) => withFormatMoved(s, id, 1), 'the format order')}
                   >
                     ↓
                   </button>

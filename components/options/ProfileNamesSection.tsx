@@ -1,6 +1,7 @@
 /** The profile-name template with a live preview, and which role is also written as [default]. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkTemplate, DEFAULT_PROFILE_TEMPLATE, PLACEHOLDERS } from '../../lib/profile-template';
+import { withSetting } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
 import { accountLabel, previewRows, SAMPLE_ACCOUNT_NAMES, type PreviewRow } from './options-model';
@@ -42,7 +43,8 @@ export function ProfileNamesSection({ ctx }: { ctx: OptionsContext }) {
   const change = (text: string) => {
     setDraft(text);
     // Saved only when it gives every listed role a usable name; until then profiles keep the last good template.
-    if (checkTemplate(text, samples).ok && text !== ctx.local.profileTemplate) ctx.save((s) => ({ ...s, profileTemplate: text }), 'the profile name template');
+    if (checkTemplate(text, samples).ok && text !== ctx.local.profileTemplate)
+      ctx.save((s) => withSetting(s, 'profileTemplate', text), 'the profile name template');
   };
   const insert = (placeholder: string) => {
     const el = input.current;
@@ -158,7 +160,7 @@ export function ProfileNamesSection({ ctx }: { ctx: OptionsContext }) {
           value={ctx.settings.defaultProfileRole ?? ''}
           onChange={(e) => {
             const arn = e.currentTarget.value || null;
-            ctx.save((s) => ({ ...s, defaultProfileRole: arn }), 'the [default] role');
+            ctx.save((s) => withSetting(s, 'defaultProfileRole', arn), 'the [default] role');
           }}
         >
           <option value="">No role (leave [default] alone)</option>

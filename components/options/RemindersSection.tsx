@@ -1,14 +1,8 @@
 /** The notification shortly before credentials expire. */
-import { MAX_REMINDER_MINUTES, MIN_REMINDER_MINUTES } from '../../lib/settings';
+import { checkReminderMinutes, MAX_REMINDER_MINUTES, MIN_REMINDER_MINUTES, withReminders } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
-
-function minutesError(text: string): string | undefined {
-  const n = Number(text);
-  return text.trim() !== '' && Number.isInteger(n) && n >= MIN_REMINDER_MINUTES && n <= MAX_REMINDER_MINUTES
-    ? undefined
-    : `Enter whole minutes from ${MIN_REMINDER_MINUTES} to ${MAX_REMINDER_MINUTES}.`;
-}
+import { fieldError, typedNumber } from './options-model';
 
 export function RemindersSection({ ctx }: { ctx: OptionsContext }) {
   const enabledLocked = ctx.isLocked('reminders.enabled');
@@ -26,7 +20,7 @@ export function RemindersSection({ ctx }: { ctx: OptionsContext }) {
             disabled={enabledLocked}
             onChange={(e) => {
               const on = e.currentTarget.checked;
-              ctx.save((s) => ({ ...s, reminders: { ...s.reminders, enabled: on } }), on ? 'reminders on' : 'reminders off');
+              ctx.save((s) => withReminders(s, { enabled: on }), on ? 'reminders on' : 'reminders off');
             }}
           />
           Notify me before credentials expire
@@ -44,8 +38,8 @@ export function RemindersSection({ ctx }: { ctx: OptionsContext }) {
           max={MAX_REMINDER_MINUTES}
           value={String(minutes)}
           disabled={minutesLocked || !enabled}
-          validate={minutesError}
-          onCommit={(text) => ctx.save((s) => ({ ...s, reminders: { ...s.reminders, minutesBefore: Number(text) } }), 'the reminder time')}
+          validate={(text) => fieldError(checkReminderMinutes(typedNumber(text)))}
+          onCommit={(text) => ctx.save((s) => withReminders(s, { minutesBefore: Number(text) }), 'the reminder time')}
         />
         {minutesLocked && <LockedNote path="reminders.minutesBefore" />}
         <p class="hint">A notification names the role and when it expires; it never contains keys.</p>

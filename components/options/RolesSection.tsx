@@ -3,17 +3,14 @@ import { useMemo, useState } from 'preact/hooks';
 import { parseRoleArn } from '../../lib/arn';
 import { formatDuration } from '../../lib/duration';
 import { resolveProfileNames } from '../../lib/profile-template';
-import { checkProfileName, namingRules, settingPath } from '../../lib/settings';
+import { checkProfileName, checkRegion, checkRoleArn, namingRules, settingPath, withPinned, withRolePreference } from '../../lib/settings';
 import { DurationSelect } from '../DurationSelect';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
-import { accountLabel, regionError, withPinned, withRolePreference, type OptionsRole } from './options-model';
+import { accountLabel, fieldError, type OptionsRole } from './options-model';
 
-function profileNameError(text: string): string | undefined {
-  if (text === '') return undefined;
-  const checked = checkProfileName(text);
-  return checked.ok ? undefined : `${checked.message.replace(/^./, (c) => c.toUpperCase())}.`;
-}
+/** An empty profile name or region means "use the default". */
+const profileNameError = (text: string) => (text === '' ? undefined : fieldError(checkProfileName(text)));
 
 function RoleRow({ ctx, role, templateName }: { ctx: OptionsContext; role: OptionsRole; templateName: string }) {
   const arn = role.roleArn;
@@ -85,7 +82,7 @@ function RoleRow({ ctx, role, templateName }: { ctx: OptionsContext; role: Optio
           value={lockedRegion ? (effective.region ?? '') : (prefs.region ?? '')}
           placeholder={ctx.settings.defaultRegion || 'none'}
           disabled={lockedRegion}
-          validate={regionError}
+          validate={(text) => fieldError(checkRegion(text))}
           onCommit={(text) => ctx.save((s) => withRolePreference(s, arn, 'region', text || undefined), `the region of ${label}`)}
         />
         {lockedRegion && <LockedNote path={prefsPath('region')} />}
@@ -108,12 +105,9 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
     return resolveProfileNames(roles, { ...rules, overrides: {} }, (r) => r);
   }, [roles, ctx.settings, ctx.learnt]);
   const arnText = arnDraft.trim();
-  const arnError =
-    arnText && !parseRoleArn(arnText)
-      ? 'Not an IAM role ARN (arn:aws:iam::123456789012:role/Name).'
-      : arnText && roles.some((r) => r.roleArn === arnText)
-        ? 'That role is already listed.'
-        : undefined;
+  const arnError = !arnText
+    ? undefined
+    : (fieldError(checkRoleArn(arnText)) ?? (roles.some((r) => r.roleArn === arnText) ? 'That role is already listed.' : undefined));
 
   return (
     <Section

@@ -1,8 +1,10 @@
 /** Sign-in pages the user trusts besides the identity providers the extension knows (AD FS on the company's domain). */
 import { useState } from 'preact/hooks';
-import { MAX_TRUSTED_HOSTS, normaliseTrustedHost } from '../../lib/sign-in-origin';
+import { checkTrustedHost, withTrustedHost } from '../../lib/settings';
+import { MAX_TRUSTED_HOSTS } from '../../lib/sign-in-origin';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
+import { fieldError } from './options-model';
 
 const PATH = 'trustedSignInHosts';
 
@@ -10,12 +12,12 @@ export function TrustedSignInSection({ ctx }: { ctx: OptionsContext }) {
   const locked = ctx.isLocked(PATH);
   const hosts = (locked ? ctx.settings : ctx.local).trustedSignInHosts;
   const [draft, setDraft] = useState('');
-  const checked = draft.trim() ? normaliseTrustedHost(draft) : undefined;
+  const checked = draft.trim() ? checkTrustedHost(draft.trim()) : undefined;
   const error =
     checked && !checked.ok
-      ? `“${draft.trim().slice(0, 60)}” ${checked.message}.`
-      : checked?.ok && hosts.includes(checked.host)
-        ? `${checked.host} is already in the list.`
+      ? fieldError(checked)
+      : checked?.ok && hosts.includes(checked.value)
+        ? `${checked.value} is already in the list.`
         : hosts.length >= MAX_TRUSTED_HOSTS
           ? `At most ${MAX_TRUSTED_HOSTS} pages.`
           : undefined;
@@ -47,7 +49,7 @@ export function TrustedSignInSection({ ctx }: { ctx: OptionsContext }) {
                   class="btn btn-small"
                   data-testid={`remove-trusted-host-${host}`}
                   aria-label={`Stop trusting ${host}`}
-                  onClick={() => ctx.save((s) => ({ ...s, trustedSignInHosts: s.trustedSignInHosts.filter((h) => h !== host) }), `no longer trusting ${host}`)}
+                  onClick={() => ctx.save((s) => withTrustedHost(s, host, false), `no longer trusting ${host}`)}
                 >
                   Remove
                 </button>
@@ -62,11 +64,8 @@ export function TrustedSignInSection({ ctx }: { ctx: OptionsContext }) {
           onSubmit={(e) => {
             e.preventDefault();
             if (!canAdd || !checked?.ok) return;
-            const host = checked.host;
-            ctx.save(
-              (s) => ({ ...s, trustedSignInHosts: s.trustedSignInHosts.includes(host) ? s.trustedSignInHosts : [...s.trustedSignInHosts, host] }),
-              `trusting ${host}`,
-            );
+            const host = checked.value;
+            ctx.save((s) => withTrustedHost(s, host, true), `trusting ${host}`);
             setDraft('');
           }}
         >

@@ -1,14 +1,12 @@
 /**
- * Pure view model of the options page: which roles and accounts to list, the template preview, and the small
- * settings edits the page makes (each returns new Settings; empty values remove an entry rather than store "").
+ * Pure view model of the options page: which roles and accounts to list, the template preview, and how typed text
+ * meets the settings' rules. The edits the page makes are in lib/settings/edits.ts.
  * No browser API and no Preact here, so vitest runs it under plain Node.
  */
 import { parseRoleArn } from '../../lib/arn';
 import type { Capture } from '../../lib/capture';
-import type { ExportFormat } from '../../lib/export-formats';
-import { isRegionName } from '../../lib/partitions';
 import { resolveProfileNames, type NamingRole, type ResolvedProfileName } from '../../lib/profile-template';
-import { accountDisplayNames, namingRules, type RolePreferences, type Settings } from '../../lib/settings';
+import { accountDisplayNames, isAccountId, namingRules, type FieldCheck, type Settings } from '../../lib/settings';
 
 /** A role the options page lists: captured now, or only known from the settings. */
 export interface OptionsRole extends NamingRole {
@@ -140,50 +138,22 @@ export function accountLabel(accountId: string, settings: Readonly<Settings>, le
   return name ? `${name} (${accountId})` : accountId;
 }
 
-// ── edits ────────────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Sets (or with "" removes) the user's name for an account. */
-export function withAccountName(s: Settings, accountId: string, name: string): Settings {
-  const accountNames = { ...s.accountNames };
-  if (name.trim()) accountNames[accountId] = name.trim();
-  else delete accountNames[accountId];
-  return { ...s, accountNames };
-}
-
-/** Sets (or with undefined removes) one preference of one role; a role left with none is dropped. */
-export function withRolePreference<K extends keyof RolePreferences>(s: Settings, roleArn: string, key: K, value: RolePreferences[K] | undefined): Settings {
-  const prefs: RolePreferences = { ...s.roles[roleArn] };
-  if (value === undefined) delete prefs[key];
-  else prefs[key] = value;
-  const roles = { ...s.roles };
-  if (Object.keys(prefs).length === 0) delete roles[roleArn];
-  else roles[roleArn] = prefs;
-  return { ...s, roles };
-}
-
-/** Pins or unpins a role (pinned roles keep the order they were pinned in). */
-export function withPinned(s: Settings, roleArn: string, pinned: boolean): Settings {
-  const others = s.pinnedRoles.filter((a) => a !== roleArn);
-  return { ...s, pinnedRoles: pinned ? [...others, roleArn] : others };
-}
-
-/** Moves one export format up (-1) or down (+1); out-of-range moves change nothing. */
-export function moveFormat(order: readonly ExportFormat[], index: number, delta: -1 | 1): ExportFormat[] {
-  const to = index + delta;
-  const next = [...order];
-  if (index < 0 || index >= next.length || to < 0 || to >= next.length) return next;
-  [next[index], next[to]] = [next[to]!, next[index]!];
-  return next;
-}
+// ── typed values ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Reads a typed list of account ids (commas, spaces or new lines between them). */
 export function parseAccountIdList(text: string): { ids: string[]; invalid: string[] } {
   const tokens = text.split(/[\s,;]+/).filter(Boolean);
-  const ids = [...new Set(tokens.filter((t) => /^\d{12}$/.test(t)))];
-  return { ids, invalid: tokens.filter((t) => !/^\d{12}$/.test(t)) };
+  const ids = [...new Set(tokens.filter(isAccountId))];
+  return { ids, invalid: tokens.filter((t) => !isAccountId(t)) };
 }
 
-/** Why a typed region cannot be saved ("" means none, which is fine). */
-export function regionError(text: string): string | undefined {
-  return text === '' || isRegionName(text) ? undefined : `"${text.slice(0, 40)}" is not a region name such as eu-west-1.`;
+/** A number field's text as the value its rule checks: the number, or the text itself when it is none. */
+export function typedNumber(text: string): number | string {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : text;
+}
+
+/** Why a typed value cannot be saved, in its rule's own words as a sentence (lib/settings/fields.ts); or undefined. */
+export function fieldError(checked: FieldCheck<unknown>): string | undefined {
+  return checked.ok ? undefined : `${checked.message.replace(/^./, (c) => c.toUpperCase())}.`;
 }

@@ -1,6 +1,6 @@
 /**
  * Browser: the user's settings in storage.local (one key, no secrets) and the organisation's in storage.managed.
- * Reading always validates (lib/settings.ts): a damaged or older stored value still gives working settings.
+ * Reading always validates (lib/settings/): a damaged or older stored value still gives working settings.
  */
 import { settingsSnapshot, type Settings, type SettingsSnapshot } from '../settings';
 import { readManagedPolicy, settingsItem, watchStorage } from './storage';

@@ -17,7 +17,7 @@ import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 // out (the sign-in page's content script uses only the learnt aliases and cannot reach storage.session).
 // The families get the same mark so that script carries no session code at all.
 
-/** storage.local: the user's own settings as stored (validated on every read, lib/settings.ts). */
+/** storage.local: the user's own settings as stored (validated on every read, lib/settings/). */
 export const settingsItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.settings}`);
 /** storage.local: account aliases learnt from the AWS sign-in page as stored (validated on read, lib/account-aliases.ts). */
 export const learntAliasesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseRoleValue, type SamlRole } from '@/lib/arn';
 import type { Capture } from '@/lib/capture';
-import { DEFAULT_SETTINGS, defaultSettings, parseSettings, type Settings } from '@/lib/settings';
 import {
-  knownAccounts,
-  knownRoles,
-  moveFormat,
-  parseAccountIdList,
-  previewRows,
-  regionError,
-  SAMPLE_ROLES,
-  withAccountName,
-  withPinned,
-  withRolePreference,
-} from '@/components/options/options-model';
+  checkAccountId,
+  checkAccountName,
+  checkProfileName,
+  checkRegion,
+  checkReminderMinutes,
+  checkRoleArn,
+  checkTrustedHost,
+  DEFAULT_SETTINGS,
+  defaultSettings,
+  type Settings,
+} from '@/lib/settings';
+import { fieldError, knownAccounts, knownRoles, parseAccountIdList, previewRows, SAMPLE_ROLES, typedNumber } from '@/components/options/options-model';
 
 function role(accountId: string, path: string): SamlRole {
   return parseRoleValue(`arn:aws:iam::${accountId}:role/${path},arn:aws:iam::${accountId}:saml-provider/EntraID`)!;
@@ -88,48 +88,43 @@ describe('knownAccounts', () => {
   });
 });
 
-describe('edits', () => {
-  it('set and clear an account name (trimmed)', () => {
-    const named = withAccountName(DEFAULT_SETTINGS as Settings, '111111111111', '  Prod ');
-    expect(named.accountNames).toEqual({ '111111111111': 'Prod' });
-    expect(withAccountName(named, '111111111111', ' ').accountNames).toEqual({});
-    expect(DEFAULT_SETTINGS.accountNames).toEqual({});
-  });
-
-  it('set and clear role preferences; a role left without any is dropped, and the result stays valid', () => {
-    let s = withRolePreference(DEFAULT_SETTINGS as Settings, ADMIN.roleArn, 'duration', 'max');
-    s = withRolePreference(s, ADMIN.roleArn, 'region', 'eu-west-1');
-    expect(s.roles).toEqual({ [ADMIN.roleArn]: { duration: 'max', region: 'eu-west-1' } });
-    expect(parseSettings(s).issues).toEqual([]);
-    s = withRolePreference(s, ADMIN.roleArn, 'duration', undefined);
-    s = withRolePreference(s, ADMIN.roleArn, 'region', undefined);
-    expect(s.roles).toEqual({});
-  });
-
-  it('pin and unpin keep the pinning order and no duplicates', () => {
-    let s = withPinned(DEFAULT_SETTINGS as Settings, ADMIN.roleArn, true);
-    s = withPinned(s, DEV.roleArn, true);
-    s = withPinned(s, ADMIN.roleArn, true);
-    expect(s.pinnedRoles).toEqual([DEV.roleArn, ADMIN.roleArn]);
-    expect(withPinned(s, DEV.roleArn, false).pinnedRoles).toEqual([ADMIN.roleArn]);
-  });
-
-  it('moves formats up and down, ignoring moves off either end', () => {
-    const order = DEFAULT_SETTINGS.delivery.formatOrder;
-    expect(moveFormat(order, 1, -1).slice(0, 2)).toEqual([order[1], order[0]]);
-    expect(moveFormat(order, 0, -1)).toEqual(order);
-    expect(moveFormat(order, order.length - 1, 1)).toEqual(order);
-  });
-
+describe('typed values', () => {
   it('reads typed account id lists', () => {
     expect(parseAccountIdList('111111111111, 222222222222\n111111111111;  ')).toEqual({ ids: ['111111111111', '222222222222'], invalid: [] });
     expect(parseAccountIdList('111111111111 prod 12345')).toEqual({ ids: ['111111111111'], invalid: ['prod', '12345'] });
     expect(parseAccountIdList('')).toEqual({ ids: [], invalid: [] });
   });
 
-  it('says why a region cannot be saved', () => {
-    expect(regionError('')).toBeUndefined();
-    expect(regionError('us-gov-west-1')).toBeUndefined();
-    expect(regionError('Frankfurt')).toBe('"Frankfurt" is not a region name such as eu-west-1.');
+  it.each<[string, string | number]>([
+    ['30', 30],
+    [' 30 ', 30],
+    ['1.5', 1.5],
+    ['', ''],
+    ['  ', '  '],
+    ['soon', 'soon'],
+  ])('a number field reads %j as %j', (text, value) => {
+    expect(typedNumber(text)).toBe(value);
+  });
+
+  // The page shows each settings rule's own words as a sentence: the same words an imported file's issue uses.
+  it.each<[string, ReturnType<typeof fieldError>, string | undefined]>([
+    ['region', fieldError(checkRegion('Frankfurt')), '"Frankfurt" is not an AWS region name such as eu-west-1.'],
+    ['empty region (none)', fieldError(checkRegion('')), undefined],
+    ['account id', fieldError(checkAccountId('1234')), '"1234" is not a 12-digit account id.'],
+    ['account id with spaces around', fieldError(checkAccountId(' 111111111111 ')), undefined],
+    ['account name', fieldError(checkAccountName('x'.repeat(65))), 'The name is longer than 64 characters.'],
+    ['profile name', fieldError(checkProfileName('my admin')), '"my admin" is not a profile name: use 1–64 letters, digits, "-" and "_".'],
+    ['reserved profile name', fieldError(checkProfileName('default')), '"default" is kept for the “also save as [default]” option.'],
+    ['role ARN', fieldError(checkRoleArn('Admin')), '"Admin" is not an IAM role ARN such as arn:aws:iam::123456789012:role/Name.'],
+    ['reminder minutes', fieldError(checkReminderMinutes(typedNumber('500'))), 'Must be a whole number of minutes from 1 to 120, not 500.'],
+    ['empty reminder minutes', fieldError(checkReminderMinutes(typedNumber(''))), 'Must be a whole number of minutes from 1 to 120, not "".'],
+    ['reminder minutes in range', fieldError(checkReminderMinutes(typedNumber('15'))), undefined],
+    [
+      'trusted host',
+      fieldError(checkTrustedHost('adfs.contoso.com:8443')),
+      '"adfs.contoso.com:8443" is not a host name: use letters, digits, dots and hyphens, optionally starting with *. (no port or path).',
+    ],
+  ])('says why a typed %s cannot be saved', (_, error, expected) => {
+    expect(error).toBe(expected);
   });
 });

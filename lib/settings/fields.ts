@@ -1,0 +1,153 @@
+/**
+ * The rule for each setting's value, written once: stored settings, imported files, the policy and the options page
+ * all check a value here. Each check takes anything and returns the value to keep, or what is wrong with it in
+ * words for people (the issue message; the options page shows it as a sentence). Pure.
+ */
+import { ACCOUNT_ID } from '../account-aliases';
+import { parseRoleArn } from '../arn';
+import { isValidProfileName } from '../credentials-file';
+import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from '../duration';
+import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
+import { isRegionName } from '../partitions';
+import { isReservedProfileName, parseTemplate } from '../profile-template';
+import { normaliseTrustedHost } from '../sign-in-origin';
+
+// ── limits ───────────────────────────────────────────────────────────────────────────────────────────────────────
+export const MAX_ACCOUNT_NAME_LENGTH = 64;
+export const MAX_ACCOUNT_NAMES = 1000;
+export const MAX_ROLE_PREFERENCES = 2000;
+export const MAX_PINNED_ROLES = 500;
+export const MIN_REMINDER_MINUTES = 1;
+export const MAX_REMINDER_MINUTES = 120;
+
+/** A checked value: the value to keep, or why it cannot be kept. */
+export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): FieldCheck<T> => ({ ok: true, value });
+const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
+
+/** A JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A short, safe rendering of a bad value for an issue message. */
+export function shown(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** A switch: true or false. */
+export function checkBoolean(value: unknown): FieldCheck<boolean> {
+  return typeof value === 'boolean' ? ok(value) : fail(`must be true or false, not ${shown(value)}`);
+}
+
+// ── accounts ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Whether `text` is an AWS account id: exactly 12 digits. */
+export function isAccountId(text: string): boolean {
+  return ACCOUNT_ID.test(text);
+}
+
+const notAccountId = (value: unknown) => `${shown(value)} is not a 12-digit account id`;
+
+/** An account id as typed or listed: spaces around it are ignored. */
+export function checkAccountId(value: unknown): FieldCheck<string> {
+  const id = typeof value === 'string' ? value.trim() : '';
+  return isAccountId(id) ? ok(id) : fail(notAccountId(value));
+}
+
+/** An account id as the key of a map (`accountNames`): exactly 12 digits, nothing around them. */
+export function checkAccountIdKey(key: string): FieldCheck<string> {
+  return isAccountId(key) ? ok(key) : fail(notAccountId(key));
+}
+
+/** Control characters and bidirectional overrides: they would make a name display as something else. */
+const UNSAFE_TEXT = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** An account display name: trimmed, 1–64 characters, no control characters. Empty means "no name". */
+export function checkAccountName(value: unknown): FieldCheck<string> {
+  if (typeof value !== 'string') return fail(`the name must be text, not ${shown(value)}`);
+  const name = value.trim();
+  if ([...name].length > MAX_ACCOUNT_NAME_LENGTH) return fail(`the name is longer than ${MAX_ACCOUNT_NAME_LENGTH} characters`);
+  if (UNSAFE_TEXT.test(name)) return fail('the name contains control characters');
+  return ok(name);
+}
+
+// ── roles and profiles ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** An IAM role ARN, in any partition. */
+export function checkRoleArn(value: unknown): FieldCheck<string> {
+  return typeof value === 'string' && parseRoleArn(value)
+    ? ok(value)
+    : fail(`${shown(value)} is not an IAM role ARN such as arn:aws:iam::123456789012:role/Name`);
+}
+
+/** A per-role profile name: what the credentials file accepts, and not the reserved `default`. */
+export function checkProfileName(value: unknown): FieldCheck<string> {
+  if (typeof value !== 'string' || !isValidProfileName(value)) {
+    return fail(`${shown(value)} is not a profile name: use 1–64 letters, digits, "-" and "_"`);
+  }
+  if (isReservedProfileName(value)) return fail('"default" is kept for the “also save as [default]” option');
+  return ok(value);
+}
+
+/** A profile-name template (its placeholders and characters; see lib/profile-template.ts). */
+export function checkProfileTemplate(value: unknown): FieldCheck<string> {
+  if (typeof value !== 'string') return fail(`must be text, not ${shown(value)}`);
+  const parsed = parseTemplate(value);
+  return parsed.ok ? ok(value) : fail(parsed.error);
+}
+
+// ── durations, regions, reminders ────────────────────────────────────────────────────────────────────────────────
+
+/** Whether `value` is a session duration choice (see `checkDuration`). */
+export function isDurationChoice(value: unknown): value is DurationChoice {
+  return value === 'max' || (Number.isInteger(value) && (value as number) >= MIN_DURATION_SECONDS && (value as number) <= MAX_DURATION_SECONDS);
+}
+
+const DURATION_SECONDS = `a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
+
+/** A session duration: "max" (the longest the role allows) or seconds within STS's limits. */
+export function checkDuration(value: unknown): FieldCheck<DurationChoice> {
+  return isDurationChoice(value) ? ok(value) : fail(`must be "max" or ${DURATION_SECONDS}, not ${shown(value)}`);
+}
+
+/** A duration set by policy: a number (the schema allows one type per value; "longest allowed" stays a user choice). */
+export function checkManagedDuration(value: unknown): FieldCheck<number> {
+  return typeof value === 'number' ? (checkDuration(value) as FieldCheck<number>) : fail(`must be ${DURATION_SECONDS}, not ${shown(value)}`);
+}
+
+/** A region to write with profiles: an AWS region name, or "" for none. */
+export function checkRegion(value: unknown): FieldCheck<string> {
+  return value === '' || (typeof value === 'string' && isRegionName(value)) ? ok(value) : fail(`${shown(value)} is not an AWS region name such as eu-west-1`);
+}
+
+/** How many minutes before expiry the reminder comes. */
+export function checkReminderMinutes(value: unknown): FieldCheck<number> {
+  return Number.isInteger(value) && (value as number) >= MIN_REMINDER_MINUTES && (value as number) <= MAX_REMINDER_MINUTES
+    ? ok(value as number)
+    : fail(`must be a whole number of minutes from ${MIN_REMINDER_MINUTES} to ${MAX_REMINDER_MINUTES}, not ${shown(value)}`);
+}
+
+// ── delivery, sign-in pages ──────────────────────────────────────────────────────────────────────────────────────
+
+const FORMAT_IDS: readonly string[] = EXPORT_FORMATS.map((f) => f.id);
+
+/** The id of one of `EXPORT_FORMATS`. */
+export function checkExportFormat(value: unknown): FieldCheck<ExportFormat> {
+  return typeof value === 'string' && FORMAT_IDS.includes(value)
+    ? ok(value as ExportFormat)
+    : fail(`${shown(value)} is not an export format (${FORMAT_IDS.join(', ')})`);
+}
+
+/** A trusted sign-in host, normalised (see `normaliseTrustedHost`). */
+export function checkTrustedHost(value: unknown): FieldCheck<string> {
+  const checked = normaliseTrustedHost(value);
+  return checked.ok ? ok(checked.host) : fail(`${shown(value)} ${checked.message}`);
+}

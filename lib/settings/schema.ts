@@ -1,0 +1,99 @@
+/**
+ * The shape of the user's settings, their version and defaults, and how a setting is named in issues and locks.
+ * Pure. Settings never hold secrets: they live in storage.local.
+ *
+ * Versions (each older one has its migration in `migrations/`):
+ * - 1: the first, flat shape (`SettingsV1` in migrations/v1-to-v2.ts).
+ * - 2 (current): placeholders `{account_name}` etc., per-role preferences, delivery, reminders, allowed accounts,
+ *   trusted sign-in hosts (added later without a new version: a version 2 object without it reads as "none").
+ */
+import type { DurationChoice } from '../duration';
+import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
+import { DEFAULT_PROFILE_TEMPLATE } from '../profile-template';
+
+export const SETTINGS_VERSION = 2;
+
+/** What the user chose for one role; every field optional (absent: the defaults apply). */
+export interface RolePreferences {
+  /** The role's own profile name, instead of the template's. */
+  profileName?: string;
+  duration?: DurationChoice;
+  /** `region = …` written with this role's profile. */
+  region?: string;
+}
+
+/** The keys of `RolePreferences`, for readers and locks. */
+export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region'] as const;
+
+export interface ReminderSettings {
+  /** Notify shortly before credentials expire. */
+  enabled: boolean;
+  minutesBefore: number;
+}
+
+export interface DeliverySettings {
+  /** Save credentials to ~/.aws/credentials through the native host as soon as they are issued. */
+  autoSaveToHost: boolean;
+  /** Every export format, the ones shown first first. */
+  formatOrder: ExportFormat[];
+}
+
+export interface Settings {
+  version: typeof SETTINGS_VERSION;
+  /** Account id → the name to show and to use for `{account_name}` (wins over the alias learnt from AWS). */
+  accountNames: Record<string, string>;
+  /** Account ids whose roles are offered; empty: every account. */
+  allowedAccounts: string[];
+  profileTemplate: string;
+  /** Role ARN → that role's own choices. */
+  roles: Record<string, RolePreferences>;
+  defaultDuration: DurationChoice;
+  /** Region written with every profile unless a role has its own; empty: none. */
+  defaultRegion: string;
+  /** Role ARN whose credentials are also written as `[default]`; null: none. */
+  defaultProfileRole: string | null;
+  delivery: DeliverySettings;
+  /** Role ARNs shown first in the popup. */
+  pinnedRoles: string[];
+  reminders: ReminderSettings;
+  /**
+   * Sign-in pages trusted besides the identity providers the extension knows (AD FS and other IdPs on the
+   * organisation's own domain): exact hosts or `*.domain`. A sign-in posted by any other page is never used.
+   */
+  trustedSignInHosts: string[];
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  version: SETTINGS_VERSION,
+  accountNames: {},
+  allowedAccounts: [],
+  profileTemplate: DEFAULT_PROFILE_TEMPLATE,
+  roles: {},
+  defaultDuration: 3600,
+  defaultRegion: '',
+  defaultProfileRole: null,
+  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  pinnedRoles: [],
+  reminders: { enabled: true, minutesBefore: 10 },
+  trustedSignInHosts: [],
+});
+
+/** A fresh, mutable copy of the defaults. */
+export function defaultSettings(): Settings {
+  return structuredClone(DEFAULT_SETTINGS) as Settings;
+}
+
+/** One thing wrong with one setting; the message is for people and never repeats a long value. */
+export interface SettingsIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A setting's path, as reported in issues and locks: dotted field names, with map keys in brackets because role
+ * ARNs contain dots and slashes — `reminders.enabled`, `accountNames["111111111111"]`,
+ * `roles["arn:aws:iam::111111111111:role/Admin"].duration`.
+ */
+export function settingPath(...segments: (string | { key: string })[]): string {
+  return segments.map((s, i) => (typeof s === 'string' ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s.key)}]`)).join('');
+}
