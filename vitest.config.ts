@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/emulators/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['tests/support/vitest-setup.ts'],
     testTimeout: 20_000,
   },
 });

@@ -3,7 +3,6 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // WXT's storage takes the global `chrome` when it is first imported.
-vi.stubGlobal('chrome', fakeBrowser);
 
 const { onNotificationClicked } = await import('@/lib/background/reminder-click');
 const { REMINDER_NOTIFICATION } = await import('@/lib/background/expiry');

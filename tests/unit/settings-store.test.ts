@@ -5,7 +5,6 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // WXT's storage takes the global `chrome` when it is first imported.
-vi.stubGlobal('chrome', fakeBrowser);
 
 const { forgetLearntAliases, learnAliases, readLearntAliases, watchLearntAliases } = await import('@/lib/browser/account-names-store');
 const { MANAGED_WAIT_MS, migrateStoredSettings, readSettings, readSettingsSnapshot, updateLocalSettings, watchSettings } =

@@ -16,7 +16,6 @@ import { buildEncodedSamlResponse, type IdpShape } from '../support/saml-builder
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // WXT's storage takes the global `chrome` when it is first imported.
-vi.stubGlobal('chrome', fakeBrowser);
 
 const registry = await import('@/lib/browser/storage');
 const sessionStore = await import('@/lib/browser/session-store');

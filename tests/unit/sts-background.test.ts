@@ -15,7 +15,6 @@ import { buildEncodedSamlResponse, type IdpShape } from '../support/saml-builder
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // WXT's storage takes the global `chrome` when it is first imported.
-vi.stubGlobal('chrome', fakeBrowser);
 
 const { assumeRoles } = await import('@/lib/background/assume-roles');
 const { EXPIRY_ALARM, PENDING_TIMEOUT_MS, WORKER_STARTED_AT, scheduleExpiry } = await import('@/lib/background/expiry');
