@@ -5,7 +5,7 @@
  * plain message in the popup, and the next assume works once the fault is gone.
  */
 import type { Page } from '@playwright/test';
-import type { TamperedCredentials } from '../emulators/sts';
+import type { TamperedCredentials } from '../emulators/sts/faults';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { expect, storageArea, test } from './fixtures';
