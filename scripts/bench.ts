@@ -16,7 +16,6 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from '@playwright/test';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureBrowsers } from './ensure-browsers';
 import { parseRoleValue } from '../lib/arn';
@@ -28,13 +27,16 @@ import { startEmulators } from '../tests/emulators/index';
 import { loopbackHttpsAgent } from '../tests/emulators/node-client';
 import { APP_IDS, rolesFor } from '../tests/emulators/world';
 import { buildSamlResponseXml, encodeSamlResponse, signAssertion } from '../tests/support/saml-builder';
-import { CHROME_BUILD, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import { extensionPageUrl, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import { CHROME_BUILD } from '../tests/support/paths';
+import { POPUP } from '../tests/support/popup-page';
+import type { PlaywrightPopup } from '../tests/support/popup-playwright';
 import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
 
 /** Resolves window.__rendered with performance.now() at the first frame that shows 300 role rows. */
 const RENDER_PROBE = `
 window.__rendered = new Promise((resolve) => {
-  const done = () => document.querySelectorAll('[data-testid="role-row"]').length >= 300;
+  const done = () => document.querySelectorAll(${JSON.stringify(POPUP.roleRows)}).length >= 300;
   const observer = new MutationObserver(() => {
     if (done()) { observer.disconnect(); requestAnimationFrame(() => resolve(performance.now())); }
   });
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
         const popup = await ext.context.newPage();
         // A plain-text script: tsx would decorate a function's inner helpers with names the page lacks.
         await popup.addInitScript(RENDER_PROBE);
-        await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
+        await popup.goto(extensionPageUrl(ext, 'popup.html'));
         renders.push(await popup.evaluate(() => (window as unknown as { __rendered: Promise<number> }).__rendered));
         await popup.close();
       }
@@ -140,14 +142,11 @@ async function main(): Promise<void> {
 
       // 20 roles through the extension, 150 ms STS latency.
       emulators.sts.latencyMs = 150;
-      const popup = await ext.context.newPage();
-      await popup.goto(`chrome-extension://${ext.extensionId}/popup.html`);
-      for (const role of dave.slice(0, 20)) await popup.locator(`[data-testid="role-row"][data-role-arn="${role.roleArn}"] input`).check();
+      const popup = await openPopup(ext);
+      for (const role of dave.slice(0, 20)) await popup.tick(role.roleArn);
       const start = Date.now();
-      await popup.getByTestId('assume').click();
-      for (const role of dave.slice(0, 20)) {
-        await popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"][data-status="ok"]`).waitFor({ timeout: 30_000 });
-      }
+      await popup.assumeButton().click();
+      for (const role of dave.slice(0, 20)) await popup.result(role.roleArn).and(popup.results('ok')).waitFor({ timeout: 30_000 });
       const inBrowser = Date.now() - start;
       record('assume 20 roles (Chromium, extension) ÷ one call', inBrowser / one, 'x', 4, `${inBrowser} ms; Chromium opens ≤ 6 HTTP/1.1 connections per host`);
     } finally {
@@ -189,18 +188,18 @@ async function main(): Promise<void> {
 }
 
 /** Milliseconds from the click on Save (recorded in the page) until the file holds `accessKeyId`. */
-async function clickToFile(popup: Page, file: string, accessKeyId: string): Promise<number> {
-  await popup.evaluate(() => {
+async function clickToFile(popup: PlaywrightPopup, file: string, accessKeyId: string): Promise<number> {
+  await popup.page.evaluate((save) => {
     const w = window as unknown as { __clickedAt?: number };
     delete w.__clickedAt;
-    document.querySelector('[data-testid="save-to-file"]')?.addEventListener('click', () => (w.__clickedAt = Date.now()), { capture: true, once: true });
-  });
-  await popup.getByTestId('save-to-file').click();
+    document.querySelector(save)?.addEventListener('click', () => (w.__clickedAt = Date.now()), { capture: true, once: true });
+  }, POPUP.saveToFile);
+  await popup.save();
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (existsSync(file) && readFileSync(file, 'utf8').includes(accessKeyId)) {
       const writtenAt = Date.now();
-      const clickedAt = await popup.evaluate(() => (window as unknown as { __clickedAt?: number }).__clickedAt);
+      const clickedAt = await popup.page.evaluate(() => (window as unknown as { __clickedAt?: number }).__clickedAt);
       if (clickedAt === undefined) throw new Error('save benchmark: the click was not seen');
       return writtenAt - clickedAt;
     }
@@ -224,22 +223,22 @@ async function benchSave(emulators: Awaited<ReturnType<typeof startEmulators>>):
     await openAwsTile(page, 'AWS');
     const [a, b] = rolesFor('alice@contoso.com', APP_IDS.aws);
     const popup = await openPopup(ext);
-    await popup.getByTestId('host-status').and(popup.locator('[data-state="ready"]')).waitFor();
-    for (const role of [a!, b!]) await popup.locator(`[data-testid="role-row"][data-role-arn="${role.roleArn}"] input`).check();
+    await popup.hostStatus('ready').waitFor();
+    for (const role of [a!, b!]) await popup.tick(role.roleArn);
     const warm: number[] = [];
     const cold: number[] = [];
     for (let i = 0; i < 9; i++) {
       // New keys each round (the host skips a write that changes nothing).
       const before = emulators.sts.issued.length;
-      await popup.getByTestId('assume').click();
+      await popup.assumeButton().click();
       while (emulators.sts.issued.length < before + 2) await new Promise((r) => setTimeout(r, 5));
-      await popup.locator(`[data-testid="result"][data-status="ok"]`).nth(1).waitFor();
+      await popup.results('ok').nth(1).waitFor();
       const newest = emulators.sts.issued.at(-1)!;
-      await popup.locator(`[data-testid="result"][data-role-arn="${newest.roleArn}"]`).getByText(newest.accessKeyId).waitFor();
+      await popup.result(newest.roleArn).getByText(newest.accessKeyId).waitFor();
       const isCold = i % 3 === 2;
       // The background closes an idle port after 5 s; the next save starts the host process again.
       if (isCold) await new Promise((r) => setTimeout(r, 6_000));
-      else await popup.evaluate(`chrome.runtime.sendMessage({ type: 'hostStatus', data: {} })`);
+      else await popup.page.evaluate(`chrome.runtime.sendMessage({ type: 'hostStatus', data: {} })`);
       (isCold ? cold : warm).push(await clickToFile(popup, sandbox.credentialsFile, newest.accessKeyId));
     }
     record('save 2 profiles: click → file written, host running', median(warm), 'ms', 300, `${warm.length} runs, max ${Math.max(...warm).toFixed(0)} ms`);

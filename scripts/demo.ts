@@ -13,16 +13,8 @@ import { ensureBrowsers } from './ensure-browsers';
 import { startEmulators } from '../tests/emulators/index';
 import { rolesFor, APP_IDS } from '../tests/emulators/world';
 import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
-import {
-  assumeInPopup,
-  CHROME_BUILD,
-  copyFromResult,
-  launchWithExtension,
-  openAwsTile,
-  openPopup,
-  signInToMyApps,
-  waitForCapturedRoles,
-} from '../tests/support/browser';
+import { launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../tests/support/browser';
+import { CHROME_BUILD } from '../tests/support/paths';
 
 const { values } = parseArgs({
   options: {
@@ -84,39 +76,39 @@ async function main(): Promise<void> {
 
     step('Opening the extension popup');
     const popup = await openPopup(ext);
-    await popup.setViewportSize({ width: 440, height: 640 });
-    await popup.screenshot({ path: `${outDir}/3-popup-roles.png` });
+    await popup.page.setViewportSize({ width: 440, height: 640 });
+    await popup.page.screenshot({ path: `${outDir}/3-popup-roles.png` });
 
     const picked = roles.slice(0, Math.min(2, roles.length)).map((r) => r.roleArn);
     step(`Assuming ${picked.length} role(s): ${picked.join(', ')}`);
     const t0 = Date.now();
-    await assumeInPopup(popup, picked);
+    await popup.assume(picked);
     console.log(`   done in ${Date.now() - t0} ms`);
-    await popup.screenshot({ path: `${outDir}/4-popup-credentials.png`, fullPage: true });
+    await popup.page.screenshot({ path: `${outDir}/4-popup-credentials.png`, fullPage: true });
 
     step('Copying the credentials as shell commands (bash/zsh) — paste these into a terminal:');
     for (const arn of picked) {
-      const text = await copyFromResult(popup, arn, 'env');
+      const text = await popup.copy(arn, 'env');
       const masked = text.replace(/(SECRET_ACCESS_KEY=|SESSION_TOKEN=)(.{6}).+/g, '$1$2…');
       console.log(`\n   # ${arn}\n${masked.replace(/^/gm, '   ')}`);
     }
     step('Installing the credentials helper (aws-saml-bridge install-host) for this browser profile, HOME sandboxed');
     hostDist = buildHost();
     installHostForChromium(hostDist, sandbox);
-    await popup.getByTestId('recheck-host').click();
-    await popup.locator('[data-testid="host-status"][data-state="ready"]').waitFor();
-    console.log(`   the popup now says: ${(await popup.getByTestId('host-status').innerText()).trim()}`);
+    await popup.recheckHost();
+    await popup.waitFor(popup.hostStatus('ready'), 'visible', 30_000);
+    console.log(`   the popup now says: ${(await popup.hostStatus().innerText()).trim()}`);
 
     step('Clicking “Save to ~/.aws/credentials”');
     const t1 = Date.now();
-    await popup.getByTestId('save-to-file').click();
+    await popup.save();
     await popup
-      .getByTestId('saved')
+      .saved()
       .nth(picked.length - 1)
       .waitFor();
     console.log(`   saved in ${Date.now() - t1} ms; the popup says:`);
-    for (const line of await popup.getByTestId('saved').allInnerTexts()) console.log(`     ${line}`);
-    await popup.screenshot({ path: `${outDir}/5-popup-saved.png`, fullPage: true });
+    for (const line of await popup.saved().allInnerTexts()) console.log(`     ${line}`);
+    await popup.page.screenshot({ path: `${outDir}/5-popup-saved.png`, fullPage: true });
     const file = readFileSync(sandbox.credentialsFile, 'utf8').replace(
       /^(aws_secret_access_key|aws_session_token|aws_security_token)( = )(.{6}).+$/gm,
       '$1$2$3…',

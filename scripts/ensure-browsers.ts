@@ -2,14 +2,10 @@
 // download browsers of their own. Installs them with apt-get when running as root, else says what to run.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export type BrowserPackage = 'chromium' | 'firefox-esr';
+import { BROWSER_PACKAGES, type BrowserPackage } from '../tests/support/paths';
 
 export function ensureBrowsers({ packages = ['chromium'] }: { packages?: BrowserPackage[] } = {}): void {
-  const paths: Record<BrowserPackage, string> = { chromium: CHROMIUM, 'firefox-esr': '/usr/bin/firefox-esr' };
-  const missing = packages.filter((p) => !existsSync(paths[p]));
+  const missing = packages.filter((p) => !existsSync(BROWSER_PACKAGES[p]));
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {

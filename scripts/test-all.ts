@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROME_BUILD, FIREFOX_BUILD } from '../tests/support/paths';
 import { ensureBrowsers } from './ensure-browsers';
 
 const out = mkdtempSync(join(tmpdir(), 'aws-saml-bridge-test-'));
@@ -76,9 +77,9 @@ function runE2e(title: string, project: 'chromium' | 'firefox', browserPackage: 
   } else failed++;
 }
 
-runE2e('end-to-end tests (Playwright, Chromium)', 'chromium', 'chromium', '.output/chrome-mv3');
+runE2e('end-to-end tests (Playwright, Chromium)', 'chromium', 'chromium', CHROME_BUILD);
 // Firefox ESR over WebDriver BiDi (tests/firefox/); Playwright's runner runs and counts them.
-runE2e('end-to-end tests (Firefox ESR, WebDriver BiDi)', 'firefox', 'firefox-esr', '.output/firefox-mv3');
+runE2e('end-to-end tests (Firefox ESR, WebDriver BiDi)', 'firefox', 'firefox-esr', FIREFOX_BUILD);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,7 +8,8 @@ import type { Page } from '@playwright/test';
 import { SESSION_KEYS } from '../../lib/storage-keys';
 import { ATTACKER_UPN } from '../emulators/evil-page';
 import { APP_IDS, rolesFor, TENANT_ID } from '../emulators/world';
-import { assumeInPopup, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { extensionPageUrl, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { POPUP } from '../support/popup-page';
 import { badgeText, expect, test } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -82,11 +83,10 @@ test('My Apps sign-in is captured with the page and tenant it came from; the rol
   expect(captures.find((c) => c.id === first!.id)).toEqual(first);
 
   const popup = await openPopup(ext);
-  const mine = popup.locator(`[data-testid="capture"][data-capture-id="${first!.id}"]`);
-  await expect(mine.getByTestId('capture-title')).toHaveText('AWS · Microsoft Entra ID');
-  await expect(mine.getByTestId('capture-source')).toHaveText(`Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`);
-  await expect(popup.getByTestId('capture-title').filter({ hasText: 'AWS app #2' })).toHaveText('AWS app #2 · Microsoft Entra ID');
-  await expect(popup.getByTestId('capture-problem')).toHaveCount(0);
+  await expect(popup.captureTitles(first!.id)).toHaveText('AWS · Microsoft Entra ID');
+  await expect(popup.captureSources(first!.id)).toHaveText(`Microsoft Entra ID, tenant ${TENANT_ID} · sent from login.microsoftonline.com`);
+  await expect(popup.captureTitles().filter({ hasText: 'AWS app #2' })).toHaveText('AWS app #2 · Microsoft Entra ID');
+  await expect(popup.problem()).toHaveCount(0);
 });
 
 test('another site posting a valid assertion (hidden frame, top window, via AWS’s picker) never replaces the user’s sign-in', async ({
@@ -133,20 +133,20 @@ test('another site posting a valid assertion (hidden frame, top window, via AWS�
   expect(await badgeText(ext)).toBe('!');
 
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('capture-problem')).toContainText('evil.example');
-  await expect(popup.getByTestId('capture-problem')).toContainText('A sign-in to AWS from another page was not used');
-  await expect(popup.getByTestId('capture')).toHaveCount(1);
-  await expect(popup.getByTestId('capture-source')).toContainText('sent from login.microsoftonline.com');
-  await expect(popup.getByTestId('role-row')).toHaveCount(mine.length);
+  await expect(popup.problem()).toContainText('evil.example');
+  await expect(popup.problem()).toContainText('A sign-in to AWS from another page was not used');
+  await expect(popup.captures()).toHaveCount(1);
+  await expect(popup.captureSources()).toContainText('sent from login.microsoftonline.com');
+  await expect(popup.roles()).toHaveCount(mine.length);
   const admin = mine.find((r) => r.roleName === 'Admin')!;
-  await assumeInPopup(popup, [admin.roleArn]);
-  await expect(popup.locator(`[data-testid="result"][data-role-arn="${admin.roleArn}"]`)).toHaveAttribute('data-status', 'ok');
+  await popup.assume([admin.roleArn]);
+  await expect(popup.result(admin.roleArn)).toHaveAttribute('data-status', 'ok');
   expect(emulators.sts.issued.map((i) => [i.roleArn, i.principalArn])).toEqual([[admin.roleArn, admin.providerArn]]);
 });
 
 test('a sign-in page the user trusts in Options is taken, kept beside the user’s sign-in and named in the popup', async ({ ext, page }) => {
   const options = await ext.context.newPage();
-  await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await options.goto(extensionPageUrl(ext, 'options.html'));
   await options.getByTestId('new-trusted-host').fill('https://Evil.example/sso');
   await options.getByTestId('add-trusted-host').click();
   await expect(options.locator('[data-testid="trusted-host"][data-host="evil.example"]')).toBeVisible();
@@ -167,9 +167,9 @@ test('a sign-in page the user trusts in Options is taken, kept beside the user�
   expect((await session(ext)).captures).toHaveLength(2);
 
   const popup = await openPopup(ext);
-  const trusted = popup.locator('[data-testid="capture"]').filter({ has: popup.getByTestId('capture-source').filter({ hasText: 'evil.example' }) });
-  await expect(trusted.getByTestId('capture-source')).toHaveText(
+  const trusted = popup.captures().filter({ has: popup.captureSources().filter({ hasText: 'evil.example' }) });
+  await expect(trusted.locator(POPUP.captureSource)).toHaveText(
     'Microsoft Entra ID, tenant 0c9d8e7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f · sent from evil.example (trusted in Options)',
   );
-  await expect(popup.getByTestId('capture-problem')).toContainText('came from evil.example, but the one you have came from login.microsoftonline.com');
+  await expect(popup.problem()).toContainText('came from evil.example, but the one you have came from login.microsoftonline.com');
 });

@@ -4,7 +4,7 @@
  * never stored.
  */
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { assumeInPopup, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
+import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
 import { expect, storageArea, test } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -16,20 +16,19 @@ test('Open console: a new tab lands on the console as that role, and the token i
   await waitForCapturedRoles(ext, roles.length);
   const role = roles[3]!;
   const popup = await openPopup(ext);
-  await assumeInPopup(popup, [role.roleArn]);
+  await popup.assume([role.roleArn]);
 
-  const card = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`);
-  const button = card.getByTestId('open-console');
+  const button = popup.openConsoleButton(role.roleArn);
   await expect(button).toHaveAccessibleName(`Open the AWS console as ${role.roleName} (${role.accountId})`);
   // A cell of the role's row like the copy buttons: the arrow keys reach it, Enter presses it.
-  await card.locator('.copy-row button').last().focus();
-  await popup.keyboard.press('ArrowRight');
+  await popup.copyButtons(role.roleArn).last().focus();
+  await popup.page.keyboard.press('ArrowRight');
   await expect(button).toBeFocused();
-  const [tab] = await Promise.all([ext.context.waitForEvent('page'), popup.keyboard.press('Enter')]);
+  const [tab] = await Promise.all([ext.context.waitForEvent('page'), popup.page.keyboard.press('Enter')]);
   await tab.waitForURL(/^https:\/\/console\.aws\.amazon\.com\/console\/home/);
   await expect(tab.getByTestId('role-name')).toHaveText(role.roleName);
   await expect(tab.getByTestId('account')).toContainText(role.accountId);
-  await expect(card.getByTestId('console-status')).toContainText('Opened in a new tab');
+  await expect(popup.consoleStatus(role.roleArn)).toContainText('Opened in a new tab');
 
   const asked = emulators.signin.federation.find((f) => f.action === 'getSigninToken')!;
   expect(asked).toMatchObject({ ok: true, roleArn: role.roleArn });
@@ -55,13 +54,12 @@ test('Open console for a session AWS no longer knows: plain words next to the bu
   await waitForCapturedRoles(ext, roles.length);
   const role = roles[0]!;
   const popup = await openPopup(ext);
-  await assumeInPopup(popup, [role.roleArn]);
+  await popup.assume([role.roleArn]);
   emulators.sts.reset(); // STS forgets what it issued: the federation endpoint refuses these credentials
 
   const pagesBefore = ext.context.pages().length;
-  const card = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`);
-  await card.getByTestId('open-console').click();
-  const error = card.getByTestId('console-error');
+  await popup.openConsoleButton(role.roleArn).click();
+  const error = popup.consoleError(role.roleArn);
   await expect(error).toContainText('AWS sign-in (signin.aws.amazon.com) did not accept these credentials for a console session.');
   await expect(error).toContainText('Assume the role again and retry');
   expect(ext.context.pages().length).toBe(pagesBefore);

@@ -10,7 +10,7 @@ import { parseCredentialsFile } from '../../lib/credentials-file';
 import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import type { HostSandbox } from '../support/native-host';
-import { assumeInPopup, openAwsTile, openPopup, signInToMyApps } from '../support/browser';
+import { openAwsTile, openPopup, signInToMyApps } from '../support/browser';
 import { expect, testWithHost } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -50,18 +50,15 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
   // The account names the content script learnt from AWS's role picker name the profiles: wait until it has.
-  await expect(popup.getByTestId('account-name').first()).toBeVisible();
-  await expect(popup.getByTestId('host-status')).toContainText(sandbox.credentialsFile);
+  await expect(popup.accountNames().first()).toBeVisible();
+  await expect(popup.hostStatus()).toContainText(sandbox.credentialsFile);
 
   const picked = [roles[0]!, roles[3]!];
-  await assumeInPopup(
-    popup,
-    picked.map((r) => r.roleArn),
-  );
-  await popup.getByTestId('save-to-file').click();
-  await expect(popup.getByTestId('save-status')).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
+  await popup.assume(picked.map((r) => r.roleArn));
+  await popup.save();
+  await expect(popup.saveStatus()).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
 
   const text = readFileSync(sandbox.credentialsFile, 'utf8');
   // Everything the user had is still there, unchanged, ahead of the new sections.
@@ -81,7 +78,7 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
       x_security_token_expires: formatExpiration(issued.expiration),
     });
     // Per profile, in place: "Saved as <name>, expires 14:32" (the browser's local time and clock style).
-    const saved = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"] [data-testid="saved"]`);
+    const saved = popup.saved(role.roleArn);
     await expect(saved).toHaveAttribute('data-profile', name);
     await expect(saved).toHaveText(new RegExp(`^Saved as ${name}, expires \\d\\d:\\d\\d( [AP]M)?$`));
   }
@@ -92,7 +89,7 @@ test('installed host: two assumed roles saved into ~/.aws/credentials, the exist
   // The saved state outlives the popup: a new popup shows the same result.
   await popup.close();
   const again = await openPopup(ext);
-  await expect(again.getByTestId('saved')).toHaveCount(2);
+  await expect(again.saved()).toHaveCount(2);
 });
 
 test('a profile holding keys the extension did not write is not overwritten without asking', async ({ ext, page, emulators, sandbox, installHost }) => {
@@ -104,11 +101,11 @@ test('a profile holding keys the extension did not write is not overwritten with
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('account-name').first()).toBeVisible();
-  await assumeInPopup(popup, [role.roleArn]);
-  await popup.getByTestId('save-to-file').click();
+  await expect(popup.accountNames().first()).toBeVisible();
+  await popup.assume([role.roleArn]);
+  await popup.save();
 
-  const problem = popup.getByTestId('save-problem');
+  const problem = popup.saveProblem();
   await expect(problem).toHaveAttribute('data-code', 'UNMANAGED_PROFILE');
   // The extension's own words, from the host's code and data (the profile's name), never the host's sentence.
   await expect(problem.locator('p')).toHaveText(
@@ -117,9 +114,9 @@ test('a profile holding keys the extension did not write is not overwritten with
   await expect(problem).not.toContainText('AKIALONGTERMEXAMPLE3');
   expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(existing);
 
-  await popup.getByTestId('save-overwrite').click();
+  await popup.overwrite();
   await expect(problem).toHaveCount(0);
-  await expect(popup.getByTestId('saved')).toHaveAttribute('data-profile', name);
+  await expect(popup.saved()).toHaveAttribute('data-profile', name);
   const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
   const parsed = parseCredentialsFile(readFileSync(sandbox.credentialsFile, 'utf8'));
   expect(parsed.ok && parsed.sections.get(name)?.get('aws_access_key_id')).toBe(issued.accessKeyId);
@@ -131,21 +128,17 @@ test('no host: the popup says so with the exact install command, and Download gi
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('account-name').first()).toBeVisible();
-  const status = popup.getByTestId('host-status');
+  await expect(popup.accountNames().first()).toBeVisible();
+  const status = popup.hostStatus();
   await expect(status).toHaveAttribute('data-state', 'missing');
-  await expect(popup.getByTestId('host-fix-command')).toHaveText('npx aws-saml-bridge install-host');
-  await popup.getByTestId('copy-fix-command').click();
-  expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe('npx aws-saml-bridge install-host');
+  await expect(popup.hostFixCommand()).toHaveText('npx aws-saml-bridge install-host');
+  expect(await popup.copyFixCommand()).toBe('npx aws-saml-bridge install-host');
 
   const picked = [roles[1]!, roles[2]!];
-  await assumeInPopup(
-    popup,
-    picked.map((r) => r.roleArn),
-  );
-  await expect(popup.getByTestId('save-to-file')).toBeDisabled();
+  await popup.assume(picked.map((r) => r.roleArn));
+  await expect(popup.saveButton()).toBeDisabled();
 
-  const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('download-credentials-file').click()]);
+  const [download] = await Promise.all([popup.page.waitForEvent('download'), popup.downloadButton().click()]);
   expect(download.suggestedFilename()).toBe('aws-saml-bridge-credentials');
   const text = readFileSync(await download.path(), 'utf8');
   const parsed = parseCredentialsFile(text);
@@ -156,14 +149,13 @@ test('no host: the popup says so with the exact install command, and Download gi
     expect(parsed.sections.get(profileNameOf(role))?.get('aws_secret_access_key')).toBe(issued.secretAccessKey);
   }
   // Copy all is byte-identical to the download: one writer.
-  await popup.getByTestId('copy-all-credentials-file').click();
-  expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  expect(await popup.copyAll()).toBe(text);
   // Nothing was written to the home folder.
   expect(existsSync(sandbox.credentialsFile)).toBe(false);
 
   // Installing the host and checking again turns the status to ready without reopening.
   installHost();
-  await popup.getByTestId('recheck-host').click();
+  await popup.recheckHost();
   await expect(status).toHaveAttribute('data-state', 'ready');
 });
 
@@ -173,17 +165,17 @@ test('after Save the helper line says the file is written, no longer "will creat
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
-  const status = popup.getByTestId('host-status');
+  const status = popup.hostStatus();
   await expect(status).toHaveAttribute('data-state', 'ready');
   await expect(status).toContainText(`will create ${sandbox.credentialsFile}`);
-  await expect(popup.getByTestId('account-name').first()).toBeVisible();
-  await assumeInPopup(popup, [role.roleArn]);
-  await popup.getByTestId('save-to-file').click();
-  await expect(popup.getByTestId('save-status')).toHaveText(`Saved 1 profile to ${sandbox.credentialsFile}`);
+  await expect(popup.accountNames().first()).toBeVisible();
+  await popup.assume([role.roleArn]);
+  await popup.save();
+  await expect(popup.saveStatus()).toHaveText(`Saved 1 profile to ${sandbox.credentialsFile}`);
   await expect(status).toContainText(`writes ${sandbox.credentialsFile}`);
   expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o600);
   // Created private: nothing to offer.
-  await expect(popup.getByTestId('file-open-warning')).toHaveCount(0);
+  await expect(popup.fileOpenWarning()).toHaveCount(0);
 });
 
 test('a credentials file other users can read: the popup says so, and only "Make it private" sets 0600', async ({ ext, sandbox, installHost }) => {
@@ -191,19 +183,19 @@ test('a credentials file other users can read: the popup says so, and only "Make
   chmodSync(sandbox.credentialsFile, 0o644);
   installHost();
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
-  const warning = popup.getByTestId('file-open-warning');
+  await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
+  const warning = popup.fileOpenWarning();
   await expect(warning).toHaveText('Your credentials file is readable by other users (mode 0644).Make it private');
   // Showing the warning changed nothing.
   expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o644);
-  await popup.getByTestId('make-file-private').click();
+  await popup.makeFilePrivate();
   await expect(warning).toHaveCount(0);
-  await expect(popup.getByTestId('host-status')).toContainText(`writes ${sandbox.credentialsFile}`);
+  await expect(popup.hostStatus()).toContainText(`writes ${sandbox.credentialsFile}`);
   expect(statSync(sandbox.credentialsFile).mode & 0o777).toBe(0o600);
   expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(EXISTING);
   // A new popup agrees.
   await popup.close();
   const again = await openPopup(ext);
-  await expect(again.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
-  await expect(again.getByTestId('file-open-warning')).toHaveCount(0);
+  await expect(again.hostStatus()).toHaveAttribute('data-state', 'ready');
+  await expect(again.fileOpenWarning()).toHaveCount(0);
 });

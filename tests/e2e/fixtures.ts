@@ -64,9 +64,9 @@ export const testWithHost = test.extend<{ sandbox: HostSandbox; installHost: () 
 
 /** Everything the extension keeps in a storage area, read from an extension page. */
 export async function storageArea(ext: ExtensionBrowser, area: 'local' | 'sync' | 'session'): Promise<Record<string, unknown>> {
-  const page = await openPopup(ext);
-  const items = await page.evaluate((a) => chrome.storage[a].get(null), area);
-  await page.close();
+  const popup = await openPopup(ext);
+  const items = await popup.page.evaluate((a) => chrome.storage[a].get(null), area);
+  await popup.close();
   return items;
 }
 

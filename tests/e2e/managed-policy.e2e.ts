@@ -13,17 +13,8 @@ import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { LOCAL_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import {
-  assumeInPopup,
-  CHROMIUM,
-  copyFromResult,
-  launchWithExtension,
-  openAwsTile,
-  openPopup,
-  signInToMyApps,
-  waitForCapturedRoles,
-  type ExtensionBrowser,
-} from '../support/browser';
+import { extensionPageUrl, launchWithExtension, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { CHROMIUM } from '../support/paths';
 import { expect, test as base } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -142,7 +133,6 @@ const test = base.extend<{ policyBrowser: { ext: ExtensionBrowser; files: Policy
   ext: async ({ policyBrowser }, use) => use(policyBrowser.ext),
 });
 
-const accountHeading = (page: Page, accountId: string) => page.getByRole('heading', { name: new RegExp(`\\b${accountId}\\b`) });
 const lockedNote = (page: Page, path: string) => page.locator(`[data-testid="locked-note"][data-path="${path.replace(/"/g, '\\"')}"]`);
 
 test('a value pushed by policy wins and shows as locked', async ({ ext, page, policyBrowser: { files } }) => {
@@ -178,7 +168,7 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
 
   // Options: the policy's values, disabled, each with its note; the user's value for another account stays editable.
   const options = await ext.context.newPage();
-  await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await options.goto(extensionPageUrl(ext, 'options.html'));
   await expect(options.getByTestId('options-managed')).toBeVisible();
   await expect(options.getByTestId('options-issues-managed')).toHaveCount(0);
   const template = options.getByTestId('profile-template');
@@ -213,20 +203,20 @@ test('a value pushed by policy wins and shows as locked', async ({ ext, page, po
 
   // Popup: the organisation's name beats the user's and the alias; the user's name for the other account applies.
   const popup = await openPopup(ext);
-  await expect(accountHeading(popup, PROD).getByTestId('account-name')).toHaveText('Org Prod');
-  await expect(accountHeading(popup, DEV).getByTestId('account-name')).toHaveText('my-dev');
-  await assumeInPopup(popup, [prodAdmin.roleArn, devAdmin.roleArn]);
+  await expect(popup.accountNames(PROD)).toHaveText('Org Prod');
+  await expect(popup.accountNames(DEV)).toHaveText('my-dev');
+  await popup.assume([prodAdmin.roleArn, devAdmin.roleArn]);
   for (const [role, name] of [
     [prodAdmin, `${PROD}-Admin`],
     [devAdmin, `${DEV}-Admin`],
   ] as const) {
-    const card = popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`);
+    const card = popup.result(role.roleArn);
     await expect(card).toHaveAttribute('data-status', 'ok');
     await expect(card).toContainText(name);
-    expect((await copyFromResult(popup, role.roleArn, 'credentials-file')).startsWith(`[${name}]\n`)).toBe(true);
+    expect((await popup.copy(role.roleArn, 'credentials-file')).startsWith(`[${name}]\n`)).toBe(true);
   }
   // The policy's region goes with every profile (no helper here: the download is the same file).
-  const [download] = await Promise.all([popup.waitForEvent('download'), popup.getByTestId('download-credentials-file').click()]);
+  const [download] = await Promise.all([popup.page.waitForEvent('download'), popup.downloadButton().click()]);
   const parsed = parseCredentialsFile(readFileSync(await download.path(), 'utf8'));
   if (!parsed.ok) throw new Error('the download does not parse');
   expect([...parsed.sections.keys()].sort()).toEqual([`${PROD}-Admin`, `${DEV}-Admin`]);

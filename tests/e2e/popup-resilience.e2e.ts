@@ -58,25 +58,25 @@ test('malformed entries show as one line each; the other sign-in is listed and a
   await writeMalformedEntries(ext);
 
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('role-row')).toHaveCount(roles.length);
-  await expect(popup.getByTestId('broken-entry')).toHaveCount(2);
-  await expect(popup.getByTestId('broken-entry').first()).toHaveText(/^This entry could not be shown\.\s*Forget$/);
-  await expect(popup.getByTestId('popup-failed')).toHaveCount(0);
+  await expect(popup.roles()).toHaveCount(roles.length);
+  await expect(popup.brokenEntries()).toHaveCount(2);
+  await expect(popup.brokenEntries().first()).toHaveText(/^This entry could not be shown\.\s*Forget$/);
+  await expect(popup.failure()).toHaveCount(0);
   // Nothing of the bad entries is rendered, not even the odd "credentials".
-  await expect(popup.locator('body')).not.toContainText('ASIA-not-an-object');
-  await expect(popup.locator('body')).not.toContainText('Legacy');
+  await expect(popup.everything()).not.toContainText('ASIA-not-an-object');
+  await expect(popup.everything()).not.toContainText('Legacy');
 
   // The good sign-in still works.
   const role = roles[0]!;
-  await popup.locator(`[data-testid="role-row"][data-role-arn="${role.roleArn}"] input[type="checkbox"]`).check();
-  await popup.getByTestId('assume').click();
-  await expect(popup.locator(`[data-testid="result"][data-role-arn="${role.roleArn}"]`)).toHaveAttribute('data-status', 'ok');
+  await popup.tick(role.roleArn);
+  await popup.pressAssume();
+  await expect(popup.result(role.roleArn)).toHaveAttribute('data-status', 'ok');
   expect(emulators.sts.issued).toHaveLength(1);
 
-  await popup.getByTestId('forget-all').click();
-  await expect(popup.getByTestId('empty-state')).toBeVisible();
-  await expect(popup.getByTestId('broken-entry')).toHaveCount(0);
-  await expect(popup.getByTestId('role-row')).toHaveCount(0);
+  await popup.forgetEverything();
+  await expect(popup.emptyState()).toBeVisible();
+  await expect(popup.brokenEntries()).toHaveCount(0);
+  await expect(popup.roles()).toHaveCount(0);
   await expect.poll(() => sessionKeys(ext)).toEqual([]);
 });
 
@@ -88,11 +88,11 @@ test("a broken entry's Forget forgets only its own sign-in", async ({ ext, page 
   await writeMalformedEntries(ext);
 
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('broken-entry')).toHaveCount(2);
-  await popup.getByTestId('broken-entry').first().getByRole('button', { name: 'Forget the sign-in this entry belongs to' }).click();
-  await expect(popup.getByTestId('broken-entry')).toHaveCount(0);
-  await expect(popup.getByTestId('role-row')).toHaveCount(roles.length);
-  await expect(popup.locator('.banner.error')).toHaveCount(0);
+  await expect(popup.brokenEntries()).toHaveCount(2);
+  await popup.brokenEntries().first().getByRole('button', { name: 'Forget the sign-in this entry belongs to' }).click();
+  await expect(popup.brokenEntries()).toHaveCount(0);
+  await expect(popup.roles()).toHaveCount(roles.length);
+  await expect(popup.errorBanners()).toHaveCount(0);
   const keys = await sessionKeys(ext);
   expect(keys).not.toContain(SESSION_KEYS.capture.key(OLD_ID));
   expect(keys).not.toContain(SESSION_KEYS.outcome.key(ODD_ROLE));

@@ -4,7 +4,7 @@
  * forward inside the service worker only (Date.now), so the real alarm/notification code runs unchanged.
  */
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { assumeInPopup, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { badgeText, expect, test } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -24,7 +24,7 @@ test('badge counts live sessions; a reminder comes 10 minutes before they expire
   expect(await badgeText(ext)).toBe(String(roles.length));
 
   const popup = await openPopup(ext);
-  await assumeInPopup(popup, [roles[0]!.roleArn, roles[3]!.roleArn]);
+  await popup.assume([roles[0]!.roleArn, roles[3]!.roleArn]);
   await expect.poll(() => badgeText(ext)).toBe('2');
   expect(await badgeTitle(ext)).toMatch(new RegExp(`${roles.length} roles from your sign-in, 2 live sessions \\(next expires .+\\)`));
   expect(await notificationIds(ext)).toEqual([]);
@@ -33,18 +33,18 @@ test('badge counts live sessions; a reminder comes 10 minutes before they expire
   // a sign-in that does not exist is such a change and touches nothing else.
   const sw = await ext.serviceWorker();
   await sw.evaluate(`{ const real = Date.now; Date.now = () => real() + 52 * 60000; }`);
-  await popup.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
+  await popup.page.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
   await expect.poll(() => notificationIds(ext)).toEqual(['expiry-reminder']);
 
   // Once per session: cleared and re-planned, it does not come back.
   await sw.evaluate(() => chrome.notifications.clear('expiry-reminder'));
-  await popup.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
-  await popup.waitForTimeout(300);
+  await popup.page.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
+  await popup.page.waitForTimeout(300);
   expect(await notificationIds(ext)).toEqual([]);
 
   // Past expiry the sessions are forgotten and the badge falls back to the roles of the sign-in.
   await sw.evaluate(`{ const real = Date.now; Date.now = () => real() + 10 * 60000; }`);
-  await popup.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
+  await popup.page.evaluate(`chrome.runtime.sendMessage({ type: 'forget', data: { captureId: 'none' } })`);
   await expect.poll(() => badgeText(ext)).toBe(String(roles.length));
-  await expect(popup.getByTestId('result')).toHaveCount(0);
+  await expect(popup.results()).toHaveCount(0);
 });

@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { LOCAL_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
-import { assumeInPopup, copyFromResult, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { extensionPageUrl, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { profileNameOf } from '../support/profile-names';
 import { expect, test, testWithHost } from './fixtures';
 
@@ -24,12 +24,8 @@ function aliceRole(accountId: string, roleName: string): WorldRole {
   return role;
 }
 
-const roleRow = (page: Page, arn: string) => page.locator(`[data-testid="role-row"][data-role-arn="${arn}"]`);
-const resultCard = (page: Page, arn: string) => page.locator(`[data-testid="result"][data-role-arn="${arn}"]`);
 const settingsRow = (page: Page, arn: string) => page.locator(`[data-testid="role-settings-row"][data-role-arn="${arn}"]`);
 const previewName = (page: Page, arn: string) => page.locator(`[data-testid="preview-name"][data-role-arn="${arn}"]`);
-/** The popup's heading of one account (its text holds the account's name, if any, and its id). */
-const accountHeading = (page: Page, accountId: string) => page.getByRole('heading', { name: new RegExp(`\\b${accountId}\\b`) });
 
 /** Account id → alias the content script stored from the sign-in page. */
 async function learntAliases(ext: ExtensionBrowser): Promise<Record<string, string>> {
@@ -57,7 +53,7 @@ async function signInAlice(ext: ExtensionBrowser, page: Page): Promise<void> {
 
 async function openOptions(ext: ExtensionBrowser): Promise<Page> {
   const page = await ext.context.newPage();
-  await page.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await page.goto(extensionPageUrl(ext, 'options.html'));
   await expect(page.getByTestId('profile-template')).toBeVisible();
   return page;
 }
@@ -71,40 +67,37 @@ test('account names from the AWS sign-in page appear in the popup and in saved p
   await waitForCapturedRoles(ext, aliceRoles.length + sandboxRoles.length);
 
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('role-row')).toHaveCount(aliceRoles.length + sandboxRoles.length);
-  await expect(popup.getByTestId('account-name')).toHaveCount(2);
-  expect((await popup.getByTestId('account-name').allTextContents()).sort()).toEqual(['contoso-dev', 'contoso-prod']);
-  await expect(accountHeading(popup, PROD).getByTestId('account-name')).toHaveText('contoso-prod');
-  await expect(accountHeading(popup, DEV).getByTestId('account-name')).toHaveText('contoso-dev');
+  await expect(popup.roles()).toHaveCount(aliceRoles.length + sandboxRoles.length);
+  await expect(popup.accountNames()).toHaveCount(2);
+  expect((await popup.accountNames().allTextContents()).sort()).toEqual(['contoso-dev', 'contoso-prod']);
+  await expect(popup.accountNames(PROD)).toHaveText('contoso-prod');
+  await expect(popup.accountNames(DEV)).toHaveText('contoso-dev');
   // No alias: the heading says "Account 444444444444" and has no name.
-  await expect(accountHeading(popup, SANDBOX)).toContainText(`Account ${SANDBOX}`);
-  await expect(accountHeading(popup, SANDBOX).getByTestId('account-name')).toHaveCount(0);
+  await expect(popup.account(SANDBOX)).toContainText(`Account ${SANDBOX}`);
+  await expect(popup.accountNames(SANDBOX)).toHaveCount(0);
 
   // The filter finds roles by their account's alias too.
-  const filter = popup.getByTestId('filter');
-  await filter.fill('contoso-dev');
+  await popup.filter('contoso-dev');
   const devRoles = aliceRoles.filter((r) => r.accountId === DEV);
-  await expect(popup.getByTestId('role-row')).toHaveCount(devRoles.length);
-  expect((await popup.getByTestId('role-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-role-arn')))).sort()).toEqual(
-    devRoles.map((r) => r.roleArn).sort(),
-  );
-  await filter.fill('prod admin');
-  await expect(popup.getByTestId('role-row')).toHaveCount(1);
-  await expect(roleRow(popup, aliceRole(PROD, 'Admin').roleArn)).toBeVisible();
-  await filter.fill('');
-  await expect(popup.getByTestId('role-row')).toHaveCount(aliceRoles.length + sandboxRoles.length);
+  await expect(popup.roles()).toHaveCount(devRoles.length);
+  expect((await popup.roles().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-role-arn')))).sort()).toEqual(devRoles.map((r) => r.roleArn).sort());
+  await popup.filter('prod admin');
+  await expect(popup.roles()).toHaveCount(1);
+  await expect(popup.role(aliceRole(PROD, 'Admin').roleArn)).toBeVisible();
+  await popup.filter('');
+  await expect(popup.roles()).toHaveCount(aliceRoles.length + sandboxRoles.length);
 
   // Profile names use the alias (the default template {account_name}-{role}), or the id when there is none.
   const prodAdmin = aliceRole(PROD, 'Admin');
   const sandboxAdmin = sandboxRoles[0]!;
-  await assumeInPopup(popup, [prodAdmin.roleArn, sandboxAdmin.roleArn]);
+  await popup.assume([prodAdmin.roleArn, sandboxAdmin.roleArn]);
   expect(profileNameOf(prodAdmin)).toBe('contoso-prod-Admin');
   expect(profileNameOf(sandboxAdmin)).toBe(`${SANDBOX}-SandboxAdmin`);
   for (const role of [prodAdmin, sandboxAdmin]) {
-    const card = resultCard(popup, role.roleArn);
+    const card = popup.result(role.roleArn);
     await expect(card).toHaveAttribute('data-status', 'ok');
     await expect(card).toContainText(profileNameOf(role));
-    const section = await copyFromResult(popup, role.roleArn, 'credentials-file');
+    const section = await popup.copy(role.roleArn, 'credentials-file');
     expect(section.startsWith(`[${profileNameOf(role)}]\n`)).toBe(true);
     expect(section).toContain(`aws_access_key_id = ${emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!.accessKeyId}\n`);
   }
@@ -123,8 +116,8 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
 
   // The popup's Options button opens the options page in a tab.
   const popup = await openPopup(ext);
-  const [options] = await Promise.all([ext.context.waitForEvent('page', { timeout: 10_000 }), popup.getByTestId('open-options').click()]);
-  expect(options.url()).toBe(`chrome-extension://${ext.extensionId}/options.html`);
+  const [options] = await Promise.all([ext.context.waitForEvent('page', { timeout: 10_000 }), popup.optionsButton().click()]);
+  expect(options.url()).toBe(extensionPageUrl(ext, 'options.html'));
   await popup.close();
   await expect(options.getByTestId('profile-template')).toHaveValue('{account_name}-{role}');
   await expect(previewName(options, prodAdmin.roleArn)).toHaveText('contoso-prod-Admin');
@@ -178,25 +171,22 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
 
   // The popup follows: the user's account name, the role's own duration as a tag.
   const again = await openPopup(ext);
-  await expect(accountHeading(again, DEV).getByTestId('account-name')).toHaveText('Contoso Development');
-  await expect(accountHeading(again, PROD).getByTestId('account-name')).toHaveText('contoso-prod');
-  await expect(roleRow(again, prodAdmin.roleArn).getByTestId('role-duration')).toHaveText('2 h');
-  await expect(again.getByTestId('role-duration')).toHaveCount(1);
-  await expect(again.getByTestId('expiry-preview')).toContainText('roles with their own duration in the options use it');
-  await expect(again.getByTestId('host-status')).toHaveAttribute('data-state', 'ready');
+  await expect(again.accountNames(DEV)).toHaveText('Contoso Development');
+  await expect(again.accountNames(PROD)).toHaveText('contoso-prod');
+  await expect(again.roleDurations(prodAdmin.roleArn)).toHaveText('2 h');
+  await expect(again.roleDurations()).toHaveCount(1);
+  await expect(again.expiryPreview()).toContainText('roles with their own duration in the options use it');
+  await expect(again.hostStatus()).toHaveAttribute('data-state', 'ready');
 
   const picked = [prodAdmin, prodReadOnly, devAdmin];
-  await assumeInPopup(
-    again,
-    picked.map((r) => r.roleArn),
-  );
+  await again.assume(picked.map((r) => r.roleArn));
   // The role's own 2 h went to STS; the others asked for the popup's 1 h.
   const issued = (role: WorldRole) => emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
   expect(emulators.sts.issued).toHaveLength(3);
   expect([issued(prodAdmin).requestedDurationSeconds, issued(prodAdmin).durationSeconds]).toEqual([7200, 7200]);
   expect(issued(prodReadOnly).requestedDurationSeconds).toBe(3600);
   expect(issued(devAdmin).requestedDurationSeconds).toBe(3600);
-  await expect(resultCard(again, prodAdmin.roleArn)).toContainText('2 h');
+  await expect(again.result(prodAdmin.roleArn)).toContainText('2 h');
 
   // Auto-save: written without a click on Save, under the template's and the override's names.
   const expected: [WorldRole, string, string][] = [
@@ -205,8 +195,8 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
     [devAdmin, 'Admin-Contoso_Development', 'us-west-2'],
   ];
   for (const [role, name] of expected) {
-    await expect(resultCard(again, role.roleArn)).toContainText(name);
-    const saved = resultCard(again, role.roleArn).getByTestId('saved');
+    await expect(again.result(role.roleArn)).toContainText(name);
+    const saved = again.saved(role.roleArn);
     await expect(saved).toHaveAttribute('data-profile', name, { timeout: 15_000 });
     await expect(saved).toHaveText(new RegExp(`^Saved as ${name}, expires \\d\\d:\\d\\d( [AP]M)?$`));
   }
@@ -225,31 +215,31 @@ test('pinning from the popup lists the role first and survives reopening', async
   const prodReadOnly = aliceRole(PROD, 'ReadOnly');
   await signInAlice(ext, page);
   const popup = await openPopup(ext);
-  const rows = popup.getByTestId('role-row');
+  const rows = popup.roles();
   // Unpinned: accounts by name (contoso-dev first), roles by name.
-  await expect(popup.getByTestId('account-name').first()).toHaveText('contoso-dev');
+  await expect(popup.accountNames().first()).toHaveText('contoso-dev');
   await expect(rows.first()).not.toHaveAttribute('data-role-arn', prodReadOnly.roleArn);
-  const pin = roleRow(popup, prodReadOnly.roleArn).getByTestId('pin');
+  const pin = popup.pins(prodReadOnly.roleArn);
   await expect(pin).toHaveAttribute('aria-pressed', 'false');
   await pin.click();
   await expect(pin).toHaveAttribute('aria-pressed', 'true');
   await expect(rows.first()).toHaveAttribute('data-role-arn', prodReadOnly.roleArn);
-  await expect(popup.getByTestId('account-name').first()).toHaveText('contoso-prod');
+  await expect(popup.accountNames().first()).toHaveText('contoso-prod');
   await popup.close();
 
   const reopened = await openPopup(ext);
-  await expect(reopened.getByTestId('role-row').first()).toHaveAttribute('data-role-arn', prodReadOnly.roleArn);
-  await expect(roleRow(reopened, prodReadOnly.roleArn).getByTestId('pin')).toHaveAttribute('aria-pressed', 'true');
-  await expect(reopened.getByTestId('pin').and(reopened.locator('[aria-pressed="true"]'))).toHaveCount(1);
+  await expect(reopened.roles().first()).toHaveAttribute('data-role-arn', prodReadOnly.roleArn);
+  await expect(reopened.pins(prodReadOnly.roleArn)).toHaveAttribute('aria-pressed', 'true');
+  await expect(reopened.pins().and(reopened.page.locator('[aria-pressed="true"]'))).toHaveCount(1);
   // The options page shows the same pin.
   const options = await openOptions(ext);
   await expect(settingsRow(options, prodReadOnly.roleArn).getByTestId('role-pinned')).toBeChecked();
   await options.close();
 
   // Unpinning puts it back in its place.
-  await roleRow(reopened, prodReadOnly.roleArn).getByTestId('pin').click();
-  await expect(roleRow(reopened, prodReadOnly.roleArn).getByTestId('pin')).toHaveAttribute('aria-pressed', 'false');
-  await expect(reopened.getByTestId('account-name').first()).toHaveText('contoso-dev');
+  await reopened.pins(prodReadOnly.roleArn).click();
+  await expect(reopened.pins(prodReadOnly.roleArn)).toHaveAttribute('aria-pressed', 'false');
+  await expect(reopened.accountNames().first()).toHaveText('contoso-dev');
   expect((await storedSettings(ext)).pinnedRoles).toEqual([]);
 });
 
@@ -305,8 +295,8 @@ test('the copy-format order chosen in the options is the order of every role’s
   const role = aliceRole(PROD, 'ReadOnly');
   await signInAlice(ext, page);
   const popup = await openPopup(ext);
-  await assumeInPopup(popup, [role.roleArn]);
-  const buttons = resultCard(popup, role.roleArn).locator('[data-testid^="copy-"]');
+  await popup.assume([role.roleArn]);
+  const buttons = popup.copyButtons(role.roleArn);
   await expect(buttons.first()).toBeVisible();
   const shown = await buttons.evaluateAll((els) => els.map((e) => (e.getAttribute('data-testid') ?? '').replace(/^copy-/, '')));
   expect(shown.filter((id) => order.includes(id))).toEqual(order);

@@ -5,9 +5,11 @@
  * plain message in the popup, and the next assume works once the fault is gone.
  */
 import type { Page } from '@playwright/test';
-import type { TamperedCredentials } from '../emulators/sts';
+import type { TamperedCredentials } from '../emulators/sts/faults';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import type { PlaywrightPopup } from '../support/popup-playwright';
+import { MY_APPS_URL } from '../support/sign-in';
 import { expect, storageArea, test } from './fixtures';
 import type { Emulators } from '../emulators/index';
 
@@ -15,14 +17,12 @@ const ALICE = 'alice@contoso.com';
 const ROLE = rolesFor(ALICE, APP_IDS.aws)[0]!;
 const NOT_STS = 'Something between you and AWS (a proxy, captive portal or firewall) answered instead of STS at sts.amazonaws.com';
 
-const card = (popup: Page) => popup.locator(`[data-testid="result"][data-role-arn="${ROLE.roleArn}"]`);
+const card = (popup: PlaywrightPopup) => popup.result(ROLE.roleArn);
 
 /** Ticks the role and presses Assume once the popup is ready for it (not busy with the previous press). */
-async function pressAssume(popup: Page): Promise<void> {
-  await popup.locator(`[data-testid="role-row"][data-role-arn="${ROLE.roleArn}"] input[type="checkbox"]`).check();
-  const button = popup.getByTestId('assume');
-  await expect(button).not.toHaveAttribute('aria-disabled', 'true');
-  await button.click();
+async function tickAndAssume(popup: PlaywrightPopup): Promise<void> {
+  await popup.tick(ROLE.roleArn);
+  await popup.pressAssume();
 }
 
 async function signIn(ext: ExtensionBrowser, page: Page): Promise<void> {
@@ -73,7 +73,7 @@ test('refusals, middleboxes and odd credentials: each in its own plain words, th
   for (const c of cases) {
     emulators.sts.reset(); // failures Chrome's throttle kept from reaching the emulator do not carry over
     c.inject();
-    await pressAssume(popup);
+    await tickAndAssume(popup);
     await expect(card(popup), c.name).toContainText(c.message);
     await expect(card(popup)).toHaveAttribute('data-status', 'error');
   }
@@ -82,15 +82,15 @@ test('refusals, middleboxes and odd credentials: each in its own plain words, th
   for (const values of hostile) {
     for (const v of Object.values(values)) {
       expect(session).not.toContain(JSON.stringify(v).slice(1, -1));
-      await expect(popup.locator('body')).not.toContainText(v);
+      await expect(popup.everything()).not.toContainText(v);
     }
   }
 
   // The fault is gone (and Chrome's back-off after the 5xx answers has run out): the same sign-in, assumed again,
   // gives the credentials STS issued.
   emulators.sts.reset();
-  await popup.waitForTimeout(3000);
-  await pressAssume(popup);
+  await popup.page.waitForTimeout(3000);
+  await tickAndAssume(popup);
   await expect(card(popup)).toHaveAttribute('data-status', 'ok');
   const issued = emulators.sts.issued.at(-1)!;
   await expect(card(popup)).toContainText(issued.accessKeyId);
@@ -108,8 +108,8 @@ test('STS that does not answer: each attempt gives up after 15 s, retries stop w
   await signIn(ext, page);
   emulators.sts.failNext('hang', 5);
   const popup = await openPopup(ext);
-  await expect(popup.getByTestId('usable-for')).toBeVisible();
-  await pressAssume(popup);
+  await expect(popup.usableFor()).toBeVisible();
+  await tickAndAssume(popup);
   await expect(card(popup)).toHaveAttribute('data-status', 'error', { timeout: 60_000 });
   await expect(card(popup)).toContainText(
     /AWS STS at sts\.amazonaws\.com did not answer within 15 seconds( \(tried 2 times\))?\. This sign-in can no longer be used, so the extension stopped trying\./,
@@ -123,24 +123,24 @@ test('STS that does not answer: each attempt gives up after 15 s, retries stop w
   await expect.poll(() => emulators.sts.hangingCount()).toBe(0);
 
   // The sign-in expired while the popup was open: that change is announced.
-  const banner = popup.getByTestId('sign-in-expired');
+  const banner = popup.signInExpired();
   await expect(banner).toContainText('This sign-in is older than 5 minutes');
   await expect(banner).toHaveAttribute('role', 'alert');
   await popup.close();
   // Opened again, the banner is there but not re-announced.
   const again = await openPopup(ext);
-  await expect(again.getByTestId('sign-in-expired')).toBeVisible();
-  expect(await again.getByTestId('sign-in-expired').getAttribute('role')).toBeNull();
+  await expect(again.signInExpired()).toBeVisible();
+  expect(await again.signInExpired().getAttribute('role')).toBeNull();
   await again.close();
 
   // STS answers again; a fresh sign-in is assumed.
   emulators.sts.reset();
   emulators.idp.clockSkewMs = 0;
-  await page.goto('https://myapplications.microsoft.com/');
+  await page.goto(MY_APPS_URL);
   await openAwsTile(page, 'AWS');
   const fresh = await openPopup(ext);
-  await expect(fresh.getByTestId('usable-for')).toBeVisible();
-  await pressAssume(fresh);
+  await expect(fresh.usableFor()).toBeVisible();
+  await tickAndAssume(fresh);
   await expect(card(fresh)).toHaveAttribute('data-status', 'ok');
 });
 
@@ -148,19 +148,19 @@ test('the browser stops the worker mid-assume: plain words in the popup, the rol
   await signIn(ext, page);
   emulators.sts.failNext('hang', 1);
   const popup = await openPopup(ext);
-  await pressAssume(popup);
+  await tickAndAssume(popup);
   await expect(card(popup)).toHaveAttribute('data-status', 'pending');
   await expect.poll(() => stsOutcomes(emulators)).toEqual(['Hang']);
 
-  const cdp = await ext.context.newCDPSession(popup);
+  const cdp = await ext.context.newCDPSession(popup.page);
   await cdp.send('ServiceWorker.enable');
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.send('ServiceWorker.disable');
   await cdp.detach();
 
   // The popup's request was cut off: said in plain words, not the browser's text.
-  await expect(popup.locator('body')).toContainText('the browser stopped the extension’s background before it answered');
-  await expect(popup.locator('body')).not.toContainText(/message channel closed|Receiving end/i);
+  await expect(popup.everything()).toContainText('the browser stopped the extension’s background before it answered');
+  await expect(popup.everything()).not.toContainText(/message channel closed|Receiving end/i);
   await popup.close();
 
   // Opening the popup again starts the worker, which turns the cut-off role into plain words at once.
@@ -169,7 +169,7 @@ test('the browser stops the worker mid-assume: plain words in the popup, the rol
   await expect(card(again)).toContainText('The request to AWS was cut off before it answered (the browser stopped the extension’s background).');
   await expect(card(again)).toContainText('Assume this role again.');
 
-  await pressAssume(again);
+  await tickAndAssume(again);
   await expect(card(again)).toHaveAttribute('data-status', 'ok');
   expect(emulators.sts.issued).toHaveLength(1);
 });

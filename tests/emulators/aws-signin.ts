@@ -10,8 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml, parseCookies, readBody, requestHost } from './node-client';
-import type { IssuedCredentials, ProviderRegistry, VerifiedAssertion } from './sts';
-import { audienceAcceptable, checkAssertionTime, partitionOfArn, recipientAcceptable, verifySamlResponse } from './sts';
+import type { IssuedCredentials } from './sts';
+import { audienceAcceptable, partitionOfArn, recipientAcceptable } from './sts/endpoints';
+import type { ProviderRegistry } from './sts/providers';
+import { checkAssertionTime, verifySamlResponse, type VerifiedAssertion } from './sts/saml-verify';
 import { accountLabel, findProvider, findRole } from './world';
 import type { Partition, World } from './world';
 

@@ -3,7 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulators, type Emulators } from './index';
 import { emulatorRequest, SimpleCookieJar, type EmulatorResponse } from './node-client';
-import { verifySamlResponse } from './sts';
+import { verifySamlResponse } from './sts/saml-verify';
 import { APP_IDS, PASSWORD, TENANT_ID, rolesFor } from './world';
 
 let emu: Emulators;

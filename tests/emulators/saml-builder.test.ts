@@ -14,7 +14,7 @@ import {
   type SigningKey,
 } from '../support/saml-builder';
 import { generateIdpSigningKey } from './certs';
-import { verifySamlResponse } from './sts';
+import { verifySamlResponse } from './sts/saml-verify';
 
 const pair = (partition: string, account: string, role: string): RolePair => ({
   roleArn: `arn:${partition}:iam::${account}:role/${role}`,

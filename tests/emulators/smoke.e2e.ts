@@ -3,6 +3,7 @@
  * click the AWS tile, let Entra's form auto-POST to the AWS sign-in page, pick a role, reach the console.
  */
 import { chromium, expect, test, type Browser } from '@playwright/test';
+import { CHROMIUM } from '../support/paths';
 import { startEmulators, type Emulators } from './index';
 import { PASSWORD } from './world';
 
@@ -12,7 +13,7 @@ let browser: Browser;
 test.beforeAll(async () => {
   emu = await startEmulators();
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: [
       `--host-resolver-rules=${emu.chromiumHostResolverRules}`,

@@ -6,7 +6,8 @@
 import { formatExpiration } from '../../lib/credentials';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { expect, test } from './fixtures';
-import { assumeInPopup, copyFromResult, openAwsTile, resultStatus, resultText, signInToMyApps, waitForRoleRows } from './flows';
+import { openAwsTile, signInToMyApps } from './flows';
+import { openPopup } from './popup';
 
 const ALICE = 'alice@contoso.com';
 
@@ -20,47 +21,43 @@ test('Firefox: roles from the My Apps sign-in, two assumed, the copied credentia
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
 
-  const popup = await firefox.openExtensionPage('popup.html');
-  await waitForRoleRows(popup, roles.length);
-  const headings = await popup.$$eval('h2, h3', (hs) => hs.map((h) => h.textContent ?? ''));
-  for (const account of new Set(roles.map((r) => r.accountId))) expect(headings.some((h) => h.includes(account))).toBe(true);
+  const popup = await openPopup(firefox);
+  await popup.waitForRoles(roles.length);
+  for (const account of new Set(roles.map((r) => r.accountId))) expect(await popup.textOf(popup.account(account))).toContain(account);
 
   const picked = [roles[0]!, roles[3]!];
-  await assumeInPopup(
-    popup,
-    picked.map((r) => r.roleArn),
-  );
+  await popup.assume(picked.map((r) => r.roleArn));
   expect(emulators.sts.issued).toHaveLength(2);
 
   for (const role of picked) {
-    expect(await resultStatus(popup, role.roleArn)).toBe('ok');
+    expect(await popup.statusOf(role.roleArn)).toBe('ok');
     const issued = emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!;
     expect(issued.host).toBe('sts.amazonaws.com');
     expect(issued.principalArn).toBe(role.providerArn);
     const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = issued;
     const exp = formatExpiration(issued.expiration);
-    const card = await resultText(popup, role.roleArn);
+    const card = await popup.textOf(popup.result(role.roleArn));
     expect(card).toContain(id);
     // The secret is never on screen; only the copied text carries it.
     expect(card).not.toContain(secret);
 
-    expect(await copyFromResult(popup, role.roleArn, 'env')).toBe(
+    expect(await popup.copy(role.roleArn, 'env')).toBe(
       `export AWS_ACCESS_KEY_ID=${id}\nexport AWS_SECRET_ACCESS_KEY=${secret}\nexport AWS_SESSION_TOKEN=${token}\nexport AWS_CREDENTIAL_EXPIRATION=${exp}\n`,
     );
-    expect(JSON.parse(await copyFromResult(popup, role.roleArn, 'process'))).toEqual({
+    expect(JSON.parse(await popup.copy(role.roleArn, 'process'))).toEqual({
       Version: 1,
       AccessKeyId: id,
       SecretAccessKey: secret,
       SessionToken: token,
       Expiration: exp,
     });
-    expect(await copyFromResult(popup, role.roleArn, 'powershell')).toBe(
+    expect(await popup.copy(role.roleArn, 'powershell')).toBe(
       `$Env:AWS_ACCESS_KEY_ID="${id}"\n$Env:AWS_SECRET_ACCESS_KEY="${secret}"\n$Env:AWS_SESSION_TOKEN="${token}"\n$Env:AWS_CREDENTIAL_EXPIRATION="${exp}"\n`,
     );
   }
 
   // Nothing secret outside storage.session (read from the add-on's own page).
-  const stored = await popup.evaluate(async () => {
+  const stored = await popup.page.evaluate(async () => {
     const api = (globalThis as unknown as { browser: { storage: Record<'local' | 'sync', { get(k: null): Promise<unknown> }> } }).browser;
     return JSON.stringify([await api.storage.local.get(null), await api.storage.sync.get(null)]);
   });
@@ -76,10 +73,10 @@ test('Firefox: a single-role user (AWS skips its role picker) gets credentials f
   await signInToMyApps(page, 'bob@contoso.com');
   await openAwsTile(page, 'AWS');
   expect(page.url()).toMatch(/^https:\/\/console\.aws\.amazon\.com\//);
-  const popup = await firefox.openExtensionPage('popup.html');
-  await waitForRoleRows(popup, 1);
-  await assumeInPopup(popup, [role!.roleArn]);
-  expect(await resultStatus(popup, role!.roleArn)).toBe('ok');
+  const popup = await openPopup(firefox);
+  await popup.waitForRoles(1);
+  await popup.assume([role!.roleArn]);
+  expect(await popup.statusOf(role!.roleArn)).toBe('ok');
   expect(emulators.sts.issued.map((i) => [i.roleArn, i.host])).toEqual([[role!.roleArn, 'sts.amazonaws.com']]);
 });
 
@@ -87,9 +84,9 @@ test('Firefox: a GovCloud role is assumed at the GovCloud STS endpoint', async (
   const [role] = rolesFor(ALICE, APP_IDS.govcloud);
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS GovCloud');
-  const popup = await firefox.openExtensionPage('popup.html');
-  await waitForRoleRows(popup, 1);
-  await assumeInPopup(popup, [role!.roleArn]);
-  expect(await resultStatus(popup, role!.roleArn)).toBe('ok');
+  const popup = await openPopup(firefox);
+  await popup.waitForRoles(1);
+  await popup.assume([role!.roleArn]);
+  expect(await popup.statusOf(role!.roleArn)).toBe('ok');
   expect(emulators.sts.issued.map((i) => i.host)).toEqual(['sts.us-gov-west-1.amazonaws.com']);
 });

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
 import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { GECKO_ID } from '../../lib/extension-ids';
@@ -16,7 +15,8 @@ import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
 import { buildHost, makeSandbox, removeSandbox, runInstaller, type HostSandbox } from '../support/native-host';
 import type { IssuedCredentials } from '../emulators/index';
 import { expect, test as base } from './fixtures';
-import { assumeInPopup, openAwsTile, signInToMyApps, waitForRoleRows } from './flows';
+import { openAwsTile, signInToMyApps } from './flows';
+import { openPopup, type FirefoxPopup } from './popup';
 
 const ALICE = 'alice@contoso.com';
 /** What would leak the developer's own AWS setup or desktop folders into the sandboxed Firefox and host. */
@@ -61,13 +61,8 @@ function installHostForFirefox(sandbox: HostSandbox): void {
   expect(existsSync(manifest.path)).toBe(true);
 }
 
-async function hostState(popup: Page): Promise<{ state: string | null; text: string }> {
-  return popup.$eval('[data-testid="host-status"]', (el) => ({ state: el.getAttribute('data-state'), text: el.textContent ?? '' }));
-}
-
-async function waitForHostReady(popup: Page): Promise<string> {
-  await popup.waitForSelector('[data-testid="host-status"]:not([data-state="checking"])', { timeout: 15_000 });
-  const host = await hostState(popup);
+async function waitForHostReady(popup: FirefoxPopup): Promise<string> {
+  const host = await popup.hostState();
   if (host.state !== 'ready') throw new Error(`the credentials helper is not ready in Firefox: ${host.state} — ${host.text}`);
   return host.text;
 }
@@ -91,30 +86,23 @@ test('Firefox: installed host — two assumed roles saved into ~/.aws/credential
   const roles = rolesFor(ALICE, APP_IDS.aws);
   await signInToMyApps(tab, ALICE);
   await openAwsTile(tab, 'AWS');
-  const popup = await firefox.openExtensionPage('popup.html');
-  await waitForRoleRows(popup, roles.length);
+  const popup = await openPopup(firefox);
+  await popup.waitForRoles(roles.length);
   expect(await waitForHostReady(popup)).toContain(credentialsFile);
   // The account names the content script learnt from AWS's role picker name the profiles: wait until it has.
-  await popup.waitForSelector('[data-testid="account-name"]', { timeout: 10_000 });
+  await popup.waitFor(popup.accountNames(), 'attached');
 
   const picked = [roles[0]!, roles[4]!];
-  await assumeInPopup(
-    popup,
-    picked.map((r) => r.roleArn),
-  );
-  await popup.click('[data-testid="save-to-file"]');
-  await popup.waitForFunction(
-    (expected: string) => document.querySelector('[data-testid="save-status"]')?.textContent === expected,
-    { timeout: 15_000, polling: 100 },
-    `Saved 2 profiles to ${credentialsFile}`,
-  );
+  await popup.assume(picked.map((r) => r.roleArn));
+  await popup.save();
+  await popup.waitForText(popup.saveStatus(), `Saved 2 profiles to ${credentialsFile}`, 15_000);
   for (const role of picked)
     expectSection(
       credentialsFile,
       role,
       emulators.sts.issued.find((i) => i.roleArn === role.roleArn)!,
     );
-  const savedAs = await popup.$$eval('[data-testid="saved"]', (els) => els.map((e) => e.getAttribute('data-profile')));
+  const savedAs = await popup.attributesOf(popup.saved(), 'data-profile');
   expect(savedAs.sort()).toEqual(picked.map((r) => profileNameOf(r)).sort());
 });
 
@@ -126,12 +114,12 @@ test.describe('with AWS_SHARED_CREDENTIALS_FILE in Firefox’s environment', () 
     const [role] = rolesFor('bob@contoso.com', APP_IDS.aws);
     await signInToMyApps(tab, 'bob@contoso.com');
     await openAwsTile(tab, 'AWS');
-    const popup = await firefox.openExtensionPage('popup.html');
-    await waitForRoleRows(popup, 1);
+    const popup = await openPopup(firefox);
+    await popup.waitForRoles(1);
     expect(await waitForHostReady(popup)).toContain(credentialsFile);
-    await assumeInPopup(popup, [role!.roleArn]);
-    await popup.click('[data-testid="save-to-file"]');
-    await popup.waitForSelector('[data-testid="saved"]', { timeout: 15_000 });
+    await popup.assume([role!.roleArn]);
+    await popup.save();
+    await popup.waitFor(popup.saved(), 'attached', 15_000);
     expectSection(credentialsFile, role!, emulators.sts.issued[0]!, { aliasLearnt: false });
     // Nothing went to the default place.
     expect(existsSync(sandbox.credentialsFile)).toBe(false);

@@ -17,12 +17,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { GECKO_ID } from '../../lib/extension-ids';
-
-export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-export const FIREFOX_BUILD = resolve(process.env.FIREFOX_BUILD ?? '.output/firefox-mv3');
+import { FIREFOX, FIREFOX_BUILD } from '../support/paths';
 
 type PrefValue = string | number | boolean;
 

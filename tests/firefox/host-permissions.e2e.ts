@@ -7,12 +7,11 @@
 import type { Page } from 'puppeteer-core';
 import { requiredHostOrigins } from '../../lib/host-permissions';
 import { APP_IDS, rolesFor } from '../emulators/world';
+import { MY_APPS_URL } from '../support/sign-in';
 import { expect, test } from './fixtures';
 import type { FirefoxWithExtension } from './harness';
-import { assumeInPopup, isVisible, openAwsTile, resultStatus, signInToMyApps, waitForRoleRows } from './flows';
-
-const BANNER = '[data-testid="host-permission-banner"]';
-const GRANT = '[data-testid="grant-host-permissions"]';
+import { openAwsTile, signInToMyApps } from './flows';
+import { openPopup } from './popup';
 
 type PermissionsPage = {
   browser: { permissions: { contains(p: { origins: string[] }): Promise<boolean>; remove(p: { origins: string[] }): Promise<boolean> } };
@@ -46,62 +45,54 @@ async function answerPermissionPrompt(firefox: FirefoxWithExtension, allow: bool
   );
 }
 
-async function waitForVisibility(page: Page, selector: string, visible: boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await isVisible(page, selector)) !== visible) {
-    if (Date.now() > deadline) throw new Error(`${selector} did not become ${visible ? 'visible' : 'hidden'}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('Firefox: revoked host access — the banner explains, sign-ins go unseen, Grant access asks Firefox and all works again', async ({
   firefox,
   tab,
   emulators,
 }) => {
   const roles = rolesFor('alice@contoso.com', APP_IDS.aws);
-  const popup = await firefox.openExtensionPage('popup.html');
-  await popup.waitForSelector('[data-testid="empty-state"]', { timeout: 10_000 });
+  const popup = await openPopup(firefox);
+  await popup.waitFor(popup.emptyState(), 'attached');
   // Firefox granted the host permissions at install: no banner.
-  expect(await holdsHostPermissions(popup)).toBe(true);
-  expect(await isVisible(popup, BANNER)).toBe(false);
+  expect(await holdsHostPermissions(popup.page)).toBe(true);
+  expect(await popup.isShown(popup.hostPermissionBanner())).toBe(false);
 
   // The user switches them off in the add-on manager; the open popup notices (permissions.onRemoved).
-  await popup.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.remove({ origins }), requiredHostOrigins());
-  await waitForVisibility(popup, BANNER, true).catch((e: Error) => {
+  await popup.page.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.remove({ origins }), requiredHostOrigins());
+  await popup.waitFor(popup.hostPermissionBanner(), 'visible').catch((e: Error) => {
     throw new Error(`${e.message} — is HostPermissionBanner mounted in the popup (components/App.tsx)?`);
   });
-  if (process.env.BANNER_SCREENSHOT) await popup.screenshot({ path: process.env.BANNER_SCREENSHOT });
-  const bannerText = await popup.$eval(BANNER, (el) => el.textContent ?? '');
+  if (process.env.BANNER_SCREENSHOT) await popup.page.screenshot({ path: process.env.BANNER_SCREENSHOT });
+  const bannerText = await popup.textOf(popup.hostPermissionBanner());
   expect(bannerText).toContain('cannot see your sign-ins to AWS or get credentials');
 
   // Without host access the add-on really does not see the sign-in.
   await signInToMyApps(tab, 'alice@contoso.com');
   await openAwsTile(tab, 'AWS');
   await new Promise((r) => setTimeout(r, 1_000));
-  expect(await popup.$$('[data-testid="role-row"]')).toHaveLength(0);
+  expect(await popup.countOf(popup.roles())).toBe(0);
 
   // Declining Firefox's prompt leaves the banner, with a pointer to the add-on manager.
-  await popup.click(GRANT);
+  await popup.grantHostAccess();
   const prompt = await waitForPermissionPrompt(firefox);
   expect(prompt).toMatch(/AWS SAML Bridge/);
   await answerPermissionPrompt(firefox, false);
-  await popup.waitForSelector('[data-testid="host-permission-declined"]', { timeout: 10_000 });
-  expect(await holdsHostPermissions(popup)).toBe(false);
+  await popup.waitFor(popup.hostPermissionDeclined(), 'attached');
+  expect(await holdsHostPermissions(popup.page)).toBe(false);
 
   // Allowing it removes the banner.
-  await popup.click(GRANT);
+  await popup.grantHostAccess();
   await waitForPermissionPrompt(firefox);
   await answerPermissionPrompt(firefox, true);
-  await waitForVisibility(popup, BANNER, false);
-  expect(await holdsHostPermissions(popup)).toBe(true);
+  await popup.waitFor(popup.hostPermissionBanner(), 'hidden');
+  expect(await holdsHostPermissions(popup.page)).toBe(true);
   expect(await permissionPrompt(firefox)).toBeNull();
 
   // And the next sign-in is seen and its roles can be assumed.
-  await tab.goto('https://myapplications.microsoft.com/', { waitUntil: 'load' });
+  await tab.goto(MY_APPS_URL, { waitUntil: 'load' });
   await openAwsTile(tab, 'AWS');
-  await waitForRoleRows(popup, roles.length);
-  await assumeInPopup(popup, [roles[1]!.roleArn]);
-  expect(await resultStatus(popup, roles[1]!.roleArn)).toBe('ok');
+  await popup.waitForRoles(roles.length);
+  await popup.assume([roles[1]!.roleArn]);
+  expect(await popup.statusOf(roles[1]!.roleArn)).toBe('ok');
   expect(emulators.sts.issued.map((i) => i.roleArn)).toEqual([roles[1]!.roleArn]);
 });

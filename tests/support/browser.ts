@@ -1,17 +1,17 @@
 /**
  * Drives Debian's Chromium with the built extension the way a user does: sign in at (emulated) My Apps,
- * click an AWS tile, open the popup, pick roles, assume, copy. Shared by the e2e suite, the demo and the
- * benchmark so all three exercise the same path.
+ * click an AWS tile, open the popup (then ./popup-page.ts: pick roles, assume, copy). Shared by the e2e suite,
+ * the demo and the benchmark so all three exercise the same path.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { PASSWORD } from '../emulators/world';
 import { SESSION_KEYS } from '../../lib/storage-keys';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROME_BUILD = resolve('.output/chrome-mv3');
+import { CHROME_BUILD, CHROMIUM } from './paths';
+import { PlaywrightPopup } from './popup-playwright';
+import { ENTRA_FORM, isAcsPost, MY_APPS_URL } from './sign-in';
 
 export interface ExtensionBrowser {
   context: BrowserContext;
@@ -79,21 +79,19 @@ export async function launchWithExtension(opts: {
 
 /** Signs in at the emulated Entra (through My Apps) and returns the My Apps page. */
 export async function signInToMyApps(page: Page, user: string): Promise<void> {
-  await page.goto('https://myapplications.microsoft.com/');
-  const login = page.locator('input[name="loginfmt"]');
+  await page.goto(MY_APPS_URL);
+  const login = page.locator(ENTRA_FORM.user);
   if (await login.isVisible()) {
     await login.fill(user);
-    await page.locator('input[name="passwd"]').fill(PASSWORD);
+    await page.locator(ENTRA_FORM.password).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
-  await page.waitForURL(/myapplications\.microsoft\.com/);
+  await page.waitForURL((url) => url.href.startsWith(MY_APPS_URL));
 }
 
 /** Clicks an AWS tile and waits until the browser has POSTed the assertion to AWS (role picker or console). */
 export async function openAwsTile(page: Page, appName: string): Promise<void> {
-  const posted = page.waitForRequest(
-    (r) => r.method() === 'POST' && /signin\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)(\.mcas\.ms)?\/saml/.test(r.url()),
-  );
+  const posted = page.waitForRequest((r) => isAcsPost(r.method(), r.url()));
   await page.getByRole('link', { name: appName, exact: true }).click();
   await posted;
   await page.waitForLoadState('load');
@@ -116,29 +114,16 @@ export async function waitForCapturedRoles(ext: ExtensionBrowser, count: number,
   throw new Error(`The extension did not capture ${count} roles within ${timeoutMs} ms`);
 }
 
-export async function openPopup(ext: ExtensionBrowser): Promise<Page> {
+/** The address of one of the extension's pages (`popup.html`, `options.html`). */
+export function extensionPageUrl(ext: ExtensionBrowser, path: string): string {
+  return `chrome-extension://${ext.extensionId}/${path}`;
+}
+
+/** Opens the popup in a new tab. */
+export async function openPopup(ext: ExtensionBrowser): Promise<PlaywrightPopup> {
   const page = await ext.context.newPage();
-  await page.goto(`chrome-extension://${ext.extensionId}/popup.html`);
-  return page;
-}
-
-/** Ticks the given roles in the popup (by role ARN) and presses Assume; resolves when every result settled. */
-export async function assumeInPopup(popup: Page, roleArns: string[], opts: { duration?: string } = {}): Promise<void> {
-  for (const arn of roleArns) {
-    await popup.locator(`[data-testid="role-row"][data-role-arn="${arn}"] input[type="checkbox"]`).check();
-  }
-  if (opts.duration) await popup.getByTestId('duration').selectOption(opts.duration);
-  await popup.getByTestId('assume').click();
-  for (const arn of roleArns) {
-    await popup.locator(`[data-testid="result"][data-role-arn="${arn}"]:not([data-status="pending"])`).waitFor({ timeout: 30_000 });
-  }
-}
-
-/** Clicks a copy button of one result and returns what landed on the clipboard. */
-export async function copyFromResult(popup: Page, roleArn: string, format: string): Promise<string> {
-  const card = popup.locator(`[data-testid="result"][data-role-arn="${roleArn}"]`);
-  await card.getByTestId(`copy-${format}`).click();
-  return popup.evaluate(() => navigator.clipboard.readText());
+  await page.goto(extensionPageUrl(ext, 'popup.html'));
+  return new PlaywrightPopup(page);
 }
 
 /**

@@ -1,27 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { NativeHostClient, NativeHostError, type PortLike } from '@/lib/native-port';
+import { NativeHostClient, NativeHostError } from '@/lib/native-port';
 import { CLIENT_REQUEST_TIMEOUT_MS } from '@/lib/host-protocol';
-
-/** A fake native port: records what was posted and lets the test answer or disconnect. */
-function fakePort() {
-  const messageListeners: ((m: unknown) => void)[] = [];
-  const disconnectListeners: ((p: PortLike) => void)[] = [];
-  const posted: { id: string; type: string; v: number }[] = [];
-  const port: PortLike & { posted: typeof posted; reply(m: unknown): void; drop(reason?: string): void } = {
-    posted,
-    error: null,
-    postMessage: (m) => void posted.push(m as (typeof posted)[number]),
-    disconnect: () => undefined,
-    onMessage: { addListener: (l) => void messageListeners.push(l) },
-    onDisconnect: { addListener: (l) => void disconnectListeners.push(l) },
-    reply: (m) => messageListeners.forEach((l) => l(m)),
-    drop(reason) {
-      port.error = reason ? { message: reason } : null;
-      disconnectListeners.forEach((l) => l(port));
-    },
-  };
-  return port;
-}
+import { fakePort } from '../support/fake-port';
 
 describe('NativeHostClient', () => {
   it('matches replies to requests by id, out of order, over one port', async () => {

@@ -7,11 +7,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Capture, RoleOutcome } from '@/lib/capture';
-import { captureIdFor } from '@/lib/capture';
-import { parseAcsUrl } from '@/lib/partitions';
-import { parseSamlResponse } from '@/lib/saml-response';
 import type { StsCall, StsTransport } from '@/lib/sts';
-import { buildEncodedSamlResponse, type IdpShape } from '../support/saml-builder';
+import type { IdpShape } from '../support/saml-builder';
+import { storedCapture } from '../support/stored-capture';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // WXT's storage takes the global `chrome` when it is first imported.
@@ -22,12 +20,6 @@ const { messagingFailureText, sendMessage } = await import('@/lib/browser/messag
 const { saveCapture, saveOutcome, readState } = await import('@/lib/browser/session-store');
 
 const ADMIN = { roleArn: 'arn:aws:iam::111111111111:role/Admin', providerArn: 'arn:aws:iam::111111111111:saml-provider/EntraID' };
-const ISSUERS: Record<IdpShape, string> = {
-  entra: 'https://sts.windows.net/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/',
-  okta: 'http://www.okta.com/exk1a2b3c4d5e6f7g8h9',
-  adfs: 'https://fs.contoso.com/adfs/services/trust',
-  google: 'https://accounts.google.com/o/saml2?idpid=C01a2b3c4',
-};
 const SIGN_IN_AGAIN: Record<IdpShape, string> = {
   entra: 'Open the AWS tile in My Apps again',
   okta: 'Open the AWS app from your Okta dashboard again',
@@ -37,17 +29,7 @@ const SIGN_IN_AGAIN: Record<IdpShape, string> = {
 
 /** A capture as the background stores it, parsed from an assertion of the given IdP's shape. */
 async function storeCapture(shape: IdpShape, issued = new Date()): Promise<Capture> {
-  const samlResponse = buildEncodedSamlResponse({ shape, issuer: ISSUERS[shape], roles: [ADMIN], issueInstant: issued });
-  const parsed = parseSamlResponse(samlResponse, issued.getTime());
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const acs = parseAcsUrl('https://signin.aws.amazon.com/saml')!;
-  const capture: Capture = {
-    id: captureIdFor(parsed.summary),
-    capturedAt: issued.getTime(),
-    acs: { ...acs, url: 'https://signin.aws.amazon.com/saml' },
-    summary: parsed.summary,
-    samlResponse,
-  };
+  const capture = storedCapture(shape, [ADMIN], issued);
   await saveCapture(capture);
   return capture;
 }

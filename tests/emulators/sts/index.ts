@@ -1,358 +1,25 @@
 /**
- * A strict AWS STS emulator for AssumeRoleWithSAML (query protocol, XML answers, real error codes),
- * plus the SAML verification it shares with the AWS sign-in emulator.
+ * A strict AWS STS emulator for AssumeRoleWithSAML (query protocol, XML answers, real error codes).
  *
  * It checks what real STS checks (docs/sts.md): form body only, Action/Version, unsigned call,
  * XML signature against the provider's certificate (values read only from the signed element), issuer,
  * audience and recipient for the endpoint's partition, the 5-minute redemption window and NotOnOrAfter,
  * the (role, provider) pair, the partition of the endpoint, DurationSeconds vs the role's MaxSessionDuration,
- * RoleSessionName. Failures and latency can be injected through the control API: STS's own refusals, and what
- * else a client may meet on the way to STS (a request left hanging, a captive portal's or proxy's page, an empty
- * answer, credentials tampered with after every check passed).
+ * RoleSessionName. Which hosts and values an endpoint accepts: `endpoints.ts`; SAML verification (shared with the
+ * AWS sign-in emulator): `saml-verify.ts`; failures and latency injected through the control API: `faults.ts`.
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { DOMParser } from '@xmldom/xmldom';
-import type { Document as XDocument, Element as XElement } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
-import { AWS_ATTR, NS, STATUS_SUCCESS } from '../support/saml-builder';
-import { readBody, requestHost } from './node-client';
-import { findProvider, findRole } from './world';
-import type { Partition, World, WorldProvider } from './world';
+import { readBody, requestHost } from '../node-client';
+import { findProvider, findRole } from '../world';
+import type { World, WorldProvider } from '../world';
+import { audienceAcceptable, partitionOfArn, PROVIDER_ARN_RE, recipientAcceptable, SESSION_NAME_RE, stsEndpointForHost, type StsEndpoint } from './endpoints';
+import { FaultInjector, injectedError, isNotStsFault, notStsAnswer, type FailureKind, type InjectedStsError, type TamperedCredentials } from './faults';
+import type { ProviderRegistry } from './providers';
+import { checkAssertionTime, verifyCached } from './saml-verify';
 
-// ───────────────────────────── partitions and hosts ─────────────────────────────
-
-export interface StsEndpoint {
-  partition: Partition;
-  region: string;
-}
-
-const REGION_RE = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
-
-/** The partition and region an STS hostname serves, or null when it is not an STS endpoint. */
-export function stsEndpointForHost(host: string): StsEndpoint | null {
-  const h = host.toLowerCase();
-  if (h === 'sts.amazonaws.com') return { partition: 'aws', region: 'us-east-1' };
-  let m = /^sts\.([a-z0-9-]+)\.amazonaws\.com$/.exec(h);
-  if (m && REGION_RE.test(m[1]!) && !m[1]!.startsWith('cn-')) {
-    return { partition: m[1]!.startsWith('us-gov-') ? 'aws-us-gov' : 'aws', region: m[1]! };
-  }
-  m = /^sts\.(cn-north-1|cn-northwest-1)\.amazonaws\.com\.cn$/.exec(h);
-  if (m) return { partition: 'aws-cn', region: m[1]! };
-  return null;
-}
-
-/** Audiences an IAM SAML provider in the partition accepts. */
-export function audienceAcceptable(partition: Partition, audience: string): boolean {
-  switch (partition) {
-    case 'aws':
-      return /^https:\/\/([a-z0-9-]+\.)?signin\.aws\.amazon\.com\/saml(#\d+)?$/.test(audience) || audience === 'urn:amazon:webservices';
-    case 'aws-us-gov':
-      return audience === 'urn:amazon:webservices:govcloud' || /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws-us-gov\.com\/saml(#\d+)?$/.test(audience);
-    case 'aws-cn':
-      return audience === 'urn:amazon:webservices:cn' || /^https:\/\/([a-z0-9-]+\.)?signin\.amazonaws\.cn\/saml(#\d+)?$/.test(audience);
-  }
-}
-
-/** Whether `url` is an AWS sign-in ACS URL of the partition (global or regional, optional trailing slash). */
-export function recipientAcceptable(partition: Partition, url: string): boolean {
-  const host = { aws: 'signin\\.aws\\.amazon\\.com', 'aws-us-gov': 'signin\\.amazonaws-us-gov\\.com', 'aws-cn': 'signin\\.amazonaws\\.cn' }[partition];
-  return new RegExp(`^https://([a-z0-9-]+\\.)?${host}/saml/?$`).test(url);
-}
-
-export function partitionOfArn(arn: string): Partition | null {
-  const m = /^arn:(aws|aws-us-gov|aws-cn):/.exec(arn);
-  return m ? (m[1] as Partition) : null;
-}
-
-const ROLE_ARN_RE = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
-const PROVIDER_ARN_RE = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):saml-provider\/([\w.-]{1,128})$/;
-const SESSION_NAME_RE = /^[\w+=,.@-]{2,64}$/;
-
-// ───────────────────────────── provider registry ─────────────────────────────
-
-/** The IAM SAML providers "uploaded" with their metadata: provider ARN → signing certificate (PEM). */
-export class ProviderRegistry {
-  private readonly certs = new Map<string, string>();
-
-  constructor(world: World, idpCertPem: string) {
-    for (const p of world.providers) this.certs.set(p.arn, idpCertPem);
-  }
-
-  /** The provider's certificate, or undefined when the provider does not exist. */
-  certFor(providerArn: string): string | undefined {
-    return this.certs.get(providerArn);
-  }
-
-  /** Replace a provider's metadata certificate (rotation tests), or delete the provider with null. */
-  set(providerArn: string, certPem: string | null): void {
-    if (certPem === null) this.certs.delete(providerArn);
-    else this.certs.set(providerArn, certPem);
-  }
-
-  /** Every distinct certificate registered. */
-  allCerts(): string[] {
-    return [...new Set(this.certs.values())];
-  }
-}
-
-// ───────────────────────────── SAML verification ─────────────────────────────
-
-export interface VerifiedAssertion {
-  /** Which element the trusted signature covers. */
-  signedElement: 'Assertion' | 'Response';
-  /** Certificate that verified the signature. */
-  certPem: string;
-  responseIssuer: string | null;
-  issuer: string;
-  assertionId: string;
-  issueInstant: Date;
-  notBefore: Date | null;
-  /** Earliest NotOnOrAfter of Conditions and the bearer SubjectConfirmationData. */
-  notOnOrAfter: Date | null;
-  audiences: string[];
-  recipients: string[];
-  nameId: string;
-  nameIdFormat: string | null;
-  /** Role attribute values that parse as a (role, provider) pair, in order. */
-  roles: Array<{ roleArn: string; providerArn: string }>;
-  roleSessionName: string | null;
-  sessionDuration: string | null;
-  sourceIdentity: string | null;
-  attributes: Map<string, string[]>;
-}
-
-export type VerifyResult =
-  { ok: true; assertion: VerifiedAssertion } | { ok: false; reason: 'malformed' | 'status' | 'encrypted' | 'signature' | 'structure'; message: string };
-
-function strictParse(xml: string): XDocument {
-  return new DOMParser({
-    onError: (level, message) => {
-      if (level !== 'warning') throw new Error(message);
-    },
-  }).parseFromString(xml, 'text/xml');
-}
-
-function childElements(el: XElement, ns: string, local: string): XElement[] {
-  const out: XElement[] = [];
-  for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1) {
-      const e = n as XElement;
-      if (e.namespaceURI === ns && e.localName === local) out.push(e);
-    }
-  }
-  return out;
-}
-
-function child(el: XElement, ns: string, local: string): XElement | undefined {
-  return childElements(el, ns, local)[0];
-}
-
-function text(el: XElement | undefined): string {
-  return (el?.textContent ?? '').trim();
-}
-
-function parseInstant(value: string | null | undefined): Date | null {
-  if (!value || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value)) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
-
-/** Splits one Role AttributeValue into (role, provider), either order, whitespace tolerated; null when malformed. */
-export function parseRoleValue(value: string): { roleArn: string; providerArn: string } | null {
-  const parts = value.split(',').map((p) => p.trim());
-  if (parts.length !== 2) return null;
-  const role = parts.find((p) => ROLE_ARN_RE.test(p));
-  const provider = parts.find((p) => PROVIDER_ARN_RE.test(p));
-  return role && provider ? { roleArn: role, providerArn: provider } : null;
-}
-
-function readAssertion(
-  assertion: XElement,
-  signedElement: 'Assertion' | 'Response',
-  certPem: string,
-  responseIssuer: string | null,
-): VerifiedAssertion | string {
-  const A = NS.assertion;
-  const issuer = text(child(assertion, A, 'Issuer'));
-  if (!issuer) return 'the assertion has no Issuer';
-  const issueInstant = parseInstant(assertion.getAttribute('IssueInstant'));
-  if (!issueInstant) return 'the assertion has no valid IssueInstant';
-  const subject = child(assertion, A, 'Subject');
-  const nameIdEl = subject ? child(subject, A, 'NameID') : undefined;
-  const conditions = child(assertion, A, 'Conditions');
-  const audiences = conditions ? childElements(conditions, A, 'AudienceRestriction').flatMap((r) => childElements(r, A, 'Audience').map((x) => text(x))) : [];
-  const recipients: string[] = [];
-  const ends: Date[] = [];
-  const condEnd = parseInstant(conditions?.getAttribute('NotOnOrAfter'));
-  if (condEnd) ends.push(condEnd);
-  let bearer = false;
-  for (const sc of subject ? childElements(subject, A, 'SubjectConfirmation') : []) {
-    if (sc.getAttribute('Method') !== 'urn:oasis:names:tc:SAML:2.0:cm:bearer') continue;
-    bearer = true;
-    for (const scd of childElements(sc, A, 'SubjectConfirmationData')) {
-      const r = scd.getAttribute('Recipient');
-      if (r) recipients.push(r);
-      const end = parseInstant(scd.getAttribute('NotOnOrAfter'));
-      if (end) ends.push(end);
-    }
-  }
-  if (!bearer) return 'the assertion has no bearer SubjectConfirmation';
-  const attributes = new Map<string, string[]>();
-  for (const st of childElements(assertion, A, 'AttributeStatement')) {
-    for (const at of childElements(st, A, 'Attribute')) {
-      const name = at.getAttribute('Name') ?? '';
-      const values = childElements(at, A, 'AttributeValue').map((v) => v.textContent ?? '');
-      attributes.set(name, [...(attributes.get(name) ?? []), ...values]);
-    }
-  }
-  const first = (name: string): string | null => {
-    const v = attributes.get(name);
-    return v && v.length ? v[0]!.trim() : null;
-  };
-  return {
-    signedElement,
-    certPem,
-    responseIssuer,
-    issuer,
-    assertionId: assertion.getAttribute('ID') ?? '',
-    issueInstant,
-    notBefore: parseInstant(conditions?.getAttribute('NotBefore')),
-    notOnOrAfter: ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))) : null,
-    audiences,
-    recipients,
-    nameId: text(nameIdEl),
-    nameIdFormat: nameIdEl?.getAttribute('Format') ?? null,
-    roles: (attributes.get(AWS_ATTR.role) ?? []).map(parseRoleValue).filter((r): r is { roleArn: string; providerArn: string } => r !== null),
-    roleSessionName: first(AWS_ATTR.roleSessionName),
-    sessionDuration: first(AWS_ATTR.sessionDuration),
-    sourceIdentity: first('https://aws.amazon.com/SAML/Attributes/SourceIdentity'),
-    attributes,
-  };
-}
-
-/**
- * Decodes and verifies a base64 SAMLResponse against `trustedCerts` (KeyInfo in the message is ignored).
- * Guards against signature wrapping: exactly one Assertion, the signature must sit in that Assertion or the
- * Response root, and every value is read from the canonical bytes the signature's Reference covers.
- */
-export function verifySamlResponse(samlResponseB64: string, trustedCerts: readonly string[]): VerifyResult {
-  const compact = samlResponseB64.replace(/\s+/g, '');
-  if (!compact || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    return { ok: false, reason: 'malformed', message: 'Invalid base64 SAMLResponse' };
-  }
-  const xml = Buffer.from(compact, 'base64').toString('utf8');
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { ok: false, reason: 'malformed', message: 'DTDs are not allowed in a SAML response' };
-  let doc: XDocument;
-  try {
-    doc = strictParse(xml);
-  } catch {
-    return { ok: false, reason: 'malformed', message: 'Response is not well-formed XML' };
-  }
-  const root = doc.documentElement;
-  if (!root || root.namespaceURI !== NS.protocol || root.localName !== 'Response') {
-    return { ok: false, reason: 'malformed', message: 'The document is not a SAML 2.0 Response' };
-  }
-  const statusCode = (() => {
-    const st = child(root, NS.protocol, 'Status');
-    return st ? child(st, NS.protocol, 'StatusCode')?.getAttribute('Value') : undefined;
-  })();
-  if (statusCode !== STATUS_SUCCESS) {
-    return { ok: false, reason: 'status', message: `The SAML response status is ${statusCode ?? 'missing'}` };
-  }
-  if (doc.getElementsByTagNameNS(NS.assertion, 'EncryptedAssertion').length > 0) {
-    return { ok: false, reason: 'encrypted', message: 'Encrypted assertions cannot be decrypted: no private key is configured for this provider' };
-  }
-  const assertions = doc.getElementsByTagNameNS(NS.assertion, 'Assertion');
-  if (assertions.length !== 1 || assertions[0]!.parentNode !== root) {
-    return { ok: false, reason: 'structure', message: 'The SAML response must contain exactly one Assertion' };
-  }
-  const docAssertion = assertions[0]!;
-  const responseIssuer = text(child(root, NS.assertion, 'Issuer')) || null;
-
-  // Candidate signatures: directly inside the Assertion or directly inside the Response.
-  const candidates = [...childElements(docAssertion, NS.dsig, 'Signature'), ...childElements(root, NS.dsig, 'Signature')];
-  if (candidates.length === 0) return { ok: false, reason: 'signature', message: 'The SAML response is not signed' };
-  for (const sigEl of candidates) {
-    const parent = sigEl.parentNode as XElement;
-    const signedElement = parent === root ? 'Response' : 'Assertion';
-    for (const certPem of trustedCerts) {
-      const sx = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
-      let valid: boolean;
-      try {
-        sx.loadSignature(sigEl as unknown as Node);
-        valid = sx.checkSignature(xml);
-      } catch {
-        valid = false;
-      }
-      if (!valid) continue;
-      // The reference must cover the element that holds the signature (an enveloped signature of that element).
-      const refs = sx.getSignedReferences();
-      const parentId = parent.getAttribute('ID');
-      for (const ref of refs) {
-        let signedDoc: XDocument;
-        try {
-          signedDoc = strictParse(ref);
-        } catch {
-          continue;
-        }
-        const signedRoot = signedDoc.documentElement;
-        if (!signedRoot || signedRoot.localName !== signedElement || signedRoot.getAttribute('ID') !== parentId) continue;
-        let signedAssertion: XElement | undefined;
-        if (signedElement === 'Assertion') {
-          if (signedRoot.namespaceURI !== NS.assertion) continue;
-          signedAssertion = signedRoot;
-        } else {
-          if (signedRoot.namespaceURI !== NS.protocol) continue;
-          const inner = childElements(signedRoot, NS.assertion, 'Assertion');
-          if (inner.length !== 1) continue;
-          signedAssertion = inner[0];
-        }
-        if (!signedAssertion || signedAssertion.getAttribute('ID') !== docAssertion.getAttribute('ID')) continue;
-        const read = readAssertion(signedAssertion, signedElement, certPem, responseIssuer);
-        if (typeof read === 'string') return { ok: false, reason: 'structure', message: read };
-        return { ok: true, assertion: read };
-      }
-    }
-  }
-  return { ok: false, reason: 'signature', message: 'Signature validation failed' };
-}
-
-export type TimeCheck = { ok: true } | { ok: false; reason: 'window' | 'expired' | 'not-yet-valid'; message: string };
-
-/** AWS's timing rules: redeem within 5 minutes of IssueInstant, before NotOnOrAfter, not before NotBefore. */
-export function checkAssertionTime(a: VerifiedAssertion, nowMs: number): TimeCheck {
-  if (a.issueInstant.getTime() + 5 * 60_000 <= nowMs) {
-    return { ok: false, reason: 'window', message: 'Token must be redeemed within 5 minutes of issuance' };
-  }
-  if (a.notOnOrAfter && a.notOnOrAfter.getTime() <= nowMs) {
-    return { ok: false, reason: 'expired', message: 'Token is expired' };
-  }
-  // A small allowance for IdP clocks running fast, as real services allow.
-  if ((a.notBefore && a.notBefore.getTime() > nowMs + 60_000) || a.issueInstant.getTime() > nowMs + 5 * 60_000) {
-    return { ok: false, reason: 'not-yet-valid', message: 'Token is not yet valid' };
-  }
-  return { ok: true };
-}
-
-// ───────────────────────────── STS emulator ─────────────────────────────
-
-/**
- * Injected failures, each for one non-preflight request: STS throttling or a 5xx; the connection dropped (`reset`);
- * no answer at all until the client gives up (`hang`); a captive portal's HTML login page with status 200
- * (`html200`); a proxy's HTML `502 Bad Gateway` page (`proxy502`); a 200 with an empty body (`empty200`).
- */
-export type FailureKind = 'throttle' | '500' | '503' | 'reset' | 'hang' | 'html200' | 'proxy502' | 'empty200';
-
-/** An STS error answer to inject as it is (for codes the world cannot produce, e.g. `PackedPolicyTooLarge`). */
-export interface InjectedStsError {
-  status: number;
-  code: string;
-  message: string;
-}
-
-/** Values to put into the next successful answer in place of the issued ones (hostile or odd credentials). */
-export type TamperedCredentials = Partial<Record<'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration', string>>;
+export type { FailureKind, InjectedStsError, TamperedCredentials } from './faults';
+export { ProviderRegistry } from './providers';
 
 export interface IssuedCredentials {
   host: string;
@@ -482,39 +149,9 @@ function manifestNotFound(providerArn: string, requestId: string): StsError {
 }
 
 /** Creates the STS emulator. Hosts: sts.amazonaws.com, sts.<region>.amazonaws.com (incl. us-gov-*), sts.cn-*.amazonaws.com.cn. */
-/**
- * Signature verification is deterministic for the same assertion and certificate (time checks are separate),
- * so answers are memoised: a client redeeming one assertion for 20 roles in parallel then measures its own
- * concurrency rather than this process verifying the same XML 20 times on the client's CPU.
- */
-const verifyMemo = new Map<string, VerifyResult>();
-function verifyCached(assertionB64: string, certPem: string): VerifyResult {
-  const key = `${certPem}\n${assertionB64}`;
-  let result = verifyMemo.get(key);
-  if (!result) {
-    result = verifySamlResponse(assertionB64, [certPem]);
-    if (verifyMemo.size >= 32) verifyMemo.delete(verifyMemo.keys().next().value!);
-    verifyMemo.set(key, result);
-  }
-  return result;
-}
-
-/** What a captive portal and a proxy answer in STS's place. */
-const notStsBodies = {
-  html200:
-    '<!DOCTYPE html>\n<html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome</h1>' +
-    '<form method="post" action="/login"><label>Room number <input name="room"></label><button>Connect</button></form></body></html>\n',
-  proxy502:
-    '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>The proxy could not reach the upstream server.</p></body></html>\n',
-  empty200: '',
-} as const;
-
 export function createStsEmulator(opts: StsOptions): StsEmulator {
   const now = opts.now ?? Date.now;
-  const failures: (FailureKind | InjectedStsError)[] = [];
-  const tampering: TamperedCredentials[] = [];
-  /** Requests left hanging on purpose, ended by reset() and close(). */
-  const hanging = new Set<ServerResponse>();
+  const faults = new FaultInjector();
   const timers = new Set<NodeJS.Timeout>();
   const issued: IssuedCredentials[] = [];
   const requests: StsRequestRecord[] = [];
@@ -639,7 +276,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
 
     const lifetime = Math.min(durationSeconds ?? 3600, sessionDuration ?? Number.POSITIVE_INFINITY);
     const issuedAt = now();
-    const tampered = tampering.shift() ?? {};
+    const tampered = faults.takeTampering();
     const accessKeyId = tampered.accessKeyId ?? `ASIA${randomChars(UPPER_ALNUM, 16)}`;
     const secretAccessKey = tampered.secretAccessKey ?? randomChars(SECRET_CHARS, 40);
     const sessionToken = tampered.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
@@ -739,22 +376,20 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     issued,
     requests,
     providers: opts.providers,
-    failNext(kind: FailureKind, count = 1): void {
-      for (let i = 0; i < count; i++) failures.push(kind);
+    failNext(kind: FailureKind, count?: number): void {
+      faults.failNext(kind, count);
     },
-    errorNext(error: InjectedStsError, count = 1): void {
-      for (let i = 0; i < count; i++) failures.push({ ...error });
+    errorNext(error: InjectedStsError, count?: number): void {
+      faults.errorNext(error, count);
     },
-    tamperNext(values: TamperedCredentials, count = 1): void {
-      for (let i = 0; i < count; i++) tampering.push({ ...values });
+    tamperNext(values: TamperedCredentials, count?: number): void {
+      faults.tamperNext(values, count);
     },
     hangingCount(): number {
-      return hanging.size;
+      return faults.hangingCount();
     },
     reset(): void {
-      endHanging();
-      failures.length = 0;
-      tampering.length = 0;
+      faults.reset();
       issued.length = 0;
       requests.length = 0;
       emulator.latencyMs = 0;
@@ -802,7 +437,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
           res.end();
           return;
         }
-        const failure = failures.shift();
+        const failure = faults.takeFailure();
         if (failure === 'reset') {
           record.outcome = 'Reset';
           req.socket.destroy();
@@ -811,34 +446,23 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
         if (failure === 'hang') {
           record.outcome = 'Hang';
           req.resume();
-          hanging.add(res);
-          res.on('close', () => hanging.delete(res));
+          faults.hang(res);
           return;
         }
         // Read the whole request first, as servers do: answering before the body is in leaves the connection
         // unusable, and the client's next request on it fails for a reason no real server gives.
         if (failure) await readBody(req, 1024 * 1024).catch(() => undefined);
-        if (failure === 'html200' || failure === 'proxy502' || failure === 'empty200') {
-          record.outcome = { html200: 'CaptivePortal', proxy502: 'ProxyError', empty200: 'Empty' }[failure];
-          record.status = failure === 'proxy502' ? 502 : 200;
-          // Not STS: no request id, no STS CORS headers, a body STS never sends.
-          const body = notStsBodies[failure];
-          res.writeHead(record.status, {
-            'content-type': failure === 'empty200' ? 'text/plain' : 'text/html; charset=utf-8',
-            'content-length': Buffer.byteLength(body),
-          });
-          res.end(body);
+        if (failure && isNotStsFault(failure)) {
+          const answer = notStsAnswer(failure);
+          record.outcome = answer.outcome;
+          record.status = answer.status;
+          res.writeHead(answer.status, answer.headers);
+          res.end(answer.body);
           return;
         }
         if (failure) {
-          const err =
-            typeof failure === 'object'
-              ? new StsError(failure.status, failure.code, failure.message)
-              : failure === 'throttle'
-                ? new StsError(400, 'Throttling', 'Rate exceeded')
-                : failure === '500'
-                  ? new StsError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
-                  : new StsError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+          const injected = injectedError(failure);
+          const err = new StsError(injected.status, injected.code, injected.message);
           finish(err.status, err.code, errorBody(err, requestId));
           return;
         }
@@ -858,13 +482,8 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     close(): void {
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      endHanging();
+      faults.endHanging();
     },
   };
-
-  function endHanging(): void {
-    for (const res of hanging) res.destroy();
-    hanging.clear();
-  }
   return emulator;
 }
