@@ -1,8 +1,9 @@
 /**
  * Browser (background): turns the browser's own POST to the AWS sign-in page into a Capture in storage.session,
- * when a page that may hand over a sign-in sent it (lib/sign-in-origin.ts, lib/capture.ts `planCapture`).
+ * when a page that may hand over a sign-in sent it (lib/sign-in-origin.ts, lib/capture-plan.ts `planCapture`).
  */
-import { assertionDigest, formFieldsFromRequestBody, planCapture, type RequestBodyLike } from '../capture';
+import { assertionDigest, formFieldsFromRequestBody, type RequestBodyLike } from '../capture';
+import { planCapture } from '../capture-plan';
 import { parseAcsUrl } from '../partitions';
 import { readState, saveCapture, saveProblem, clearProblem } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';

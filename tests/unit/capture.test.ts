@@ -3,15 +3,13 @@ import {
   assertionDigest,
   captureIdFor,
   formFieldsFromRequestBody,
-  planCapture,
   signInHeading,
   signInSourceText,
   type Capture,
-  type CapturePlan,
-  type CapturePost,
   type CaptureProblem,
   type CaptureSource,
 } from '@/lib/capture';
+import { planCapture, type CapturePlan, type CapturePost } from '@/lib/capture-plan';
 import { judgeSignInOrigin, type RequestOriginDetails } from '@/lib/sign-in-origin';
 import { TENANT_ID } from '../emulators/world';
 import { buildEncodedSamlResponse, type SamlOptions } from '../support/saml-builder';
