@@ -7,6 +7,7 @@ import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from './host-protocol'
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
 import { failureReason } from './host-errors';
+import { regionFor, type Settings } from './settings';
 import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
 
 export type OkOutcome = Extract<RoleOutcome, { status: 'ok' }>;
@@ -68,6 +69,11 @@ export interface DeliveryOptions {
   regionFor?: (session: OkOutcome) => string | undefined;
   /** The role whose session is also written as `[default]` (settings: "also write as [default]"). */
   defaultRoleArn?: string | null;
+}
+
+/** The delivery options the user's settings give: the same for Save, Download and Copy all. */
+export function deliveryOptions(settings: Readonly<Settings>): DeliveryOptions {
+  return { regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole };
 }
 
 /** The name of the extra section the chosen role is also written as. */

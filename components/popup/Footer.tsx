@@ -4,9 +4,9 @@
  */
 import { useMemo } from 'preact/hooks';
 import type { Capture, RoleOutcome } from '../../lib/capture';
-import { liveOkOutcomes, type DeliveryOptions, type SaveProblem } from '../../lib/delivery';
+import { deliveryOptions, liveOkOutcomes, type SaveProblem } from '../../lib/delivery';
 import type { DurationChoice } from '../../lib/duration';
-import { regionFor, type Settings } from '../../lib/settings';
+import type { Settings } from '../../lib/settings';
 import { DeliveryPanel } from '../DeliveryPanel';
 import { DurationSelect } from '../DurationSelect';
 import { assumeLabel, assumeStatusText, durationNotesText, expiryPreviewText, outcomeCounts } from '../view-model';
@@ -30,10 +30,7 @@ export function Footer({ captures, outcomes, saveProblem, settings, count, busy,
   const counts = useMemo(() => outcomeCounts(outcomes), [outcomes]);
   const sessions = useMemo(() => liveOkOutcomes(outcomes, Date.now()), [outcomes]);
   // Regions and the [default] copy: the download and Copy all match what Save writes.
-  const delivery = useMemo<DeliveryOptions>(
-    () => ({ regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole }),
-    [settings],
-  );
+  const delivery = useMemo(() => deliveryOptions(settings), [settings]);
   const notes = durationNotesText(captures, duration);
   return (
     <footer class="actions">

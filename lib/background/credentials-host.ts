@@ -8,6 +8,7 @@ import {
   hostStatusOf,
   liveOkOutcomes,
   makePrivateFailure,
+  deliveryOptions,
   planDelivery,
   savedRecords,
   type HostStatus,
@@ -19,7 +20,6 @@ import { hostFailureText, saveFailureText } from '../host-errors';
 import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
-import { regionFor } from '../settings';
 import { readSettings } from '../browser/settings-store';
 import { errorText } from '../error-text';
 
@@ -87,10 +87,7 @@ function describeSaveError(e: unknown): { code: string; message: string } {
 export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { roleArns?: string[]; overwriteUnmanaged?: boolean }): Promise<SaveResult> {
   const [state, settings] = await Promise.all([readState(), readSettings()]);
   const now = Date.now();
-  const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns), {
-    regionFor: (s) => regionFor(settings, s.roleArn),
-    defaultRoleArn: settings.defaultProfileRole,
-  });
+  const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns), deliveryOptions(settings));
   const wanted = roleArns ?? [];
   if (!plan.ok) {
     const problem: SaveProblem = { at: now, code: 'NOTHING_TO_SAVE', message: plan.message, roleArns: wanted };

@@ -4,12 +4,13 @@ import { parseRoleValue, type SamlRole } from '../../lib/arn';
 import type { RoleOutcome } from '../../lib/capture';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import type { HostRequest } from '../../lib/host-protocol';
-import { DEFAULT_SETTINGS, regionFor, type Settings } from '../../lib/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { groupByAccount } from '../../components/view-model';
 import {
   allCredentialsFile,
   clockTime,
   credentialsFileText,
+  deliveryOptions,
   hostStatusOf,
   liveOkOutcomes,
   makePrivateFailure,
@@ -221,7 +222,7 @@ describe('one order of sections: the Download and what Save sends the host', () 
     });
     const shown = groups.flatMap((g) => g.rows).map((row) => sessions.find((s) => s.roleArn === row.role.roleArn)!);
     expect(shown.map((s) => s.profileName)).toEqual(['sandbox-admin', 'prod-readonly', 'prod-admin', 'dev-deploy', 'gov-audit']);
-    const file = allCredentialsFile(shown, { regionFor: (s) => regionFor(settings, s.roleArn), defaultRoleArn: settings.defaultProfileRole });
+    const file = allCredentialsFile(shown, deliveryOptions(settings));
     if (!file.ok) throw new Error(file.message);
     const parsed = parseCredentialsFile(file.text);
     if (!parsed.ok) throw new Error('the download does not parse');
