@@ -58,4 +58,14 @@ export const layerRules = [
       ],
     },
   },
+  // Scripts (bench, demo, build) run under plain Node: browser-bound modules would throw at import there.
+  {
+    files: ['scripts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/lib/background/*', '**/lib/browser/*'], message: 'Scripts run under Node: import pure lib/ modules only.' }] },
+      ],
+    },
+  },
 ];

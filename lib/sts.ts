@@ -33,6 +33,12 @@ export const MAX_BACKOFF_MS = 3000;
  */
 export const STS_ASSUME_BUDGET_MS = (STS_MAX_ATTEMPTS + 1) * STS_ATTEMPT_TIMEOUT_MS + (STS_MAX_ATTEMPTS - 1) * MAX_BACKOFF_MS;
 
+/**
+ * STS calls in flight at once: a typical pick (up to 20 roles) goes out in one wave; 300 roles go in waves
+ * rather than a burst that would trip STS throttling. Chromium itself keeps ≤ 6 HTTP/1.1 connections per host.
+ */
+export const ASSUME_CONCURRENCY = 20;
+
 export interface AssumeInput {
   role: SamlRole;
   /** The base64 SAMLResponse exactly as posted to AWS. */

@@ -12,16 +12,10 @@ import { resolveProfileNames } from '../profile-template';
 import { getCapture, saveOutcome } from '../browser/session-store';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
 import { readSettings } from '../browser/settings-store';
-import { assumeRoleWithSaml, type AssumeOptions } from '../sts';
+import { ASSUME_CONCURRENCY, assumeRoleWithSaml, type AssumeOptions } from '../sts';
 import { expiredSignIn } from '../sts-errors';
 import { saveToCredentialsFile } from './credentials-host';
 import { armPendingDeadline, scheduleExpiry } from './expiry';
-
-/**
- * STS calls in flight at once: a typical pick (up to 20 roles) goes out in one wave; 300 roles go in waves
- * rather than a burst that would trip STS throttling. Chromium itself keeps ≤ 6 HTTP/1.1 connections per host.
- */
-export const ASSUME_CONCURRENCY = 20;
 
 type Assume = BackgroundRequests['assume'];
 

@@ -33,6 +33,8 @@ describe('layer rules', () => {
     ['native-host/cli.ts', '../components/App'],
     ['components/App.tsx', '../entrypoints/popup/main'],
     ['components/App.tsx', '../native-host/cli'],
+    ['scripts/bench.ts', '../lib/background/assume-roles'],
+    ['scripts/demo.ts', '../lib/browser/storage'],
   ])('%s may not import %s', async (file, specifier) => {
     expect(await refused(file, specifier)).toBe(true);
   });
@@ -48,6 +50,7 @@ describe('layer rules', () => {
     ['components/App.tsx', '../lib/browser/messages'],
     ['components/App.tsx', 'wxt/browser'],
     ['entrypoints/background.ts', '@/lib/background/listeners'],
+    ['scripts/bench.ts', '../lib/sts'],
   ])('%s may import %s', async (file, specifier) => {
     expect(await refused(file, specifier)).toBe(false);
   });
