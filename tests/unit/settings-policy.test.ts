@@ -16,6 +16,7 @@ describe('managed settings', () => {
     delivery: { autoSaveToHost: false },
     reminders: { minutesBefore: 5 },
     trustedSignInHosts: ['fs.corp.contoso.com'],
+    chainedRoles: [{ targetRoleArn: 'arn:aws:iam::777777777777:role/OrgAuditor', sourceRoleArn: ADMIN, externalId: 'contoso-audit-7', durationSeconds: 1800 }],
   };
 
   it('managed values win and each is locked; the user’s other values stay', () => {
@@ -33,6 +34,7 @@ describe('managed settings', () => {
       delivery: { ...custom().delivery, autoSaveToHost: false },
       reminders: { enabled: false, minutesBefore: 5 },
       trustedSignInHosts: ['fs.corp.contoso.com'],
+      chainedRoles: policy.chainedRoles,
     });
     expect([...locked].sort()).toEqual(
       [
@@ -46,6 +48,7 @@ describe('managed settings', () => {
         'delivery.autoSaveToHost',
         'reminders.minutesBefore',
         'trustedSignInHosts',
+        'chainedRoles',
       ].sort(),
     );
   });
@@ -120,6 +123,9 @@ describe('managed settings', () => {
       { roles: { [ADMIN]: { profileName: 'a b' } } },
       { trustedSignInHosts: ['adfs.contoso.com:443'] },
       { trustedSignInHosts: ['*'] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, durationSeconds: 7200 }] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, externalId: 'has space' }] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, sessionName: 'x' }] },
     ]) {
       expect(conforms(schema, bad)).toBe(false);
       expect(parseManagedSettings(bad).issues).not.toEqual([]);
