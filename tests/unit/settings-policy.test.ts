@@ -189,6 +189,10 @@ function checkChromeSchema(schema: Schema): void {
     if (sub) checkChromeSchema(sub);
   }
   if (schema.pattern) expect(() => new RegExp(schema.pattern!)).not.toThrow();
+  // Chrome checks patterns with RE2, which refuses a repeat count over 1000: the whole extension then fails to load.
+  for (const [, min, max] of schema.pattern?.matchAll(/\{(\d+)(?:,(\d*))?\}/g) ?? []) {
+    expect(Math.max(Number(min), Number(max || 0)), `repeat count in ${schema.pattern}`).toBeLessThanOrEqual(1000);
+  }
 }
 
 function conforms(schema: Schema, value: unknown): boolean {
