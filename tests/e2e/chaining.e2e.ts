@@ -8,7 +8,7 @@ import { formatExpiration } from '../../lib/credentials';
 import type { ChainedRole } from '../../lib/settings';
 import { LOCAL_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor, world } from '../emulators/world';
-import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
+import { extensionPageUrl, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles, type ExtensionBrowser } from '../support/browser';
 import { expect, storageArea, test } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -83,4 +83,28 @@ test('a wrong external ID: the chained role fails in plain words naming both rol
   await expect(popup.result(ADMIN.roleArn).first()).toHaveAttribute('data-status', 'ok');
   expect(emulators.sts.issued.map((i) => i.roleArn)).toEqual([ADMIN.roleArn]);
   expect(emulators.sts.requests.map((r) => r.outcome)).toContain('AccessDenied');
+});
+
+test('the options page adds a chained role (each field checked), stores it in the settings and removes it', async ({ ext, page }) => {
+  await page.goto(extensionPageUrl(ext, 'options.html'));
+  const field = (name: string) => page.getByTestId(`new-chained-${name}`);
+  await field('targetRoleArn').fill(AUDITOR);
+  await field('sourceRoleArn').fill(ADMIN.roleArn);
+  await field('externalId').fill('contoso audit');
+  await expect(page.getByTestId('new-chained-role-error')).toContainText('external ID must be 2–1224');
+  await expect(page.getByTestId('add-chained-role')).toBeDisabled();
+  await field('externalId').fill(TRUST.externalId!);
+  await field('durationSeconds').fill('7200');
+  await expect(page.getByTestId('new-chained-role-error')).toContainText('from 900 to 3600');
+  await field('durationSeconds').fill('1800');
+  await page.getByTestId('add-chained-role').click();
+  await expect(page.getByTestId('chained-role')).toHaveAttribute('data-role-arn', AUDITOR);
+
+  const sw = await ext.serviceWorker();
+  const stored = () =>
+    sw.evaluate(async (key) => ((await chrome.storage.local.get(key))[key] as { chainedRoles?: unknown } | undefined)?.chainedRoles, LOCAL_KEYS.settings);
+  expect(await stored()).toEqual([{ targetRoleArn: AUDITOR, sourceRoleArn: ADMIN.roleArn, externalId: TRUST.externalId, durationSeconds: 1800 }]);
+  await page.getByTestId('remove-chained-role').click();
+  await expect(page.getByTestId('chained-roles-empty')).toBeVisible();
+  expect(await stored()).toEqual([]);
 });
