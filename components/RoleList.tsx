@@ -4,14 +4,14 @@
  * role, its result in place underneath. A row that cannot be shown becomes one line with Forget.
  */
 import { memo } from './memo';
-import { useId } from 'preact/hooks';
+import { useId, useMemo } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
 import { savedFor, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
 import { BrokenEntryLine, ErrorBoundary } from './ErrorBoundary';
 import { RoleResult } from './RoleResult';
 import { useRovingGrid } from './use-roving-grid';
-import { outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
+import { chainedBySource, outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
 export interface RoleListProps {
   groups: AccountGroup[];
@@ -33,6 +33,7 @@ export interface RoleListProps {
 
 export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys, onForgetSignIn, gridLabel }: RoleListProps) {
   const gridRef = useRovingGrid<HTMLDivElement>(groups);
+  const chained = useMemo(() => chainedBySource(outcomes), [outcomes]);
   return (
     <div ref={gridRef} role="grid" class="role-grid" aria-label={gridLabel ?? 'Roles'} data-testid="role-grid">
       {groups.map((group) => {
@@ -97,6 +98,9 @@ export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onTo
                     outcome={mine}
                     saved={mine && savedFor(saved, mine)}
                     announce={mine?.status === 'error' && !errorsAtOpen.has(outcomeVersion(mine))}
+                    chained={mine && chained.get(row.key)}
+                    savedAll={saved}
+                    errorsAtOpen={errorsAtOpen}
                     onToggle={onToggle}
                     onTogglePin={onTogglePin}
                   />
@@ -116,11 +120,15 @@ interface RoleRowProps {
   outcome: RoleOutcome | undefined;
   saved: SavedProfile | undefined;
   announce: boolean;
+  /** Roles reached by chaining from this one, shown under its result. */
+  chained: RoleOutcome[] | undefined;
+  savedAll: Record<string, SavedProfile>;
+  errorsAtOpen: ReadonlySet<string>;
   onToggle: (key: string, on: boolean) => void;
   onTogglePin: ((roleArn: string) => void) | undefined;
 }
 
-const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, onToggle, onTogglePin }: RoleRowProps) {
+const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, chained, savedAll, errorsAtOpen, onToggle, onTogglePin }: RoleRowProps) {
   const { role } = row;
   const pathId = useId();
   const hasPath = role.rolePath !== '/';
@@ -169,6 +177,11 @@ const RoleRow = memo(function RoleRow({ row, checked, outcome, saved, announce, 
           <RoleResult outcome={outcome} saved={saved} announce={announce} />
         </div>
       )}
+      {chained?.map((c) => (
+        <div role="gridcell" class="result-cell chained-cell" key={c.roleArn} data-testid="chained-result" data-chained-from={role.roleArn}>
+          <RoleResult outcome={c} saved={savedFor(savedAll, c)} announce={c.status === 'error' && !errorsAtOpen.has(outcomeVersion(c))} standalone />
+        </div>
+      ))}
     </div>
   );
 });

@@ -1,4 +1,5 @@
 /** The result of assuming one role, shown in place under the role: progress, the session, or what went wrong. */
+import { parseRoleArn } from '../lib/arn';
 import type { RoleOutcome } from '../lib/capture';
 import { savedText, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
@@ -14,7 +15,7 @@ interface RoleResultProps {
   saved?: SavedProfile;
   /** The error arrived while the popup was open: announce it (errors already there at open are not). */
   announce: boolean;
-  /** Shown outside its role's row (its sign-in was forgotten), so it names the role itself. */
+  /** Shown outside its role's row (its sign-in was forgotten, or it was reached by chaining), so it names the role itself. */
   standalone?: boolean;
 }
 
@@ -25,6 +26,12 @@ export function RoleResult({ outcome, saved, announce, standalone }: RoleResultP
       {standalone && (
         <p class="result-title">
           {outcome.roleName} <span class="muted">in account</span> <span class="mono">{outcome.accountId}</span>
+          {outcome.chainedFrom && (
+            <span class="muted" data-testid="chained-from">
+              {' '}
+              · via {parseRoleArn(outcome.chainedFrom)?.roleName ?? 'another role'}
+            </span>
+          )}
         </p>
       )}
       {outcome.status === 'pending' && (

@@ -223,12 +223,27 @@ export function currentProblem(state: Pick<SessionState, 'captures' | 'problem'>
   return captures.every((c) => problem.capturedAt > c.capturedAt) ? problem : undefined;
 }
 
-/** Outcomes whose sign-in (or role within it) is no longer listed, so they are shown on their own. */
+/**
+ * Outcomes whose sign-in (or role within it) is no longer listed, so they are shown on their own. A role reached by
+ * chaining is listed under its source role (see `chainedBySource`) while that is listed.
+ */
 export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'>): RoleOutcome[] {
   const known = new Set(state.captures.flatMap((c) => c.summary.roles.map((r) => selectionKey(c.id, r.roleArn))));
   return Object.values(state.outcomes)
-    .filter((o) => !known.has(selectionKey(o.captureId, o.roleArn)))
+    .filter((o) => !known.has(selectionKey(o.captureId, o.chainedFrom ?? o.roleArn)))
     .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+}
+
+/** Roles reached by chaining, by their source's `selectionKey`, in account and role order. */
+export function chainedBySource(outcomes: Record<string, RoleOutcome>): Map<string, RoleOutcome[]> {
+  const bySource = new Map<string, RoleOutcome[]>();
+  const chained = Object.values(outcomes).filter((o) => o.chainedFrom !== undefined);
+  chained.sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+  for (const o of chained) {
+    const key = selectionKey(o.captureId, o.chainedFrom!);
+    bySource.set(key, [...(bySource.get(key) ?? []), o]);
+  }
+  return bySource;
 }
 
 /** Identifies a set of sessions by what a credentials file holds of them (a new key id or expiry is a new file). */
@@ -435,6 +450,7 @@ function isCredentials(v: unknown): boolean {
 /** Whether a stored role outcome has every field its status needs, with the right types. */
 export function isOutcome(v: unknown): v is RoleOutcome {
   if (!isShape(v) || !isText(v.roleArn) || !isText(v.captureId) || !isText(v.accountId) || !isText(v.roleName) || !isPartition(v.partition)) return false;
+  if (!optional(v.chainedFrom, isText)) return false;
   switch (v.status) {
     case 'pending':
       return isTime(v.startedAt);

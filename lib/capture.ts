@@ -62,6 +62,8 @@ interface RoleRef {
   accountId: string;
   roleName: string;
   partition: Partition;
+  /** Set for a role reached by role chaining: the role (of the same sign-in) whose session assumed it. */
+  chainedFrom?: string;
 }
 
 /** The state of one role after the user pressed Assume; one per role ARN. */

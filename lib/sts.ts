@@ -1,11 +1,13 @@
 /**
  * Where STS is called: AssumeRoleWithSAML through @aws-sdk/client-sts, unsigned, at the endpoint of the role's
  * partition, with a time limit per attempt, bounded retries, a deadline (the assertion's usable-until) and the
- * MaxSessionDuration fallback. What STS answers is untrusted: credentials are checked before anyone sees them.
+ * MaxSessionDuration fallback; and AssumeRole for role chaining, signed with the source session's credentials at the
+ * endpoint the source used. What STS answers is untrusted: credentials are checked before anyone sees them.
  * Facts: docs/sts.md.
  */
-import { AssumeRoleWithSAMLCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import type { SamlRole } from './arn';
+import { describeChainError } from './chaining';
 import type { AwsCredentials } from './credentials';
 import { FALLBACK_DURATION_SECONDS, formatDuration } from './duration';
 import type { IdpInfo } from './idp';
@@ -183,13 +185,22 @@ export function sdkTransport(extraConfig: Partial<STSClientConfig> = {}): StsTra
       }),
       { abortSignal: call.signal },
     );
-    const c = out.Credentials;
-    // A 2xx answer without a result is not from STS (a captive portal's page, an empty body).
-    if (!c) throw Object.assign(new Error('The answer holds no STS result'), { name: NOT_STS_ERROR, $metadata: out.$metadata });
-    return {
-      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
-      assumedRoleArn: out.AssumedRoleUser?.Arn,
-    };
+    return resultOf(out);
+  };
+}
+
+/** The credentials of an SDK answer, unchecked. */
+function resultOf(out: {
+  Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
+  AssumedRoleUser?: { Arn?: string };
+  $metadata: object;
+}): StsCallResult {
+  const c = out.Credentials;
+  // A 2xx answer without a result is not from STS (a captive portal's page, an empty body).
+  if (!c) throw Object.assign(new Error('The answer holds no STS result'), { name: NOT_STS_ERROR, $metadata: out.$metadata });
+  return {
+    credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+    assumedRoleArn: out.AssumedRoleUser?.Arn,
   };
 }
 
@@ -197,7 +208,11 @@ export function sdkTransport(extraConfig: Partial<STSClientConfig> = {}): StsTra
  * Runs one attempt with a time limit. The signal tells the transport to stop; the race makes sure we stop waiting
  * even for a transport that ignores it.
  */
-async function attemptWithTimeout(transport: StsTransport, call: StsCall, timeoutMs: number): Promise<StsCallResult> {
+async function attemptWithTimeout<C extends { signal?: AbortSignal }>(
+  transport: (call: C) => Promise<StsCallResult>,
+  call: C,
+  timeoutMs: number,
+): Promise<StsCallResult> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
@@ -286,6 +301,129 @@ export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOpti
       assumedRoleArn: checkedAssumedRoleArn(result.assumedRoleArn),
       durationSeconds: duration,
       notice,
+      stsHost,
+    };
+  }
+}
+
+// ───────────────────────────── role chaining ─────────────────────────────
+
+export interface ChainInput {
+  /** The role to reach. */
+  roleArn: string;
+  /** The role whose session signs the call (for the wording of failures). */
+  sourceRoleArn: string;
+  /** The source session's credentials: they sign the request. */
+  source: AwsCredentials;
+  /** The STS host the source was assumed at (same partition, same endpoint). */
+  stsHost: string;
+  /** That host's signing region. */
+  region: string;
+  durationSeconds: number;
+  roleSessionName: string;
+  externalId?: string;
+}
+
+export interface ChainCall {
+  endpoint: string;
+  region: string;
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds: number;
+  externalId?: string;
+  credentials: Pick<AwsCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
+  signal?: AbortSignal;
+}
+
+/** Sends one AssumeRole call; replaceable in tests. */
+export type ChainTransport = (call: ChainCall) => Promise<StsCallResult>;
+
+export interface ChainOptions extends Omit<AssumeOptions, 'transport'> {
+  transport?: ChainTransport;
+}
+
+export type ChainOutcome =
+  | { ok: true; credentials: AwsCredentials; assumedRoleArn?: string; durationSeconds: number; stsHost: string }
+  | { ok: false; error: PlainError; stsHost: string };
+
+/** AssumeRole over @aws-sdk/client-sts, SigV4-signed with the source session's credentials; the SDK's retries off. */
+export function sdkChainTransport(extraConfig: Partial<STSClientConfig> = {}): ChainTransport {
+  return async (call) => {
+    // One client per call: each signs with another session's credentials.
+    const client = new STSClient({ region: call.region, endpoint: call.endpoint, maxAttempts: 1, credentials: { ...call.credentials }, ...extraConfig });
+    try {
+      const out = await client.send(
+        new AssumeRoleCommand({
+          RoleArn: call.roleArn,
+          RoleSessionName: call.roleSessionName,
+          DurationSeconds: call.durationSeconds,
+          ...(call.externalId === undefined ? {} : { ExternalId: call.externalId }),
+        }),
+        { abortSignal: call.signal },
+      );
+      return resultOf(out);
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
+let defaultChainTransport: ChainTransport | undefined;
+
+/**
+ * Assumes a role with another role's session (role chaining). Never throws. Throttling, 5xx, network failures and
+ * timeouts are retried like AssumeRoleWithSAML's; no attempt starts once the source session has expired.
+ */
+export async function assumeChainedRole(input: ChainInput, options: ChainOptions = {}): Promise<ChainOutcome> {
+  const transport = options.transport ?? (defaultChainTransport ??= sdkChainTransport());
+  const maxAttempts = Math.max(1, options.maxAttempts ?? STS_MAX_ATTEMPTS);
+  const backoff = options.backoffMs ?? defaultBackoffMs;
+  const sleep = options.sleep ?? sleepMs;
+  const timeoutMs = options.attemptTimeoutMs ?? STS_ATTEMPT_TIMEOUT_MS;
+  const now = options.now ?? Date.now;
+  const stsHost = input.stsHost;
+  const sourceExpires = Date.parse(input.source.expiration);
+  const fail = (error: unknown, attempts: number): ChainOutcome => ({
+    ok: false,
+    error: describeChainError(error, {
+      sourceRoleArn: input.sourceRoleArn,
+      targetRoleArn: input.roleArn,
+      externalId: input.externalId !== undefined,
+      host: stsHost,
+      attempts,
+    }),
+    stsHost,
+  });
+  const call: ChainCall = {
+    endpoint: `https://${stsHost}`,
+    region: input.region,
+    roleArn: input.roleArn,
+    roleSessionName: input.roleSessionName,
+    durationSeconds: input.durationSeconds,
+    ...(input.externalId === undefined ? {} : { externalId: input.externalId }),
+    credentials: { accessKeyId: input.source.accessKeyId, secretAccessKey: input.source.secretAccessKey, sessionToken: input.source.sessionToken },
+  };
+  let lastAnswer: unknown;
+  for (let attempt = 1; ; attempt++) {
+    let result: StsCallResult;
+    try {
+      result = await attemptWithTimeout(transport, call, timeoutMs);
+    } catch (caught) {
+      const kind = classifyStsError(caught);
+      const error = kind === 'network' && lastAnswer !== undefined ? lastAnswer : caught;
+      if (httpStatusOf(caught) !== undefined) lastAnswer = caught;
+      const wait = isRetryable(kind) && attempt < maxAttempts ? backoff(attempt) : undefined;
+      if (wait === undefined || now() + wait >= sourceExpires) return fail(error, attempt);
+      await sleep(wait);
+      continue;
+    }
+    const checked = checkCredentials(result.credentials, now());
+    if (!checked.ok) return { ok: false, error: malformedCredentials(stsHost, checked.problem), stsHost };
+    return {
+      ok: true,
+      credentials: checked.credentials,
+      assumedRoleArn: checkedAssumedRoleArn(result.assumedRoleArn),
+      durationSeconds: input.durationSeconds,
       stsHost,
     };
   }

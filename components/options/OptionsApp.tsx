@@ -20,6 +20,7 @@ import { ProfileNamesSection } from './ProfileNamesSection';
 import { RemindersSection } from './RemindersSection';
 import { RolesSection } from './RolesSection';
 import { TrustedSignInSection } from './TrustedSignInSection';
+import { ChainedRolesSection } from './ChainedRolesSection';
 import { errorText } from '../../lib/error-text';
 
 export function OptionsApp() {
@@ -108,6 +109,7 @@ export function OptionsApp() {
       <DeliverySection ctx={ctx} />
       <RemindersSection ctx={ctx} />
       <TrustedSignInSection ctx={ctx} />
+      <ChainedRolesSection ctx={ctx} />
       <ImportExportSection ctx={ctx} />
     </main>
   );

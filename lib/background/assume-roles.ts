@@ -12,15 +12,23 @@ import { resolveProfileNames } from '../profile-template';
 import { getCapture, saveOutcome } from '../browser/session-store';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
 import { readSettings } from '../browser/settings-store';
-import { ASSUME_CONCURRENCY, assumeRoleWithSaml, type AssumeOptions } from '../sts';
+import { ASSUME_CONCURRENCY, assumeRoleWithSaml, type AssumeOptions, type ChainTransport } from '../sts';
 import { expiredSignIn } from '../sts-errors';
+import { assumeChainedRoles } from './chained-roles';
 import { saveToCredentialsFile } from './credentials-host';
 import { armPendingDeadline, scheduleExpiry } from './expiry';
 
 type Assume = BackgroundRequests['assume'];
 
-/** Assumes the chosen roles of one capture. `sts` is for tests (a transport, short time limits). */
-export async function assumeRoles({ captureId, roleArns, duration }: Assume['request'], sts: AssumeOptions = {}): Promise<Assume['response']> {
+/**
+ * Assumes the chosen roles of one capture, then the roles chained from each (settings `chainedRoles`) with its
+ * session. `sts` is for tests (transports, short time limits).
+ */
+export async function assumeRoles(
+  { captureId, roleArns, duration }: Assume['request'],
+  sts: AssumeOptions & { chainTransport?: ChainTransport } = {},
+): Promise<Assume['response']> {
+  const { chainTransport, ...samlOptions } = sts;
   const capture = await getCapture(captureId);
   // Without the capture the IdP is unknown: neutral words.
   if (!capture) return { ok: false, message: `That sign-in is no longer known. ${idpWords(undefined).signInAgain}.` };
@@ -42,7 +50,9 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
     };
   }
   // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
-  const names = resolveProfileNames(summary.roles, namingRules(settings, aliasNames(learnt)), (r) => ({ ...r, sessionName: summary.roleSessionName }));
+  const rules = namingRules(settings, aliasNames(learnt));
+  const names = resolveProfileNames(summary.roles, rules, (r) => ({ ...r, sessionName: summary.roleSessionName }));
+  const direct = new Set(roles.map((r) => r.roleArn));
 
   const results = await mapWithConcurrency(roles, ASSUME_CONCURRENCY, async (role) => {
     const ref = { roleArn: role.roleArn, captureId, accountId: role.accountId, roleName: role.roleName, partition: role.partition };
@@ -59,7 +69,7 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
         finishedAt: Date.now(),
         stsHost: '',
       });
-      return undefined;
+      return { succeeded: [], failed: 1 };
     }
     const startedAt = Date.now();
     await saveOutcome({ ...ref, status: 'pending', startedAt });
@@ -67,7 +77,7 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
     await armPendingDeadline(startedAt);
     // A role's own duration (options) wins over the popup's choice; the sign-in's SessionDuration caps both.
     const durationSeconds = effectiveDuration(durationFor(settings, role.roleArn, duration), summary.sessionDuration);
-    const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs, deadline: summary.usableUntil, idp }, sts);
+    const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs, deadline: summary.usableUntil, idp }, samlOptions);
     if (outcome.ok) {
       await saveOutcome({
         ...ref,
@@ -82,12 +92,20 @@ export async function assumeRoles({ captureId, roleArns, duration }: Assume['req
       });
     } else {
       await saveOutcome({ ...ref, status: 'error', error: outcome.error, finishedAt: Date.now(), stsHost: outcome.stsHost });
+      return { succeeded: [], failed: 1 };
     }
-    return outcome.ok ? role.roleArn : undefined;
+    // STS required a RoleSessionName to issue the session, so the sign-in has one.
+    const sessionName = summary.roleSessionName ?? '';
+    const chained = await assumeChainedRoles(
+      { ...ref, credentials: outcome.credentials, stsHost: outcome.stsHost, sessionName },
+      { settings, rules, skip: direct },
+      { ...samlOptions, transport: chainTransport },
+    );
+    return { succeeded: [role.roleArn, ...chained.succeeded], failed: chained.failed };
   });
-  const succeeded = results.filter((arn): arn is string => arn !== undefined);
+  const succeeded = results.flatMap((r) => r?.succeeded ?? []);
   await scheduleExpiry();
   // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
   if (settings.delivery.autoSaveToHost && succeeded.length > 0) await saveToCredentialsFile({ roleArns: succeeded });
-  return { ok: true, succeeded: succeeded.length, failed: results.length - succeeded.length };
+  return { ok: true, succeeded: succeeded.length, failed: results.reduce((n, r) => n + (r?.failed ?? 1), 0) };
 }

@@ -65,7 +65,8 @@ export async function openConsole({ roleArn }: OpenConsole['request'], opts: Con
   const fail = (reason: ConsoleFailure): OpenConsole['response'] => ({ ok: false, ...consoleFailureText(reason, host) });
   if (outcome?.status !== 'ok') return fail('no-session');
 
-  const duration = consoleSessionDuration(outcome.credentials, now());
+  // AWS refuses SessionDuration for a session reached by role chaining.
+  const duration = consoleSessionDuration(outcome.credentials, now(), outcome.chainedFrom !== undefined);
   if (!duration.ok) return fail(duration.reason);
   const settings = await readSettings();
   const destination = consoleHomeUrl(outcome.partition, regionFor(settings, roleArn));

@@ -4,7 +4,7 @@
  * passed their rule in fields.ts already. Pure.
  */
 import type { ExportFormat } from '../export-formats';
-import type { DeliverySettings, ReminderSettings, RolePreferences, Settings } from './schema';
+import type { ChainedRole, DeliverySettings, ReminderSettings, RolePreferences, Settings } from './schema';
 
 /** Sets one top-level setting to a value that passed its rule (the nested ones have their own edits below). */
 export function withSetting<K extends 'allowedAccounts' | 'profileTemplate' | 'defaultDuration' | 'defaultRegion' | 'defaultProfileRole'>(
@@ -69,4 +69,12 @@ export function withTrustedHost(s: Settings, host: string, trusted: boolean): Se
   const hosts = s.trustedSignInHosts;
   if (trusted) return hosts.includes(host) ? s : { ...s, trustedSignInHosts: [...hosts, host] };
   return { ...s, trustedSignInHosts: hosts.filter((h) => h !== host) };
+}
+
+/** Adds a chained role (replacing the one for the same target, in place) or, with `null`, removes the target's. */
+export function withChainedRole(s: Settings, targetRoleArn: string, role: ChainedRole | null): Settings {
+  const at = s.chainedRoles.findIndex((c) => c.targetRoleArn === targetRoleArn);
+  const chainedRoles = s.chainedRoles.filter((c) => c.targetRoleArn !== targetRoleArn);
+  if (role) chainedRoles.splice(at < 0 ? chainedRoles.length : at, 0, role);
+  return { ...s, chainedRoles };
 }

@@ -11,6 +11,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
 import { isRegionName } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';
 import { normaliseTrustedHost } from '../sign-in-origin';
+import type { ChainedRole } from './schema';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────────────────────
 export const MAX_ACCOUNT_NAME_LENGTH = 64;
@@ -19,6 +20,9 @@ export const MAX_ROLE_PREFERENCES = 2000;
 export const MAX_PINNED_ROLES = 500;
 export const MIN_REMINDER_MINUTES = 1;
 export const MAX_REMINDER_MINUTES = 120;
+export const MAX_CHAINED_ROLES = 50;
+/** AWS caps a session reached by role chaining at one hour, whatever the role's MaxSessionDuration. */
+export const MAX_CHAINED_DURATION_SECONDS = 3600;
 
 /** A checked value: the value to keep, or why it cannot be kept. */
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -150,4 +154,63 @@ export function checkExportFormat(value: unknown): FieldCheck<ExportFormat> {
 export function checkTrustedHost(value: unknown): FieldCheck<string> {
   const checked = normaliseTrustedHost(value);
   return checked.ok ? ok(checked.host) : fail(`${shown(value)} ${checked.message}`);
+}
+
+// ── roles reached by chaining ────────────────────────────────────────────────────────────────────────────────────
+
+/** AWS's rule for sts:ExternalId: 2–1224 characters of letters, digits and `_+=,.@:/-`. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** AWS's rule for RoleSessionName: 2–64 characters of letters, digits and `_+=,.@-`. */
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/** The external ID a target role's trust policy requires. */
+export function checkExternalId(value: unknown): FieldCheck<string> {
+  return typeof value === 'string' && EXTERNAL_ID.test(value)
+    ? ok(value)
+    : fail('the external ID must be 2–1224 letters, digits and _+=,.@:/- (as AWS allows)');
+}
+
+/** A role session name for a chained session. */
+export function checkSessionName(value: unknown): FieldCheck<string> {
+  return typeof value === 'string' && SESSION_NAME.test(value)
+    ? ok(value)
+    : fail(`${shown(value)} is not a session name: use 2–64 letters, digits and _+=,.@-`);
+}
+
+/** A chained session's duration: whole seconds within AWS's one-hour cap for role chaining. */
+export function checkChainedDuration(value: unknown): FieldCheck<number> {
+  return Number.isInteger(value) && (value as number) >= MIN_DURATION_SECONDS && (value as number) <= MAX_CHAINED_DURATION_SECONDS
+    ? ok(value as number)
+    : fail(
+        `must be a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_CHAINED_DURATION_SECONDS} (AWS allows at most one hour for a chained session), not ${shown(value)}`,
+      );
+}
+
+const chainedRoleChecks: { [K in keyof ChainedRole]-?: (value: unknown) => FieldCheck<ChainedRole[K] & {}> } = {
+  targetRoleArn: checkRoleArn,
+  sourceRoleArn: checkRoleArn,
+  externalId: checkExternalId,
+  profileName: checkProfileName,
+  durationSeconds: checkChainedDuration,
+  sessionName: checkSessionName,
+};
+
+/**
+ * One role reached by chaining: both role ARNs (different roles), and each optional field by its rule; an absent,
+ * null or "" optional field is left out. The message names the field.
+ */
+export function checkChainedRole(value: unknown): FieldCheck<ChainedRole> {
+  if (!isPlainObject(value)) return fail('must be an object with targetRoleArn and sourceRoleArn');
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const check = Object.hasOwn(chainedRoleChecks, key) ? (chainedRoleChecks as Record<string, (v: unknown) => FieldCheck<unknown>>)[key] : undefined;
+    if (!check) return fail(`${key} is not a field of a chained role`);
+    if ((v === undefined || v === null || v === '') && key !== 'targetRoleArn' && key !== 'sourceRoleArn') continue;
+    const checked = check(v);
+    if (!checked.ok) return fail(`${key}: ${checked.message}`);
+    out[key] = checked.value;
+  }
+  for (const key of ['targetRoleArn', 'sourceRoleArn'] as const) if (out[key] === undefined) return fail(`${key} is missing`);
+  if (out.targetRoleArn === out.sourceRoleArn) return fail('a role cannot be chained from itself');
+  return ok(out as unknown as ChainedRole);
 }

@@ -10,6 +10,7 @@ import {
   checkAccountIdKey,
   checkAccountName,
   checkBoolean,
+  checkChainedRole,
   checkDuration,
   checkExportFormat,
   checkProfileName,
@@ -20,6 +21,7 @@ import {
   checkTrustedHost,
   isPlainObject,
   MAX_ACCOUNT_NAMES,
+  MAX_CHAINED_ROLES,
   MAX_PINNED_ROLES,
   MAX_ROLE_PREFERENCES,
   shown,
@@ -32,6 +34,7 @@ import {
   ROLE_PREFERENCE_KEYS,
   SETTINGS_VERSION,
   settingPath,
+  type ChainedRole,
   type DeliverySettings,
   type ReminderSettings,
   type RolePreferences,
@@ -126,6 +129,29 @@ export const readTrustedHosts: Reader<string[]> = (v, path, issues) =>
     max: MAX_TRUSTED_HOSTS,
     many: 'hosts',
   });
+
+/**
+ * Roles reached by chaining, each checked by `checkChainedRole`; one entry per target role (a later one for the same
+ * target is reported and dropped), at most `MAX_CHAINED_ROLES` (a longer list is refused whole).
+ */
+export function readChainedRoles(v: unknown, path: string, issues: Issues): ChainedRole[] | undefined {
+  if (!Array.isArray(v)) {
+    issues.push({ path, message: 'must be a list of chained roles ({ targetRoleArn, sourceRoleArn, … })' });
+    return undefined;
+  }
+  const byTarget = new Map<string, ChainedRole>();
+  v.forEach((value, i) => {
+    const checked = checkChainedRole(value);
+    if (!checked.ok) issues.push({ path: `${path}[${i}]`, message: checked.message });
+    else if (byTarget.has(checked.value.targetRoleArn)) issues.push({ path: `${path}[${i}]`, message: 'names a target role already listed; ignored' });
+    else byTarget.set(checked.value.targetRoleArn, checked.value);
+  });
+  if (byTarget.size > MAX_CHAINED_ROLES) {
+    issues.push({ path, message: `more than ${MAX_CHAINED_ROLES} chained roles` });
+    return undefined;
+  }
+  return [...byTarget.values()];
+}
 
 function readRoleArns(v: unknown, path: string, issues: Issues, max: number): string[] | undefined {
   if (!Array.isArray(v)) {
@@ -250,6 +276,7 @@ function readFields(raw: Record<string, unknown>, base: Settings, issues: Issues
     pinnedRoles: (v, p) => void assign(readRoleArns(v, p, issues, MAX_PINNED_ROLES), (x) => (s.pinnedRoles = x)),
     reminders: (v, p) => void assign(readNested<ReminderSettings>(v, p, issues, reminderReaders), (x) => (s.reminders = { ...s.reminders, ...x })),
     trustedSignInHosts: (v, p) => void assign(readTrustedHosts(v, p, issues), (x) => (s.trustedSignInHosts = x)),
+    chainedRoles: (v, p) => void assign(readChainedRoles(v, p, issues), (x) => (s.chainedRoles = x)),
   };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'version') continue;

@@ -11,6 +11,7 @@ import {
   parseSettings,
   readAccountIds,
   readAccountNames,
+  readChainedRoles,
   readNested,
   readRegion,
   readRolePreferences,
@@ -21,6 +22,7 @@ import {
 import {
   ROLE_PREFERENCE_KEYS,
   settingPath,
+  type ChainedRole,
   type DeliverySettings,
   type ReminderSettings,
   type RolePreferences,
@@ -43,6 +45,8 @@ export interface ManagedSettings {
   reminders?: Partial<ReminderSettings>;
   /** Replaces the user's list (the organisation decides which of its pages are sign-in pages). */
   trustedSignInHosts?: string[];
+  /** Replaces the user's list (the organisation knows its cross-account roles and their external IDs). */
+  chainedRoles?: ChainedRole[];
 }
 
 export const MANAGED_KEYS = [
@@ -55,6 +59,7 @@ export const MANAGED_KEYS = [
   'delivery',
   'reminders',
   'trustedSignInHosts',
+  'chainedRoles',
 ] as const;
 
 /**
@@ -97,6 +102,9 @@ export function parseManagedSettings(raw: unknown): { managed: ManagedSettings; 
         break;
       case 'trustedSignInHosts':
         assign(readTrustedHosts(value, key, issues), (x) => (managed.trustedSignInHosts = x));
+        break;
+      case 'chainedRoles':
+        assign(readChainedRoles(value, key, issues), (x) => (managed.chainedRoles = x));
         break;
       default:
         issues.push({ path: key, message: 'is not a policy this extension knows; ignored' });
@@ -147,6 +155,7 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
   lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));
+  lock('chainedRoles', managed.chainedRoles, (v) => (s.chainedRoles = v.map((c) => ({ ...c }))));
   return { settings: s, locked };
 }
 

@@ -5,7 +5,8 @@
  * Versions (each older one has its migration in `migrations/`):
  * - 1: the first, flat shape (`SettingsV1` in migrations/v1-to-v2.ts).
  * - 2 (current): placeholders `{account_name}` etc., per-role preferences, delivery, reminders, allowed accounts,
- *   trusted sign-in hosts (added later without a new version: a version 2 object without it reads as "none").
+ *   trusted sign-in hosts and chained roles (each added later without a new version: a version 2 object without
+ *   them reads as "none").
  */
 import type { DurationChoice } from '../duration';
 import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
@@ -38,6 +39,26 @@ export interface DeliverySettings {
   formatOrder: ExportFormat[];
 }
 
+/**
+ * A role reached by role chaining: assumed with `sourceRoleArn`'s session credentials (sts:AssumeRole) right after
+ * the source role is assumed from the sign-in. For roles the SAML sign-in does not offer.
+ */
+export interface ChainedRole {
+  targetRoleArn: string;
+  sourceRoleArn: string;
+  /** What the target's trust policy requires as sts:ExternalId, if anything. */
+  externalId?: string;
+  /** The chained session's profile name, instead of the template's. */
+  profileName?: string;
+  /** Seconds, 900–3600 (AWS caps chained sessions at one hour); absent: one hour. */
+  durationSeconds?: number;
+  /** RoleSessionName; absent: the source session's. */
+  sessionName?: string;
+}
+
+/** The optional keys of `ChainedRole`, for readers. */
+export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName'] as const;
+
 export interface Settings {
   version: typeof SETTINGS_VERSION;
   /** Account id → the name to show and to use for `{account_name}` (wins over the alias learnt from AWS). */
@@ -61,6 +82,8 @@ export interface Settings {
    * organisation's own domain): exact hosts or `*.domain`. A sign-in posted by any other page is never used.
    */
   trustedSignInHosts: string[];
+  /** Roles reached by role chaining from a role of the sign-in (see `ChainedRole`). */
+  chainedRoles: ChainedRole[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -76,6 +99,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
+  chainedRoles: [],
 });
 
 /** A fresh, mutable copy of the defaults. */

@@ -66,6 +66,14 @@ export interface WorldUser {
   assignments: Readonly<Record<string, readonly string[]>>;
 }
 
+/** Who may assume a role by chaining: the target's trust policy names the source role (and an external ID). */
+export interface ChainTrust {
+  sourceRoleArn: string;
+  targetRoleArn: string;
+  /** sts:ExternalId the trust policy requires; absent: none. */
+  externalId?: string;
+}
+
 export interface World {
   tenantId: string;
   tenantDomain: string;
@@ -79,6 +87,9 @@ export interface World {
   accountAliases: Readonly<Record<string, string>>;
   /** STS regions (aws partition) that are not activated for the accounts: RegionDisabledException there. */
   stsDisabledRegions: readonly string[];
+  /** Roles no sign-in offers: reachable only by role chaining (sts:AssumeRole), per `chainTrust`. */
+  chainRoles: readonly WorldRole[];
+  chainTrust: readonly ChainTrust[];
 }
 
 export const APP_IDS = {
@@ -169,6 +180,15 @@ const govRoles = [role('aws-us-gov', GOV, 'GovAdmin')];
 const chinaRoles = [role('aws-cn', CHINA, 'ChinaDeveloper')];
 const daveRoles = DAVE_ACCOUNTS.flatMap((acct) => DAVE_ROLE_NAMES.map((n) => role('aws', acct, n)));
 
+const AUDIT = '777777777777';
+/** Roles in other accounts that trust alice's roles (no SAML provider trusts them; the sign-in never offers them). */
+const chainRoles = [role('aws', AUDIT, 'OrgAuditor', 3600), role('aws', AUDIT, 'ops/NetworkAdmin'), role('aws-us-gov', GOV, 'GovAuditor')];
+const chainTrust: ChainTrust[] = [
+  { sourceRoleArn: alphaRoles[0]!.roleArn, targetRoleArn: chainRoles[0]!.roleArn, externalId: 'contoso-audit-7' },
+  { sourceRoleArn: alphaRoles[4]!.roleArn, targetRoleArn: chainRoles[1]!.roleArn },
+  { sourceRoleArn: govRoles[0]!.roleArn, targetRoleArn: chainRoles[2]!.roleArn },
+];
+
 const roles: WorldRole[] = [...alphaRoles, ...sandboxRoles, ...govRoles, ...chinaRoles, ...daveRoles];
 
 const providers: WorldProvider[] = [...new Set(roles.map((r) => r.providerArn))].map((arn) => {
@@ -247,6 +267,8 @@ export const world: World = {
   providers,
   accountAliases,
   stsDisabledRegions: ['ap-east-1', 'me-south-1'],
+  chainRoles,
+  chainTrust,
 };
 
 /** The user with this UPN (case-insensitive), or undefined. */

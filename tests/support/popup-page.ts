@@ -60,6 +60,8 @@ export const POPUP = {
   expiryPreview: testId('expiry-preview'),
   results: testId('result'),
   result,
+  /** The result of a role reached by chaining, shown in its source role's row. */
+  chainedResult: (sourceArn: string, targetArn: string) => `${roleRow(sourceArn)} ${testId('chained-result')} ${result(targetArn)}`,
   resultsWithStatus: (status: string) => `${testId('result')}[data-status=${quoted(status)}]`,
   /** A result that is no longer waiting for STS. */
   settled: (arn: string) => `${result(arn)}:not([data-status="pending"])`,
@@ -163,6 +165,10 @@ export class PopupPage<L> {
   /** A role's result: its status (`data-status`), credentials, notices and copy buttons. */
   result(arn: string): L {
     return this.at(POPUP.result(arn));
+  }
+  /** The result of `targetArn`, reached by chaining, where it is shown: under `sourceArn`'s result. */
+  chainedResult(sourceArn: string, targetArn: string): L {
+    return this.at(POPUP.chainedResult(sourceArn, targetArn));
   }
   /** A result's Copy buttons, in the order shown. */
   copyButtons(arn: string): L {

@@ -5,6 +5,8 @@ import type { Settings } from '../../lib/settings';
 export const ADMIN = 'arn:aws:iam::111111111111:role/Admin';
 export const DEPLOYER = 'arn:aws:iam::111111111111:role/team/platform/Deployer';
 export const GOV = 'arn:aws-us-gov:iam::333333333333:role/GovAdmin';
+/** A role the sign-in does not offer, reached from ADMIN by chaining. */
+export const AUDITOR = 'arn:aws:iam::777777777777:role/OrgAuditor';
 export const ALL_FORMATS = EXPORT_FORMATS.map((f) => f.id);
 
 /** A full, non-default v2 settings object (a fresh copy each call). */
@@ -22,5 +24,6 @@ export function custom(): Settings {
     pinnedRoles: [DEPLOYER, ADMIN],
     reminders: { enabled: false, minutesBefore: 30 },
     trustedSignInHosts: ['adfs.contoso.com', '*.sso.contoso.com'],
+    chainedRoles: [{ targetRoleArn: AUDITOR, sourceRoleArn: ADMIN, externalId: 'contoso-audit-7', durationSeconds: 1800, sessionName: 'alice.audit' }],
   };
 }

@@ -25,9 +25,10 @@ const ROLES: Record<Partition, string> = {
   'aws-cn': 'arn:aws-cn:iam::444444444444:role/ChinaOps',
 };
 
-async function liveSession(partition: Partition, secondsLeft = 3600): Promise<string> {
+async function liveSession(partition: Partition, secondsLeft = 3600, chainedFrom?: string): Promise<string> {
   const roleArn = ROLES[partition];
   const outcome: RoleOutcome = {
+    ...(chainedFrom === undefined ? {} : { chainedFrom }),
     roleArn,
     captureId: 'c1',
     accountId: roleArn.split(':')[4]!,
@@ -106,6 +107,13 @@ describe('openConsole', () => {
       SigninToken: SIGNIN_TOKEN,
     });
     expect(await everythingStored()).not.toContain(SIGNIN_TOKEN);
+  });
+
+  it('a session reached by role chaining asks for no SessionDuration (AWS refuses one for it)', async () => {
+    const roleArn = await liveSession('aws', 3000, 'arn:aws:iam::111111111111:role/Admin');
+    const { fetch, calls } = answering(200, JSON.stringify({ SigninToken: SIGNIN_TOKEN }));
+    await expect(openConsole({ roleArn }, { fetch, now, openTab })).resolves.toEqual({ ok: true });
+    expect(new URL(calls[0]!.url).searchParams.has('SessionDuration')).toBe(false);
   });
 
   it('the default region applies when the role has none; without either the console picks', async () => {

@@ -33,6 +33,8 @@ import {
   groupByAccount,
   isSignInExpired,
   orphanOutcomes,
+  chainedBySource,
+  isOutcome,
   outcomeCounts,
   parseSelectionKey,
   reconcileState,
@@ -530,6 +532,22 @@ describe('outcomes', () => {
     const stray = role('999999999999', 'Gone');
     const outcomes = { [admin.roleArn]: ok(admin, 'c1'), [stray.roleArn]: ok(stray, 'c1'), other: ok(ro, 'forgotten') };
     expect(orphanOutcomes({ captures: [c], outcomes }).map((o) => `${o.captureId}:${o.roleName}`)).toEqual(['forgotten:ReadOnly', 'c1:Gone']);
+  });
+
+  it('a role reached by chaining is listed under its source while the source is listed, else on its own', () => {
+    const auditor = role('777777777777', 'OrgAuditor');
+    const net = role('777777777777', 'NetworkAdmin', '/ops/');
+    const outcomes: Record<string, RoleOutcome> = {
+      [admin.roleArn]: ok(admin, 'c1'),
+      [auditor.roleArn]: ok(auditor, 'c1', { chainedFrom: admin.roleArn }),
+      [net.roleArn]: { ...errorOutcome(net, 'forgotten'), chainedFrom: admin.roleArn },
+    };
+    expect(orphanOutcomes({ captures: [c], outcomes }).map((o) => o.roleName)).toEqual(['NetworkAdmin']);
+    const bySource = chainedBySource(outcomes);
+    expect([...bySource.keys()]).toEqual([selectionKey('forgotten', admin.roleArn), selectionKey('c1', admin.roleArn)]);
+    expect(bySource.get(selectionKey('c1', admin.roleArn))!.map((o) => o.roleName)).toEqual(['OrgAuditor']);
+    expect(isOutcome(outcomes[auditor.roleArn])).toBe(true);
+    expect(isOutcome({ ...outcomes[auditor.roleArn], chainedFrom: 7 })).toBe(false);
   });
 });
 

@@ -2,6 +2,7 @@
 // valid, and never changes the settings it was given.
 import { describe, expect, it } from 'vitest';
 import {
+  withChainedRole,
   DEFAULT_SETTINGS,
   moveFormat,
   parseSettings,
@@ -15,7 +16,7 @@ import {
   withTrustedHost,
   type Settings,
 } from '@/lib/settings';
-import { ADMIN, custom, DEPLOYER, GOV } from '../support/settings-sample';
+import { ADMIN, AUDITOR, custom, DEPLOYER, GOV } from '../support/settings-sample';
 
 const defaults = () => structuredClone(DEFAULT_SETTINGS) as Settings;
 
@@ -80,6 +81,17 @@ describe('edits', () => {
     expect(s.trustedSignInHosts).toEqual(['adfs.contoso.com', '*.sso.contoso.com', 'fs.fabrikam.com']);
     s = withTrustedHost(s, 'adfs.contoso.com', false);
     expect(s.trustedSignInHosts).toEqual(['*.sso.contoso.com', 'fs.fabrikam.com']);
+    expect(parseSettings(s).issues).toEqual([]);
+  });
+
+  it('add a chained role at the end, replace one for the same target in place, remove it', () => {
+    const gov = { targetRoleArn: 'arn:aws-us-gov:iam::333333333333:role/GovAuditor', sourceRoleArn: GOV };
+    let s = withChainedRole(custom(), gov.targetRoleArn, gov);
+    expect(s.chainedRoles).toEqual([...custom().chainedRoles, gov]);
+    s = withChainedRole(s, AUDITOR, { targetRoleArn: AUDITOR, sourceRoleArn: DEPLOYER });
+    expect(s.chainedRoles).toEqual([{ targetRoleArn: AUDITOR, sourceRoleArn: DEPLOYER }, gov]);
+    s = withChainedRole(s, AUDITOR, null);
+    expect(s.chainedRoles).toEqual([gov]);
     expect(parseSettings(s).issues).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, defaultSettings, exportSettings, importSettings, parseSettings, SETTINGS_VERSION, type Settings } from '@/lib/settings';
-import { ADMIN, ALL_FORMATS, custom, GOV } from '../support/settings-sample';
+import { ADMIN, ALL_FORMATS, custom, DEPLOYER, GOV } from '../support/settings-sample';
 
 describe('defaults', () => {
   it('are current, valid and list every export format', () => {
@@ -92,6 +92,75 @@ describe('validation, field by field', () => {
     ['a wildcard over a top-level domain', { trustedSignInHosts: ['*.com'] }, 'trustedSignInHosts[0]', /whole top-level domain/],
     ['a bare wildcard', { trustedSignInHosts: ['*'] }, 'trustedSignInHosts[0]', /not a host name/],
     ['a trusted IP address', { trustedSignInHosts: ['10.0.0.7'] }, 'trustedSignInHosts[0]', /IP address/],
+    ['chained roles not a list', { chainedRoles: { targetRoleArn: GOV } }, 'chainedRoles', /list of chained roles/],
+    ['a chained role without its source', { chainedRoles: [{ targetRoleArn: GOV }] }, 'chainedRoles[0]', /sourceRoleArn is missing/],
+    [
+      'a chained target that is not an ARN',
+      { chainedRoles: [{ targetRoleArn: 'OrgAuditor', sourceRoleArn: ADMIN }] },
+      'chainedRoles[0]',
+      /targetRoleArn: "OrgAuditor" is not an IAM role ARN/,
+    ],
+    ['a role chained from itself', { chainedRoles: [{ targetRoleArn: ADMIN, sourceRoleArn: ADMIN }] }, 'chainedRoles[0]', /cannot be chained from itself/],
+    [
+      'a chained duration over one hour',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, durationSeconds: 3601 }] },
+      'chainedRoles[0]',
+      /durationSeconds: .*from 900 to 3600.*not 3601/,
+    ],
+    [
+      'an external ID of one character',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, externalId: 'x' }] },
+      'chainedRoles[0]',
+      /external ID must be 2–1224/,
+    ],
+    [
+      'an external ID with a space',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, externalId: 'audit 7' }] },
+      'chainedRoles[0]',
+      /external ID must be/,
+    ],
+    [
+      'an external ID over 1224 characters',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, externalId: 'a'.repeat(1225) }] },
+      'chainedRoles[0]',
+      /external ID must be/,
+    ],
+    [
+      'a session name with a slash',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, sessionName: 'alice/audit' }] },
+      'chainedRoles[0]',
+      /sessionName: .*not a session name/,
+    ],
+    [
+      'a session name over 64 characters',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, sessionName: 's'.repeat(65) }] },
+      'chainedRoles[0]',
+      /not a session name/,
+    ],
+    [
+      'a chained profile name "default"',
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, profileName: 'default' }] },
+      'chainedRoles[0]',
+      /profileName: .*kept for/,
+    ],
+    ['an unknown chained-role field', { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, mfa: true }] }, 'chainedRoles[0]', /mfa is not a field/],
+    [
+      'a target chained twice',
+      {
+        chainedRoles: [
+          { targetRoleArn: GOV, sourceRoleArn: ADMIN },
+          { targetRoleArn: GOV, sourceRoleArn: DEPLOYER },
+        ],
+      },
+      'chainedRoles[1]',
+      /already listed/,
+    ],
+    [
+      'more than 50 chained roles',
+      { chainedRoles: Array.from({ length: 51 }, (_, i) => ({ targetRoleArn: `arn:aws:iam::777777777777:role/R${i}`, sourceRoleArn: ADMIN })) },
+      'chainedRoles',
+      /more than 50 chained roles/,
+    ],
     ['an unknown top-level key', { colour: 'red' }, 'colour', /not a setting this version knows/],
   ])('%s: reported at %s, other fields unaffected', (_, fields, path, message) => {
     const { settings, issues } = parseSettings({ ...custom(), ...fields });
@@ -128,6 +197,20 @@ describe('validation, field by field', () => {
     expect(settings.allowedAccounts).toEqual(['111111111111']);
     expect(settings.pinnedRoles).toEqual([ADMIN]);
     expect(settings.delivery.formatOrder).toEqual(['process', 'fish', ...ALL_FORMATS.filter((f) => f !== 'process' && f !== 'fish')]);
+  });
+
+  it('chained roles: absent in a version 2 object reads as none; valid entries keep every field, empty optional ones drop', () => {
+    const { chainedRoles, ...withoutChains } = custom();
+    expect(parseSettings(withoutChains)).toEqual({ settings: { ...custom(), chainedRoles: [] }, issues: [] });
+    const gov = {
+      targetRoleArn: 'arn:aws-us-gov:iam::333333333333:role/GovAuditor',
+      sourceRoleArn: GOV,
+      externalId: 'a=b,c.d@e:f/g-h_i+j',
+      sessionName: 'x@y',
+    };
+    const { settings, issues } = parseSettings({ version: 2, chainedRoles: [...chainedRoles, { ...gov, profileName: '', durationSeconds: null }] });
+    expect(issues).toEqual([]);
+    expect(settings.chainedRoles).toEqual([...chainedRoles, gov]);
   });
 
   it('trusted sign-in hosts: a pasted URL becomes its host, case folds, IDN takes its xn-- form, duplicates go', () => {

@@ -16,6 +16,7 @@ describe('managed settings', () => {
     delivery: { autoSaveToHost: false },
     reminders: { minutesBefore: 5 },
     trustedSignInHosts: ['fs.corp.contoso.com'],
+    chainedRoles: [{ targetRoleArn: 'arn:aws:iam::777777777777:role/OrgAuditor', sourceRoleArn: ADMIN, externalId: 'contoso-audit-7', durationSeconds: 1800 }],
   };
 
   it('managed values win and each is locked; the user’s other values stay', () => {
@@ -33,6 +34,7 @@ describe('managed settings', () => {
       delivery: { ...custom().delivery, autoSaveToHost: false },
       reminders: { enabled: false, minutesBefore: 5 },
       trustedSignInHosts: ['fs.corp.contoso.com'],
+      chainedRoles: policy.chainedRoles,
     });
     expect([...locked].sort()).toEqual(
       [
@@ -46,6 +48,7 @@ describe('managed settings', () => {
         'delivery.autoSaveToHost',
         'reminders.minutesBefore',
         'trustedSignInHosts',
+        'chainedRoles',
       ].sort(),
     );
   });
@@ -120,6 +123,9 @@ describe('managed settings', () => {
       { roles: { [ADMIN]: { profileName: 'a b' } } },
       { trustedSignInHosts: ['adfs.contoso.com:443'] },
       { trustedSignInHosts: ['*'] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, durationSeconds: 7200 }] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, externalId: 'has space' }] },
+      { chainedRoles: [{ targetRoleArn: GOV, sourceRoleArn: ADMIN, sessionName: 'x' }] },
     ]) {
       expect(conforms(schema, bad)).toBe(false);
       expect(parseManagedSettings(bad).issues).not.toEqual([]);
@@ -183,6 +189,10 @@ function checkChromeSchema(schema: Schema): void {
     if (sub) checkChromeSchema(sub);
   }
   if (schema.pattern) expect(() => new RegExp(schema.pattern!)).not.toThrow();
+  // Chrome checks patterns with RE2, which refuses a repeat count over 1000: the whole extension then fails to load.
+  for (const [, min, max] of schema.pattern?.matchAll(/\{(\d+)(?:,(\d*))?\}/g) ?? []) {
+    expect(Math.max(Number(min), Number(max || 0)), `repeat count in ${schema.pattern}`).toBeLessThanOrEqual(1000);
+  }
 }
 
 function conforms(schema: Schema, value: unknown): boolean {

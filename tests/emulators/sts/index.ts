@@ -5,7 +5,8 @@
  * XML signature against the provider's certificate (values read only from the signed element), issuer,
  * audience and recipient for the endpoint's partition, the 5-minute redemption window and NotOnOrAfter,
  * the (role, provider) pair, the partition of the endpoint, DurationSeconds vs the role's MaxSessionDuration,
- * RoleSessionName. Which hosts and values an endpoint accepts: `endpoints.ts`; SAML verification (shared with the
+ * RoleSessionName. AssumeRole (role chaining) with a real SigV4 check (`sigv4.ts`) against the credentials it
+ * issued, the world's chain trust and external IDs, and the one-hour cap for chained sessions. Which hosts and values an endpoint accepts: `endpoints.ts`; SAML verification (shared with the
  * AWS sign-in emulator): `saml-verify.ts`; failures and latency injected through the control API: `faults.ts`.
  */
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { audienceAcceptable, partitionOfArn, PROVIDER_ARN_RE, recipientAcceptabl
 import { FaultInjector, injectedError, isNotStsFault, notStsAnswer, type FailureKind, type InjectedStsError, type TamperedCredentials } from './faults';
 import type { ProviderRegistry } from './providers';
 import { checkAssertionTime, verifyCached } from './saml-verify';
+import { verifySigV4 } from './sigv4';
 
 export type { FailureKind, InjectedStsError, TamperedCredentials } from './faults';
 export { ProviderRegistry } from './providers';
@@ -37,6 +39,8 @@ export interface IssuedCredentials {
   expiration: string;
   assumedRoleArn: string;
   issuedAt: Date;
+  /** For a session reached by role chaining: the role whose session assumed it. */
+  chainedFrom?: string;
 }
 
 export interface StsRequestRecord {
@@ -324,6 +328,88 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     );
   }
 
+  /** AssumeRole with the credentials of a session this emulator issued (role chaining). */
+  function chain(host: string, endpoint: StsEndpoint, req: IncomingMessage, body: Buffer, params: URLSearchParams, requestId: string): string {
+    const signed = verifySigV4(
+      { method: req.method ?? 'POST', path: new URL(req.url ?? '/', 'https://sts.invalid').pathname, headers: req.headers, body },
+      { region: endpoint.region, service: 'sts', now: now(), secretFor: (id) => emulator.findIssued(id)?.secretAccessKey },
+    );
+    if (!signed.ok) throw new StsError(signed.status, signed.code, signed.message);
+    const source = emulator.findIssued(signed.accessKeyId)!;
+    if (req.headers['x-amz-security-token'] !== source.sessionToken) {
+      throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
+    if (Date.parse(source.expiration) <= now()) throw new StsError(403, 'ExpiredToken', 'The security token included in the request is expired');
+    // Session credentials work at every STS endpoint of their partition, and at no other.
+    if (stsEndpointForHost(source.host)?.partition !== endpoint.partition)
+      throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    const roleArn = params.get('RoleArn');
+    const sessionName = params.get('RoleSessionName');
+    const durationRaw = params.get('DurationSeconds');
+    const externalId = params.get('ExternalId');
+    const problems: string[] = [];
+    if (roleArn === null) problems.push("Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+    if (sessionName === null) problems.push("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+    else if (!SESSION_NAME_RE.test(sessionName))
+      problems.push(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    if (externalId !== null && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId))
+      problems.push("Value at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:/-]*");
+    let durationSeconds = 3600;
+    if (durationRaw !== null) {
+      durationSeconds = /^\d+$/.test(durationRaw) ? Number(durationRaw) : NaN;
+      if (!(durationSeconds >= 900 && durationSeconds <= 43200))
+        problems.push(`Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+    }
+    if (problems.length) throw validationError(problems);
+    const denied = new StsError(403, 'AccessDenied', `User: ${source.assumedRoleArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn!}`);
+    const target = opts.world.chainRoles.find((r) => r.roleArn === roleArn);
+    const trust = opts.world.chainTrust.find((t) => t.targetRoleArn === roleArn && t.sourceRoleArn === source.roleArn);
+    // The same AccessDenied for a trust policy naming someone else and for a wrong or missing external ID, as AWS.
+    if (!target || !trust || partitionOfArn(target.roleArn) !== endpoint.partition || (trust.externalId ?? null) !== externalId) throw denied;
+    if (durationSeconds > 3600) {
+      throw new StsError(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    }
+    const issuedAt = now();
+    const tampered = faults.takeTampering();
+    const accessKeyId = tampered.accessKeyId ?? `ASIA${randomChars(UPPER_ALNUM, 16)}`;
+    const secretAccessKey = tampered.secretAccessKey ?? randomChars(SECRET_CHARS, 40);
+    const sessionToken = tampered.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
+    const expiration = tampered.expiration ?? stsTime(issuedAt + durationSeconds * 1000);
+    const assumedRoleArn = `arn:${target.partition}:sts::${target.accountId}:assumed-role/${target.roleName}/${sessionName!}`;
+    issued.push({
+      host,
+      roleArn: target.roleArn,
+      principalArn: source.assumedRoleArn,
+      durationSeconds,
+      requestedDurationSeconds: durationRaw === null ? undefined : durationSeconds,
+      roleSessionName: sessionName!,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiration,
+      assumedRoleArn,
+      issuedAt: new Date(issuedAt),
+      chainedFrom: source.roleArn,
+    });
+    return (
+      `<AssumeRoleResponse xmlns="${STS_NS}">\n` +
+      `  <AssumeRoleResult>\n` +
+      `    <AssumedRoleUser>\n` +
+      `      <AssumedRoleId>${target.roleId}:${xmlText(sessionName!)}</AssumedRoleId>\n` +
+      `      <Arn>${xmlText(assumedRoleArn)}</Arn>\n` +
+      `    </AssumedRoleUser>\n` +
+      `    <Credentials>\n` +
+      `      <AccessKeyId>${xmlText(accessKeyId)}</AccessKeyId>\n` +
+      `      <SecretAccessKey>${xmlText(secretAccessKey)}</SecretAccessKey>\n` +
+      `      <SessionToken>${xmlText(sessionToken)}</SessionToken>\n` +
+      `      <Expiration>${xmlText(expiration)}</Expiration>\n` +
+      `    </Credentials>\n` +
+      `  </AssumeRoleResult>\n` +
+      `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
+      `</AssumeRoleResponse>\n`
+    );
+  }
+
   async function processRequest(req: IncomingMessage, record: StsRequestRecord, requestId: string): Promise<{ status: number; body: string }> {
     const host = record.host;
     const endpoint = stsEndpointForHost(host)!;
@@ -346,6 +432,9 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     if (!isForm) throw new StsError(400, 'MissingAction', 'Missing Action');
     const action = params.get('Action');
     if (!action) throw new StsError(400, 'MissingAction', 'Missing Action');
+    if (action === 'AssumeRole' && params.get('Version') === '2011-06-15') {
+      return { status: 200, body: chain(host, endpoint, req, bodyBuf, params, requestId) };
+    }
     if (req.headers.authorization || req.headers['x-amz-security-token'] || params.has('X-Amz-Signature')) {
       throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
     }
