@@ -28,6 +28,8 @@ async function bundle(entry, define) {
     target: 'node20',
     legalComments: 'none',
     logLevel: 'warning',
+    // The bundle's path comments are relative to this: the same bytes from any folder (the AMO sources rebuild).
+    absWorkingDir: root,
     define: { __AWS_SAML_BRIDGE_VERSION__: JSON.stringify(version), ...define },
     // A CommonJS dependency bundled into the ESM output would call require() for Node built-ins: give it one.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
