@@ -191,9 +191,8 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
     <div class="host-status small" data-testid="host-status" data-state={host.state}>
       {host.state === 'missing' ? (
         <>
-          <p>
-            Saving to ~/.aws/credentials needs the credentials helper, which comes with this extension. Install it once:{' '}
-            <button type="button" class="btn btn-small" data-testid="download-helper" onClick={() => void downloadHelper()}>
+          <p title="Saving to ~/.aws/credentials needs the credentials helper, which comes with this extension">
+            <button type="button" class="btn btn-link" data-testid="download-helper" onClick={() => void downloadHelper()}>
               Download the helper
             </button>
             , run this in a terminal, then{' '}
