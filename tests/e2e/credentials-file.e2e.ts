@@ -9,7 +9,8 @@ import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { HELPER_FILE_NAME, installHelperCommand } from '../../lib/helper-install';
+import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH, installHelperCommand } from '../../lib/helper-install';
+import { CHROME_BUILD } from '../support/paths';
 import { NATIVE_HOST_NAME } from '../../lib/native-host-name';
 import { runHelperScript, type HostSandbox } from '../support/native-host';
 import { POPUP } from '../support/popup-page';
@@ -170,6 +171,7 @@ test('no host: the popup offers the helper and its exact command, Download gives
   expect(helper.suggestedFilename()).toBe(HELPER_FILE_NAME);
   const downloaded = join(sandbox.home, 'Downloads', HELPER_FILE_NAME);
   await helper.saveAs(downloaded);
+  expect(readFileSync(downloaded).equals(readFileSync(join(CHROME_BUILD, HELPER_PACKAGE_PATH)))).toBe(true);
   // The shown command, run as a user would (with `~` as the sandbox's HOME); the test browser reads host manifests
   // from its own profile folder, hence --user-data-dir.
   const [node, script, ...args] = command.split(' ');
