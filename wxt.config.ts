@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
@@ -5,6 +6,7 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { acsHostPermissions, stsHostPermissions } from './lib/partitions';
 import { CHROME_PUBLIC_KEY, GECKO_ID } from './lib/extension-ids';
+import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH } from './lib/helper-install';
 
 /**
  * The AWS SDK's browser build parses XML with `DOMParser`, which a service worker does not have ("DOMParser is
@@ -45,6 +47,16 @@ export default defineConfig({
       '**/*.xpi',
       '**/*.crx',
     ],
+  },
+  hooks: {
+    // The credentials helper ships inside the extension, same version, for the popup's "Download the helper": built
+    // here (not a separate step) so every build — tests, `npm run zip`, the AMO sources rebuild — carries it.
+    'build:publicAssets': (wxt, files) => {
+      const outdir = join(wxt.config.wxtDir, 'helper');
+      const built = spawnSync(process.execPath, [join(wxt.config.root, 'scripts', 'build-host.mjs'), '--outdir', outdir], { encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`building the credentials helper failed: ${built.stderr || String(built.error)}`);
+      files.push({ absoluteSrc: join(outdir, HELPER_FILE_NAME), relativeDest: HELPER_PACKAGE_PATH });
+    },
   },
   vite: () => ({
     plugins: [sdkXmlParserWithoutDom(), preact({ devtoolsInProd: false, prefreshEnabled: false })],

@@ -1,16 +1,18 @@
 /**
  * Where live sessions go besides the clipboard: "Save to ~/.aws/credentials" through the native host, a download
- * of the same file, and one copy of it. The host's status is always shown, with the exact command when it is
- * missing. Secrets only ever reach the host, the clipboard or the downloaded file; nothing here renders them.
+ * of the same file, and one copy of it. The host's status is always shown; when it is missing, the helper this
+ * extension ships is offered as a download with the exact command that installs it on this computer's OS.
+ * Secrets only ever reach the host, the clipboard or the downloaded file; nothing here renders them.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DeliveryOptions, HostStatus, OkOutcome, SaveProblem } from '../lib/delivery';
 import { sendMessage } from '../lib/browser/messages';
 import { useCopyStatus } from './CopyButtons';
-import { downloadText } from './download';
+import { downloadPackagedFile, downloadText } from './download';
 import { useCredentialsFile } from './popup/use-credentials-file';
 import { countOf } from './view-model';
 import { errorText } from '../lib/error-text';
+import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH, helperOsOf, installHelperCommand } from '../lib/helper-install';
 
 /** The file name of the download: not `credentials`, so it never lands on top of a real one by accident. */
 export const DOWNLOAD_FILE_NAME = 'aws-saml-bridge-credentials';
@@ -148,9 +150,25 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
   );
 }
 
+/** The platform string the popup's browser reports (userAgentData where there is one: Chromium; else navigator.platform). */
+function browserPlatform(): string {
+  const data = (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData;
+  return data?.platform ?? navigator.platform;
+}
+
 function HostLine({ host, control }: { host: HostCheck; control: HostStatusControl }) {
   const [copied, copy] = useCopyStatus();
+  const [downloadFailure, setDownloadFailure] = useState('');
   const onRecheck = control.recheck;
+  const command = installHelperCommand(helperOsOf(browserPlatform()));
+  const downloadHelper = async () => {
+    setDownloadFailure('');
+    try {
+      await downloadPackagedFile(HELPER_PACKAGE_PATH, HELPER_FILE_NAME);
+    } catch (e) {
+      setDownloadFailure(`Could not download the helper (${errorText(e)}). Reinstall the extension and try again.`);
+    }
+  };
   if (host.state === 'checking') {
     return (
       <p class="host-status muted small" data-testid="host-status" data-state="checking">
@@ -173,8 +191,11 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
     <div class="host-status small" data-testid="host-status" data-state={host.state}>
       {host.state === 'missing' ? (
         <>
-          <p>
-            Saving to ~/.aws/credentials needs the credentials helper. Install it once, in a terminal, then{' '}
+          <p title="Saving to ~/.aws/credentials needs the credentials helper, which comes with this extension">
+            <button type="button" class="btn btn-link" data-testid="download-helper" onClick={() => void downloadHelper()}>
+              Download the helper
+            </button>
+            , run this in a terminal, then{' '}
             <button type="button" class="btn btn-link" data-testid="recheck-host" onClick={onRecheck}>
               check again
             </button>
@@ -182,12 +203,17 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
           </p>
           <p class="fix-command">
             <code class="mono" data-testid="host-fix-command">
-              {host.command}
+              {command}
             </code>
-            <button type="button" class="btn btn-small" data-testid="copy-fix-command" onClick={() => void copy(() => host.command, 'the command')}>
+            <button type="button" class="btn btn-small" data-testid="copy-fix-command" onClick={() => void copy(() => command, 'the command')}>
               Copy
             </button>
           </p>
+          {downloadFailure && (
+            <p class="banner error" role="alert" data-testid="download-helper-error">
+              {downloadFailure}
+            </p>
+          )}
         </>
       ) : (
         <p class="fix-command">

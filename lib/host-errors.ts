@@ -5,8 +5,8 @@
  */
 import { HOST_LOCK_WAIT_MS, type HostErrorData } from './host-protocol';
 import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
+import { DOCTOR_COMMAND } from './helper-install';
 
-const DOCTOR_COMMAND = 'npx aws-saml-bridge doctor';
 const RUN_DOCTOR = `Run "${DOCTOR_COMMAND}" to check it.`;
 const DOWNLOAD = 'the download below has the same profiles';
 /** Most names or problems listed in one message; the rest are counted. */

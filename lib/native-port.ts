@@ -11,6 +11,7 @@
 import type { HostError, HostRequest, HostRequestType, OkReply } from './host-protocol';
 import { CLIENT_REQUEST_TIMEOUT_MS, parseHostError, PROTOCOL_VERSION } from './host-protocol';
 import { errorText } from './error-text';
+import { DOCTOR_COMMAND, INSTALL_FROM_DOWNLOAD_COMMAND } from './helper-install';
 
 /** The slice of `runtime.Port` used here. */
 export interface PortLike {
@@ -21,7 +22,8 @@ export interface PortLike {
   error?: { message?: string } | null;
 }
 
-export const INSTALL_HOST_COMMAND = 'npx aws-saml-bridge install-host';
+/** The install command named in error texts (the popup shows the full per-OS one next to "Download the helper"). */
+export const INSTALL_HOST_COMMAND = INSTALL_FROM_DOWNLOAD_COMMAND;
 
 /** Why a request failed on this side: not installed, gone, no answer in time, or an answer that is not a protocol reply. */
 export type PortErrorCode = 'HOST_NOT_FOUND' | 'DISCONNECTED' | 'TIMEOUT' | 'BAD_REPLY';
@@ -61,7 +63,7 @@ export function describeDisconnect(reason: string | undefined): NativeHostError 
   }
   return new NativeHostError({
     code: 'DISCONNECTED',
-    message: `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "npx aws-saml-bridge doctor" to check it.`,
+    message: `The credentials helper stopped${reason ? ` (${reason})` : ''}. Run "${DOCTOR_COMMAND}" to check it.`,
   });
 }
 
@@ -159,7 +161,7 @@ export class NativeHostClient {
         this.close(
           new NativeHostError({
             code: 'TIMEOUT',
-            message: `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "npx aws-saml-bridge doctor" to check it.`,
+            message: `The credentials helper did not answer within ${Math.round(this.timeoutMs / 1000)} s. Run "${DOCTOR_COMMAND}" to check it.`,
           }),
         );
       }, this.timeoutMs),

@@ -1,6 +1,7 @@
 /**
  * The `aws-saml-bridge` command (built to dist-host/aws-saml-bridge.mjs):
- *   install-host    register the host for browsers (default: every supported browser found for this user)
+ *   install-host    copy the helper to its per-user home, register it for browsers (default: every supported
+ *                   browser found for this user), then run doctor
  *   uninstall-host  remove it
  *   doctor          check registration, launcher, allowed callers and the credentials file
  *   list            the profiles in the credentials file (names, expiry, region; never secrets)
@@ -26,6 +27,7 @@ import {
   planUninstall,
   runRegistry,
   supportsUserDataDir,
+  type InstallRequest,
   type RegistryRunner,
 } from './installer';
 import { HOST_VERSION } from './version';
@@ -33,7 +35,8 @@ import { HOST_VERSION } from './version';
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
 
 Commands:
-  install-host    Register the native-messaging host ${NATIVE_HOST_NAME}
+  install-host    Copy the helper to its home folder, register the native-messaging host
+                  ${NATIVE_HOST_NAME}, then run doctor
                     --browser <name>        chrome, chromium, edge, brave or firefox (repeatable;
                                             default: every one whose profile folder exists)
                     --extension-id <id>     also allow this Chrome-family extension id (repeatable)
@@ -53,8 +56,10 @@ export interface CliEnvironment {
   home: string;
   platform: HostPlatform;
   nodePath: string;
-  /** The built host script that install-host copies. */
-  hostScriptSource: string;
+  /** The built host that install-host installs: its text (in the built CLI) or a file (run from source). */
+  hostScript: InstallRequest['hostScript'];
+  /** This CLI's own file, copied next to the host (absent when run from source). */
+  cliSource?: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   registry: RegistryRunner;
@@ -132,13 +137,17 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
           userDataDir,
           extraChromeExtensionIds: ids,
           nodePath: io.nodePath,
-          hostScriptSource: io.hostScriptSource,
+          hostScript: io.hostScript,
+          cliSource: io.cliSource,
         });
         await applyInstall(plan, io.registry);
-        io.stdout(`Installed the host in ${plan.installDir}\n`);
+        io.stdout(`Installed the helper in ${plan.installDir}\n`);
         for (const m of plan.manifests) io.stdout(`  ${m.browser.padEnd(9)} ${m.path}\n`);
-        io.stdout('Restart the browser if it was running, then check with: aws-saml-bridge doctor\n');
-        return 0;
+        const again = plan.cli ? `node "${plan.cli}" doctor` : 'aws-saml-bridge doctor';
+        io.stdout(`Restart the browser if it was running. Checking it now (again any time with: ${again}):\n\n`);
+        const report = await runDoctor({ context, userDataDir, credentialsFile: credentialsFilePath(io.env, io.home) });
+        io.stdout(formatDoctorReport(report));
+        return report.problems.length ? 1 : 0;
       }
       case 'uninstall-host': {
         const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
@@ -173,15 +182,21 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
   }
 }
 
+/** The host's text, baked into the built CLI by scripts/build-host.mjs (undefined when run from source). */
+declare const __AWS_SAML_BRIDGE_HOST_SCRIPT__: string | undefined;
+
 /** The real world, for the built command. */
 function processEnvironment(): CliEnvironment {
+  const self = fileURLToPath(import.meta.url);
   const platform = process.platform === 'win32' || process.platform === 'darwin' ? process.platform : 'linux';
   return {
     env: process.env,
     home: homedir(),
     platform,
     nodePath: process.execPath,
-    hostScriptSource: join(dirname(fileURLToPath(import.meta.url)), HOST_SCRIPT_NAME),
+    hostScript:
+      typeof __AWS_SAML_BRIDGE_HOST_SCRIPT__ === 'string' ? { content: __AWS_SAML_BRIDGE_HOST_SCRIPT__ } : { source: join(dirname(self), HOST_SCRIPT_NAME) },
+    cliSource: typeof __AWS_SAML_BRIDGE_HOST_SCRIPT__ === 'string' ? self : undefined,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     registry: runRegistry,

@@ -2,8 +2,9 @@
  * install-host / uninstall-host. Planning is pure (which files with what content, which registry commands), so
  * every platform's plan is testable here; applying it touches the file system and, on Windows, runs reg.exe.
  *
- * An install copies the built host into its own folder (npx caches and npm prefixes come and go), writes
- * host-config.json (allowed callers) and a launcher next to it, then one manifest per browser.
+ * An install copies the built host and this CLI into their per-user home (a downloaded file, an npm prefix or a
+ * checkout come and go), writes host-config.json (allowed callers) and a launcher next to them, then one manifest
+ * per browser pointing at that launcher. Running it again (even from the home copy itself) rewrites the same files.
  */
 import { execFile } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, rm, stat } from 'node:fs/promises';
@@ -16,6 +17,8 @@ import { HOST_CONFIG_FILE, hostConfigWith } from './host-config';
 import { hostManifest, launcherName, launcherScript } from './manifest';
 
 export const HOST_SCRIPT_NAME = 'aws-saml-bridge-host.mjs';
+/** The CLI's file name: in the extension package (`helper/`), in Downloads, and in the install folder. */
+export const CLI_SCRIPT_NAME = 'aws-saml-bridge.mjs';
 
 /** What to install, already resolved from the command line. */
 export interface InstallRequest {
@@ -27,8 +30,10 @@ export interface InstallRequest {
   extraChromeExtensionIds: readonly string[];
   /** Absolute path of the Node binary the launcher runs. */
   nodePath: string;
-  /** The built host script to copy. */
-  hostScriptSource: string;
+  /** The built host: its text (carried inside the built CLI) or, when run from source, the file to copy. */
+  hostScript: { content: string } | { source: string };
+  /** The running CLI file, copied next to the host so `doctor` and `uninstall-host` outlive the download. */
+  cliSource?: string;
 }
 
 export interface PlannedFile {
@@ -45,8 +50,11 @@ export interface InstallPlan {
   installDir: string;
   hostScript: string;
   launcher: string;
-  copy: { from: string; to: string };
-  /** host-config.json, the launcher, then the manifests. */
+  /** The installed CLI (null when there is none to copy: run from source). */
+  cli: string | null;
+  /** Files copied as they are (made executable). */
+  copies: { from: string; to: string }[];
+  /** The host (when carried as text), host-config.json, the launcher, then the manifests. */
   files: PlannedFile[];
   manifests: { browser: BrowserId; path: string }[];
   registry: RegistryCommand[];
@@ -70,7 +78,13 @@ export function planInstall(request: InstallRequest): InstallPlan {
   const hostScript = path.join(dir, HOST_SCRIPT_NAME);
   const launcher = path.join(dir, launcherName(request.context.platform));
   const config = hostConfigWith({ chromeExtensionIds: request.extraChromeExtensionIds });
+  const cli = request.cliSource === undefined ? null : path.join(dir, CLI_SCRIPT_NAME);
+  const copies = [
+    ...('source' in request.hostScript ? [{ from: request.hostScript.source, to: hostScript }] : []),
+    ...(cli && request.cliSource !== undefined ? [{ from: request.cliSource, to: cli }] : []),
+  ];
   const files: PlannedFile[] = [
+    ...('content' in request.hostScript ? [{ path: hostScript, content: request.hostScript.content, mode: 0o755 }] : []),
     { path: path.join(dir, HOST_CONFIG_FILE), content: json(config), mode: 0o644 },
     { path: launcher, content: launcherScript(request.context.platform, request.nodePath, hostScript), mode: 0o755 },
   ];
@@ -87,7 +101,7 @@ export function planInstall(request: InstallRequest): InstallPlan {
       }
     }
   }
-  return { installDir: dir, hostScript, launcher, copy: { from: request.hostScriptSource, to: hostScript }, files, manifests, registry };
+  return { installDir: dir, hostScript, launcher, cli, copies, files, manifests, registry };
 }
 
 /** What an uninstall removes. */
@@ -119,8 +133,11 @@ export const runRegistry: RegistryRunner = async (command) => {
 /** Writes the plan: the host copy, config, launcher, manifests, registry entries. */
 export async function applyInstall(plan: InstallPlan, registry: RegistryRunner = runRegistry): Promise<void> {
   await mkdir(plan.installDir, { recursive: true, mode: 0o755 });
-  await copyFile(plan.copy.from, plan.copy.to);
-  await chmod(plan.copy.to, 0o755);
+  for (const { from, to } of plan.copies) {
+    // Run from the installed copy itself, this is a copy onto itself, which Node (libuv) leaves as it is.
+    await copyFile(from, to);
+    await chmod(to, 0o755);
+  }
   for (const file of plan.files) {
     await mkdir(dirname(file.path), { recursive: true, mode: 0o755 });
     await writeFileAtomic(file.path, Buffer.from(file.content, 'utf8'), { mode: file.mode });

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { zip } from 'wxt';
+import { HELPER_PACKAGE_PATH } from '../lib/helper-install';
 
 const OUT_DIR = '.output/store';
 
@@ -163,9 +164,24 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   const names = (p: string) => readZip(p).map((e) => e.name);
   for (const [zipPath, required] of <[string, string[]][]>[
-    [chromeZip, ['manifest.json', 'background.js', 'popup.html']],
-    [amoZip, ['manifest.json', 'background.js', 'popup.html']],
-    [sourcesZip, ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'wxt.config.ts', 'entrypoints/background.ts', 'lib/partitions.ts']],
+    [chromeZip, ['manifest.json', 'background.js', 'popup.html', HELPER_PACKAGE_PATH]],
+    [amoZip, ['manifest.json', 'background.js', 'popup.html', HELPER_PACKAGE_PATH]],
+    [
+      sourcesZip,
+      // The build makes the helper from its sources (wxt.config.ts): they must be there for the reviewers' rebuild.
+      [
+        'package.json',
+        'package-lock.json',
+        'README.md',
+        'tsconfig.json',
+        'wxt.config.ts',
+        'entrypoints/background.ts',
+        'lib/partitions.ts',
+        'scripts/build-host.mjs',
+        'native-host/cli.ts',
+        'native-host/main.ts',
+      ],
+    ],
   ]) {
     const entries = names(zipPath);
     problems.push(...checkForbidden(basename(zipPath), entries), ...expectEntries(basename(zipPath), entries, required));

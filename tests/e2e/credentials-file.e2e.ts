@@ -9,7 +9,11 @@ import { formatExpiration } from '../../lib/credentials';
 import { parseCredentialsFile } from '../../lib/credentials-file';
 import { profileNameOf } from '../support/profile-names';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import type { HostSandbox } from '../support/native-host';
+import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH, installHelperCommand } from '../../lib/helper-install';
+import { CHROME_BUILD } from '../support/paths';
+import { NATIVE_HOST_NAME } from '../../lib/native-host-name';
+import { runHelperScript, type HostSandbox } from '../support/native-host';
+import { POPUP } from '../support/popup-page';
 import { openAwsTile, openPopup, signInToMyApps } from '../support/browser';
 import { expect, testWithHost } from './fixtures';
 
@@ -123,7 +127,12 @@ test('a profile holding keys the extension did not write is not overwritten with
   expect(readFileSync(`${sandbox.credentialsFile}.aws-saml-bridge.bak`, 'utf8')).toBe(existing);
 });
 
-test('no host: the popup says so with the exact install command, and Download gives the same file', async ({ ext, page, emulators, sandbox, installHost }) => {
+test('no host: the popup offers the helper and its exact command, Download gives the same file; the downloaded helper, run as shown, makes Save work', async ({
+  ext,
+  page,
+  emulators,
+  sandbox,
+}) => {
   const roles = rolesFor(ALICE, APP_IDS.aws);
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
@@ -131,8 +140,12 @@ test('no host: the popup says so with the exact install command, and Download gi
   await expect(popup.accountNames().first()).toBeVisible();
   const status = popup.hostStatus();
   await expect(status).toHaveAttribute('data-state', 'missing');
-  await expect(popup.hostFixCommand()).toHaveText('npx aws-saml-bridge install-host');
-  expect(await popup.copyFixCommand()).toBe('npx aws-saml-bridge install-host');
+  // This runs on Linux: the command for Linux and macOS, from the one place that builds it.
+  const command = installHelperCommand('posix');
+  await expect(popup.hostFixCommand()).toHaveText(command);
+  expect(await popup.copyFixCommand()).toBe(command);
+  const downloadHelper = popup.page.locator(POPUP.downloadHelper);
+  await expect(downloadHelper).toHaveText('Download the helper');
 
   const picked = [roles[1]!, roles[2]!];
   await popup.assume(picked.map((r) => r.roleArn));
@@ -153,10 +166,30 @@ test('no host: the popup says so with the exact install command, and Download gi
   // Nothing was written to the home folder.
   expect(existsSync(sandbox.credentialsFile)).toBe(false);
 
-  // Installing the host and checking again turns the status to ready without reopening.
-  installHost();
+  // The helper, downloaded from the popup (the file the extension package carries) into the sandbox's ~/Downloads.
+  const [helper] = await Promise.all([popup.page.waitForEvent('download'), downloadHelper.click()]);
+  expect(helper.suggestedFilename()).toBe(HELPER_FILE_NAME);
+  const downloaded = join(sandbox.home, 'Downloads', HELPER_FILE_NAME);
+  await helper.saveAs(downloaded);
+  expect(readFileSync(downloaded).equals(readFileSync(join(CHROME_BUILD, HELPER_PACKAGE_PATH)))).toBe(true);
+  // The shown command, run as a user would (with `~` as the sandbox's HOME); the test browser reads host manifests
+  // from its own profile folder, hence --user-data-dir.
+  const [node, script, ...args] = command.split(' ');
+  expect([node, script, ...args]).toEqual(['node', `~/Downloads/${HELPER_FILE_NAME}`, 'install-host']);
+  const installed = runHelperScript(script!.replace(/^~/, sandbox.home), sandbox, [...args, '--user-data-dir', sandbox.userDataDir]);
+  expect(installed.status, installed.stderr + installed.stdout).toBe(0);
+  expect(installed.stdout).toContain('No problems found.');
+  const home = join(sandbox.home, '.local', 'share', 'aws-saml-bridge');
+  const manifest = JSON.parse(readFileSync(join(sandbox.userDataDir, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), 'utf8')) as { path: string };
+  expect(manifest.path.startsWith(`${home}/`)).toBe(true);
+
+  // Checking again turns the status to ready without reopening, and Save writes the picked roles.
   await popup.recheckHost();
   await expect(status).toHaveAttribute('data-state', 'ready');
+  await popup.save();
+  await expect(popup.saveStatus()).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
+  const saved = parseCredentialsFile(readFileSync(sandbox.credentialsFile, 'utf8'));
+  expect(saved.ok && [...saved.sections.keys()].sort()).toEqual(picked.map((r) => profileNameOf(r)).sort());
 });
 
 test('after Save the helper line says the file is written, no longer "will create" (no reopening)', async ({ ext, page, sandbox, installHost }) => {

@@ -38,9 +38,14 @@ export function removeSandbox(sandbox: HostSandbox): void {
 
 /** Runs the installer CLI (`aws-saml-bridge …`) with the sandbox's HOME and nothing of the caller's AWS setup. */
 export function runInstaller(hostDist: string, sandbox: HostSandbox, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return runHelperScript(join(hostDist, 'aws-saml-bridge.mjs'), sandbox, args);
+}
+
+/** Runs `node <script> …args` (any copy of the helper, such as one downloaded from the popup) in the sandbox. */
+export function runHelperScript(script: string, sandbox: HostSandbox, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: sandbox.home };
   for (const name of ['XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) delete env[name];
-  return spawnSync(process.execPath, [join(hostDist, 'aws-saml-bridge.mjs'), ...args], { encoding: 'utf8', env });
+  return spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', env });
 }
 
 /** Registers the host for the sandbox's Chromium profile, as a user would with `install-host`. */

@@ -83,6 +83,7 @@ export const POPUP = {
   hostStatus: testId('host-status'),
   hostStatusIn: (state: string) => `${testId('host-status')}[data-state=${quoted(state)}]`,
   hostFixCommand: testId('host-fix-command'),
+  downloadHelper: testId('download-helper'),
   copyFixCommand: testId('copy-fix-command'),
   recheckHost: testId('recheck-host'),
   saveToFile: testId('save-to-file'),

@@ -296,7 +296,7 @@ describe('hostStatusOf (the popup’s helper line from a ping)', () => {
   it('another protocol version: says how to update', () => {
     expect(hostStatusOf(ping('0600', 'linux', 2))).toEqual({
       state: 'error',
-      message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: npx aws-saml-bridge install-host',
+      message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: node aws-saml-bridge.mjs install-host',
     });
   });
 });
@@ -306,7 +306,7 @@ describe('makePrivateFailure', () => {
   it.each<[NativeHostFailure, string]>([
     [
       { code: 'UNKNOWN_TYPE', message: 'unknown request type "make-file-private"; this host knows ping' },
-      `This version of the credentials helper cannot change the file's permissions. Update it with: npx aws-saml-bridge install-host, or run: chmod 600 ${FILE}`,
+      `This version of the credentials helper cannot change the file's permissions. Update it with: node aws-saml-bridge.mjs install-host, or run: chmod 600 ${FILE}`,
     ],
     [
       { code: 'FILE_ERROR', message: 'not read', data: { path: FILE, operation: 'chmod', errno: 'EPERM' } },
@@ -325,7 +325,7 @@ describe('makePrivateFailure', () => {
       `Could not make ${FILE} private (another program is writing it). Run: chmod 600 ${FILE}`,
     ],
     [
-      { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' },
+      { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "node aws-saml-bridge.mjs doctor" to check it.' },
       `Could not make ${FILE} private (the credentials helper did not answer in time). Run: chmod 600 ${FILE}`,
     ],
   ])('%j', (failure, text) => {

@@ -63,7 +63,7 @@ describe('saveFailureText: the popup’s words for a save that wrote nothing', (
     [
       'DAMAGED_FILE from a host without data',
       { code: 'DAMAGED_FILE', message: HOST_WORDS },
-      `The credentials file cannot be read by the AWS CLI, so nothing was saved. Run "npx aws-saml-bridge doctor" to see where. Fix the file (or move it aside) and save again; ${DOWNLOAD}`,
+      `The credentials file cannot be read by the AWS CLI, so nothing was saved. Run "node aws-saml-bridge.mjs doctor" to see where. Fix the file (or move it aside) and save again; ${DOWNLOAD}`,
     ],
     [
       'UNSAFE_EDIT naming a section',
@@ -113,12 +113,12 @@ describe('saveFailureText: the popup’s words for a save that wrote nothing', (
     [
       'FILE_ERROR: reading a folder',
       { code: 'FILE_ERROR', message: HOST_WORDS, data: { path: PATH, operation: 'read', errno: 'EISDIR' } },
-      `Could not read ${PATH} (the file system refused: EISDIR), so nothing was saved. Run "npx aws-saml-bridge doctor" to check it.`,
+      `Could not read ${PATH} (the file system refused: EISDIR), so nothing was saved. Run "node aws-saml-bridge.mjs doctor" to check it.`,
     ],
     [
       'FILE_ERROR from a host without data: its words, quoted',
       { code: 'FILE_ERROR', message: `could not write ${PATH}: EIO` },
-      `The credentials helper answered FILE_ERROR: “could not write ${PATH}: EIO”. Nothing was saved. Run "npx aws-saml-bridge doctor" to check it.`,
+      `The credentials helper answered FILE_ERROR: “could not write ${PATH}: EIO”. Nothing was saved. Run "node aws-saml-bridge.mjs doctor" to check it.`,
     ],
     [
       'INVALID_PROFILE_NAME',
@@ -128,17 +128,17 @@ describe('saveFailureText: the popup’s words for a save that wrote nothing', (
     [
       'UNSUPPORTED_VERSION: update the helper',
       { code: 'UNSUPPORTED_VERSION', message: 'protocol version 1 is not supported; this host speaks version 2' },
-      'The credentials helper answered UNSUPPORTED_VERSION: “protocol version 1 is not supported; this host speaks version 2”. Update it with: npx aws-saml-bridge install-host',
+      'The credentials helper answered UNSUPPORTED_VERSION: “protocol version 1 is not supported; this host speaks version 2”. Update it with: node aws-saml-bridge.mjs install-host',
     ],
     [
       'INTERNAL',
       { code: 'INTERNAL', message: HOST_WORDS },
-      'The credentials helper failed unexpectedly; the browser\'s log of the helper\'s output says why. Run "npx aws-saml-bridge doctor" to check it.',
+      'The credentials helper failed unexpectedly; the browser\'s log of the helper\'s output says why. Run "node aws-saml-bridge.mjs doctor" to check it.',
     ],
     [
       'TIMEOUT: the port’s own words',
-      { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.' },
-      'The credentials helper did not answer within 10 s. Run "npx aws-saml-bridge doctor" to check it.',
+      { code: 'TIMEOUT', message: 'The credentials helper did not answer within 10 s. Run "node aws-saml-bridge.mjs doctor" to check it.' },
+      'The credentials helper did not answer within 10 s. Run "node aws-saml-bridge.mjs doctor" to check it.',
     ],
   ])('%s', (_title, failure, text) => {
     expect(saveFailureText(failure)).toBe(text);
@@ -147,7 +147,7 @@ describe('saveFailureText: the popup’s words for a save that wrote nothing', (
   it('a code this version does not know: the host’s words, quoted, and doctor', () => {
     const failure = { code: 'QUOTA_EXCEEDED', message: 'the disk quota is used up' } as unknown as NativeHostFailure;
     expect(saveFailureText(failure)).toBe(
-      'The credentials helper answered QUOTA_EXCEEDED: “the disk quota is used up”. Run "npx aws-saml-bridge doctor" to check it.',
+      'The credentials helper answered QUOTA_EXCEEDED: “the disk quota is used up”. Run "node aws-saml-bridge.mjs doctor" to check it.',
     );
     expect(hostFailureText(failure)).toBe(saveFailureText(failure));
     expect(failureReason(failure)).toBe('the credentials helper answered QUOTA_EXCEEDED: “the disk quota is used up”');
@@ -201,7 +201,7 @@ describe('lib error → host reply → extension words', () => {
     [
       'a region the file cannot hold (an invalid request: the host’s words, quoted)',
       () => libRefusal('', [{ ...dev, region: 'Mars 1' }]),
-      'The credentials helper answered INVALID_REQUEST: “profile dev: the region cannot be written to a credentials file”. Update it with: npx aws-saml-bridge install-host',
+      'The credentials helper answered INVALID_REQUEST: “profile dev: the region cannot be written to a credentials file”. Update it with: node aws-saml-bridge.mjs install-host',
     ],
   ])('%s', async (_title, refusal, text) => {
     const failure = await throughThePort(mergeRefusal(refusal(), PATH));

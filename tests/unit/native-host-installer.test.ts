@@ -87,7 +87,7 @@ describe('install plans for every platform', () => {
       system: false,
       extraChromeExtensionIds: [],
       nodePath: 'C:\\Program Files\\nodejs\\node.exe',
-      hostScriptSource: 'x.mjs',
+      hostScript: { source: 'x.mjs' },
     });
     const dir = 'C:\\Users\\u\\AppData\\Local\\aws-saml-bridge';
     const manifest = (b: string) => `${dir}\\manifests\\${b}\\${NATIVE_HOST_NAME}.json`;

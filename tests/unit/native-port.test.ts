@@ -50,7 +50,7 @@ describe('NativeHostClient', () => {
       const error = await p.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NativeHostError);
       expect(error).toMatchObject({ code: 'HOST_NOT_FOUND' });
-      expect((error as Error).message).toContain('npx aws-saml-bridge install-host');
+      expect((error as Error).message).toContain('node aws-saml-bridge.mjs install-host');
     }
     const c = client.request('ping', {});
     expect(second.posted).toHaveLength(1);
@@ -162,7 +162,7 @@ describe('NativeHostClient', () => {
     expect(error).toBeInstanceOf(NativeHostError);
     expect(error).toMatchObject({
       code: 'BAD_REPLY',
-      message: 'The credentials helper sent an answer this extension cannot read. Update it with: npx aws-saml-bridge install-host',
+      message: 'The credentials helper sent an answer this extension cannot read. Update it with: node aws-saml-bridge.mjs install-host',
     });
   });
 
@@ -224,7 +224,7 @@ describe('NativeHostClient', () => {
   ])('data with %s (%s) fails the request with BAD_REPLY', async (_title, code, data) => {
     expect(await failureFor({ code, message: 'm', data })).toEqual({
       code: 'BAD_REPLY',
-      message: 'The credentials helper sent an answer this extension cannot read. Update it with: npx aws-saml-bridge install-host',
+      message: 'The credentials helper sent an answer this extension cannot read. Update it with: node aws-saml-bridge.mjs install-host',
     });
   });
 
