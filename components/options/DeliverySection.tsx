@@ -27,7 +27,9 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
           Save credentials to ~/.aws/credentials as soon as they are issued
         </label>
         {autoLocked && <LockedNote path="delivery.autoSaveToHost" />}
-        <p class="hint">Needs the credentials helper: the popup offers to download it and shows the one command that installs it. Without it nothing is saved.</p>
+        <p class="hint">
+          Needs the credentials helper: the popup offers to download it and shows the one command that installs it. Without it nothing is saved.
+        </p>
       </div>
       <div class="field">
         <span class="label" id="format-order-label">
