@@ -108,6 +108,17 @@ export interface AssumeOptions {
   now?: () => number;
 }
 
+/** The retry and timing knobs of one STS call (AssumeRoleWithSAML or AssumeRole), with their defaults. */
+function retryPolicy(options: Omit<AssumeOptions, 'transport'>) {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? STS_MAX_ATTEMPTS),
+    backoff: options.backoffMs ?? defaultBackoffMs,
+    sleep: options.sleep ?? sleepMs,
+    timeoutMs: options.attemptTimeoutMs ?? STS_ATTEMPT_TIMEOUT_MS,
+    now: options.now ?? Date.now,
+  };
+}
+
 /** Exponential backoff with jitter: ~300 ms, ~600 ms, … capped at 3 s. */
 export function defaultBackoffMs(retry: number): number {
   const base = Math.min(MAX_BACKOFF_MS, 300 * 2 ** (retry - 1));
@@ -235,11 +246,7 @@ let defaultTransport: StsTransport | undefined;
 /** Assumes one role. Never throws: a failure comes back as plain words. */
 export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOptions = {}): Promise<AssumeOutcome> {
   const transport = options.transport ?? (defaultTransport ??= sdkTransport());
-  const maxAttempts = Math.max(1, options.maxAttempts ?? STS_MAX_ATTEMPTS);
-  const backoff = options.backoffMs ?? defaultBackoffMs;
-  const sleep = options.sleep ?? sleepMs;
-  const timeoutMs = options.attemptTimeoutMs ?? STS_ATTEMPT_TIMEOUT_MS;
-  const now = options.now ?? Date.now;
+  const { maxAttempts, backoff, sleep, timeoutMs, now } = retryPolicy(options);
   const { url, region } = stsEndpointFor(input.role.partition, input.acs);
   const stsHost = new URL(url).host;
   const fail = (error: unknown, attempts: number, stoppedAtDeadline = false): AssumeOutcome => ({
@@ -376,11 +383,7 @@ let defaultChainTransport: ChainTransport | undefined;
  */
 export async function assumeChainedRole(input: ChainInput, options: ChainOptions = {}): Promise<ChainOutcome> {
   const transport = options.transport ?? (defaultChainTransport ??= sdkChainTransport());
-  const maxAttempts = Math.max(1, options.maxAttempts ?? STS_MAX_ATTEMPTS);
-  const backoff = options.backoffMs ?? defaultBackoffMs;
-  const sleep = options.sleep ?? sleepMs;
-  const timeoutMs = options.attemptTimeoutMs ?? STS_ATTEMPT_TIMEOUT_MS;
-  const now = options.now ?? Date.now;
+  const { maxAttempts, backoff, sleep, timeoutMs, now } = retryPolicy(options);
   const stsHost = input.stsHost;
   const sourceExpires = Date.parse(input.source.expiration);
   const fail = (error: unknown, attempts: number): ChainOutcome => ({
