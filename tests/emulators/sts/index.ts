@@ -153,6 +153,26 @@ function manifestNotFound(providerArn: string, requestId: string): StsError {
 }
 
 /** Creates the STS emulator. Hosts: sts.amazonaws.com, sts.<region>.amazonaws.com (incl. us-gov-*), sts.cn-*.amazonaws.com.cn. */
+/** The `AssumedRoleUser` and `Credentials` elements both AssumeRoleWithSAML and AssumeRole answer with. */
+function sessionXml(
+  assumedRoleId: string,
+  assumedRoleArn: string,
+  c: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string },
+): string {
+  return (
+    `    <AssumedRoleUser>\n` +
+    `      <AssumedRoleId>${xmlText(assumedRoleId)}</AssumedRoleId>\n` +
+    `      <Arn>${xmlText(assumedRoleArn)}</Arn>\n` +
+    `    </AssumedRoleUser>\n` +
+    `    <Credentials>\n` +
+    `      <AccessKeyId>${xmlText(c.accessKeyId)}</AccessKeyId>\n` +
+    `      <SecretAccessKey>${xmlText(c.secretAccessKey)}</SecretAccessKey>\n` +
+    `      <SessionToken>${xmlText(c.sessionToken)}</SessionToken>\n` +
+    `      <Expiration>${xmlText(c.expiration)}</Expiration>\n` +
+    `    </Credentials>\n`
+  );
+}
+
 export function createStsEmulator(opts: StsOptions): StsEmulator {
   const now = opts.now ?? Date.now;
   const faults = new FaultInjector();
@@ -307,16 +327,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       `<AssumeRoleWithSAMLResponse xmlns="${STS_NS}">\n` +
       `  <AssumeRoleWithSAMLResult>\n` +
       `    <Audience>${xmlText(audience)}</Audience>\n` +
-      `    <AssumedRoleUser>\n` +
-      `      <AssumedRoleId>${role.roleId}:${xmlText(a.roleSessionName)}</AssumedRoleId>\n` +
-      `      <Arn>${xmlText(assumedRoleArn)}</Arn>\n` +
-      `    </AssumedRoleUser>\n` +
-      `    <Credentials>\n` +
-      `      <AccessKeyId>${xmlText(accessKeyId)}</AccessKeyId>\n` +
-      `      <SecretAccessKey>${xmlText(secretAccessKey)}</SecretAccessKey>\n` +
-      `      <SessionToken>${xmlText(sessionToken)}</SessionToken>\n` +
-      `      <Expiration>${xmlText(expiration)}</Expiration>\n` +
-      `    </Credentials>\n` +
+      sessionXml(`${role.roleId}:${a.roleSessionName}`, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
       `    <Issuer>${xmlText(a.issuer)}</Issuer>\n` +
       `    <NameQualifier>${nameQualifier}</NameQualifier>\n` +
       sourceIdentity +
@@ -394,16 +405,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     return (
       `<AssumeRoleResponse xmlns="${STS_NS}">\n` +
       `  <AssumeRoleResult>\n` +
-      `    <AssumedRoleUser>\n` +
-      `      <AssumedRoleId>${target.roleId}:${xmlText(sessionName!)}</AssumedRoleId>\n` +
-      `      <Arn>${xmlText(assumedRoleArn)}</Arn>\n` +
-      `    </AssumedRoleUser>\n` +
-      `    <Credentials>\n` +
-      `      <AccessKeyId>${xmlText(accessKeyId)}</AccessKeyId>\n` +
-      `      <SecretAccessKey>${xmlText(secretAccessKey)}</SecretAccessKey>\n` +
-      `      <SessionToken>${xmlText(sessionToken)}</SessionToken>\n` +
-      `      <Expiration>${xmlText(expiration)}</Expiration>\n` +
-      `    </Credentials>\n` +
+      sessionXml(`${target.roleId}:${sessionName!}`, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
       `  </AssumeRoleResult>\n` +
       `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
       `</AssumeRoleResponse>\n`
