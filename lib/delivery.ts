@@ -170,7 +170,7 @@ export type HostStatus =
       fileOpenToOthers: boolean;
     }
   /** Not registered for this browser (or not allowed for this extension): `command` fixes it. */
-  | { state: 'missing'; message: string; command: string }
+  | { state: 'missing'; message: string }
   /** Registered but failing (crashed, too old, timed out): `message` says what to run. */
   | { state: 'error'; message: string };
 

@@ -17,7 +17,7 @@ import {
   type SaveResult,
 } from '../delivery';
 import { hostFailureText, saveFailureText } from '../host-errors';
-import { INSTALL_HOST_COMMAND, NativeHostClient, NativeHostError, type PortLike } from '../native-port';
+import { NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';
@@ -60,7 +60,7 @@ export async function hostStatus(): Promise<HostStatus> {
   try {
     return hostStatusOf(await hostClient().request('ping', {}));
   } catch (e) {
-    if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message, command: INSTALL_HOST_COMMAND };
+    if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message };
     return { state: 'error', message: e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e) };
   }
 }
