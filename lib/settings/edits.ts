@@ -4,7 +4,7 @@
  * passed their rule in fields.ts already. Pure.
  */
 import type { ExportFormat } from '../export-formats';
-import type { ChainedRole, DeliverySettings, ReminderSettings, RolePreferences, Settings } from './schema';
+import type { ChainedRole, DeliverySettings, ReminderSettings, RenewalSettings, RolePreferences, Settings } from './schema';
 
 /** Sets one top-level setting to a value that passed its rule (the nested ones have their own edits below). */
 export function withSetting<K extends 'allowedAccounts' | 'profileTemplate' | 'defaultDuration' | 'defaultRegion' | 'defaultProfileRole'>(
@@ -57,6 +57,11 @@ export function withFormatMoved(s: Settings, format: ExportFormat, delta: -1 | 1
 /** Changes some delivery settings, keeping the others. */
 export function withDelivery(s: Settings, change: Partial<DeliverySettings>): Settings {
   return { ...s, delivery: { ...s.delivery, ...change } };
+}
+
+/** Changes some always-fresh settings, keeping the others. */
+export function withRenewal(s: Settings, change: Partial<RenewalSettings>): Settings {
+  return { ...s, renewal: { ...s.renewal, ...change } };
 }
 
 /** Changes some reminder settings, keeping the others. */

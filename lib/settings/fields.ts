@@ -139,6 +139,16 @@ export function checkReminderMinutes(value: unknown): FieldCheck<number> {
     : fail(`must be a whole number of minutes from ${MIN_REMINDER_MINUTES} to ${MAX_REMINDER_MINUTES}, not ${shown(value)}`);
 }
 
+export const MIN_IDLE_LIMIT_HOURS = 1;
+export const MAX_IDLE_LIMIT_HOURS = 24;
+
+/** How many hours after the last interactive sign-in renewal stops. */
+export function checkIdleLimitHours(value: unknown): FieldCheck<number> {
+  return Number.isInteger(value) && (value as number) >= MIN_IDLE_LIMIT_HOURS && (value as number) <= MAX_IDLE_LIMIT_HOURS
+    ? ok(value as number)
+    : fail(`must be a whole number of hours from ${MIN_IDLE_LIMIT_HOURS} to ${MAX_IDLE_LIMIT_HOURS}, not ${shown(value)}`);
+}
+
 // ── delivery, sign-in pages ──────────────────────────────────────────────────────────────────────────────────────
 
 const FORMAT_IDS: readonly string[] = EXPORT_FORMATS.map((f) => f.id);

@@ -15,6 +15,7 @@ export {
   checkProfileName,
   checkRegion,
   checkReminderMinutes,
+  checkIdleLimitHours,
   checkRoleArn,
   checkSessionName,
   checkTrustedHost,

@@ -17,6 +17,7 @@ import {
   checkProfileTemplate,
   checkRegion,
   checkReminderMinutes,
+  checkIdleLimitHours,
   checkRoleArn,
   checkTrustedHost,
   isPlainObject,
@@ -37,6 +38,7 @@ import {
   type ChainedRole,
   type DeliverySettings,
   type ReminderSettings,
+  type RenewalSettings,
   type RolePreferences,
   type Settings,
   type SettingsIssue,
@@ -253,6 +255,11 @@ export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSe
   enabled: readBoolean,
   minutesBefore: reader(checkReminderMinutes),
 };
+export const renewalReaders: { [K in keyof RenewalSettings]: Reader<RenewalSettings[K]> } = {
+  keepFresh: readBoolean,
+  idleLimitHours: reader(checkIdleLimitHours),
+  backgroundTab: readBoolean,
+};
 
 /** Calls `set` with a value that was read (undefined: it was not, and the issue is recorded). */
 export function assign<T>(value: T | undefined, set: (v: T) => void): void {
@@ -277,6 +284,7 @@ function readFields(raw: Record<string, unknown>, base: Settings, issues: Issues
     reminders: (v, p) => void assign(readNested<ReminderSettings>(v, p, issues, reminderReaders), (x) => (s.reminders = { ...s.reminders, ...x })),
     trustedSignInHosts: (v, p) => void assign(readTrustedHosts(v, p, issues), (x) => (s.trustedSignInHosts = x)),
     chainedRoles: (v, p) => void assign(readChainedRoles(v, p, issues), (x) => (s.chainedRoles = x)),
+    renewal: (v, p) => void assign(readNested<RenewalSettings>(v, p, issues, renewalReaders), (x) => (s.renewal = { ...s.renewal, ...x })),
   };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'version') continue;

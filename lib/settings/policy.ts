@@ -18,6 +18,7 @@ import {
   readTemplate,
   readTrustedHosts,
   reminderReaders,
+  renewalReaders,
 } from './parse';
 import {
   ROLE_PREFERENCE_KEYS,
@@ -25,6 +26,7 @@ import {
   type ChainedRole,
   type DeliverySettings,
   type ReminderSettings,
+  type RenewalSettings,
   type RolePreferences,
   type Settings,
   type SettingsIssue,
@@ -47,6 +49,7 @@ export interface ManagedSettings {
   trustedSignInHosts?: string[];
   /** Replaces the user's list (the organisation knows its cross-account roles and their external IDs). */
   chainedRoles?: ChainedRole[];
+  renewal?: Partial<RenewalSettings>;
 }
 
 export const MANAGED_KEYS = [
@@ -60,6 +63,7 @@ export const MANAGED_KEYS = [
   'reminders',
   'trustedSignInHosts',
   'chainedRoles',
+  'renewal',
 ] as const;
 
 /**
@@ -105,6 +109,9 @@ export function parseManagedSettings(raw: unknown): { managed: ManagedSettings; 
         break;
       case 'chainedRoles':
         assign(readChainedRoles(value, key, issues), (x) => (managed.chainedRoles = x));
+        break;
+      case 'renewal':
+        assign(readNested<RenewalSettings>(value, key, issues, renewalReaders), (x) => (managed.renewal = x));
         break;
       default:
         issues.push({ path: key, message: 'is not a policy this extension knows; ignored' });
@@ -156,6 +163,9 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
   lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));
   lock('chainedRoles', managed.chainedRoles, (v) => (s.chainedRoles = v.map((c) => ({ ...c }))));
+  lock('renewal.keepFresh', managed.renewal?.keepFresh, (v) => (s.renewal.keepFresh = v));
+  lock('renewal.idleLimitHours', managed.renewal?.idleLimitHours, (v) => (s.renewal.idleLimitHours = v));
+  lock('renewal.backgroundTab', managed.renewal?.backgroundTab, (v) => (s.renewal.backgroundTab = v));
   return { settings: s, locked };
 }
 

@@ -39,6 +39,17 @@ export interface DeliverySettings {
   formatOrder: ExportFormat[];
 }
 
+// ── always-fresh (issue 11) ──
+/** Keeping credentials fresh from the live IdP session (lib/renewal/, lib/background/renewal.ts). */
+export interface RenewalSettings {
+  /** Renew credentials silently before they run low (each sign-in source can still be switched off on its own). */
+  keepFresh: boolean;
+  /** Stop renewing this many hours after the last sign-in the person made themselves. */
+  idleLimitHours: number;
+  /** Where the IdP needs the browser's device sign-in, renew in a background tab (never focused). */
+  backgroundTab: boolean;
+}
+
 /**
  * A role reached by role chaining: assumed with `sourceRoleArn`'s session credentials (sts:AssumeRole) right after
  * the source role is assumed from the sign-in. For roles the SAML sign-in does not offer.
@@ -84,6 +95,8 @@ export interface Settings {
   trustedSignInHosts: string[];
   /** Roles reached by role chaining from a role of the sign-in (see `ChainedRole`). */
   chainedRoles: ChainedRole[];
+  /** Always-fresh: renewing credentials from the live IdP session. */
+  renewal: RenewalSettings;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -100,6 +113,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
   chainedRoles: [],
+  renewal: { keepFresh: true, idleLimitHours: 10, backgroundTab: true },
 });
 
 /** A fresh, mutable copy of the defaults. */
