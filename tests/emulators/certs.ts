@@ -21,9 +21,13 @@ function validity(days: number): { notBeforeDate: Date; notAfterDate: Date } {
   return { notBeforeDate, notAfterDate: new Date(notBeforeDate.getTime() + days * 24 * 3600 * 1000) };
 }
 
-/** A self-signed TLS server certificate whose SANs are `hostnames` (wildcards like `*.signin.aws.amazon.com` allowed) plus 127.0.0.1. */
+/**
+ * A self-signed TLS server certificate whose SANs are `hostnames` (wildcards like `*.signin.aws.amazon.com` allowed)
+ * plus `localhost` and 127.0.0.1 (the AWS CLI reaches the STS emulator as `https://localhost:<port>`, checking the
+ * certificate against a CA bundle holding this very certificate).
+ */
 export async function generateTlsCertificate(hostnames: readonly string[]): Promise<TlsMaterial> {
-  const dnsNames = [...new Set(hostnames.map((h) => h.toLowerCase()))];
+  const dnsNames = [...new Set([...hostnames, 'localhost'].map((h) => h.toLowerCase()))];
   const pems = await generate([{ name: 'commonName', value: dnsNames[0] ?? 'localhost' }], {
     keySize: 2048,
     algorithm: 'sha256',

@@ -5,19 +5,23 @@
  * Hosts and routes:
  * - login.microsoftonline.com
  *   - GET  /<tenant>/login?returnTo=<url>     sign-in form (loginfmt, passwd); POST checks the password, sets
- *                                              ESTSAUTH (HttpOnly, Secure) and redirects to returnTo
+ *                                              ESTSAUTH and ESTSAUTHPERSISTENT (HttpOnly, Secure, SameSite=None)
+ *                                              and redirects to returnTo
  *                                              (default https://myapplications.microsoft.com/). The emulator's own
  *                                              redirects use an opaque `?ctx=` instead (as Entra does), so the
  *                                              login page URL never contains the destination's hostname.
  *   - GET  /<tenant>/oauth2/v2.0/authorize     how My Apps learns the user (code flow, see below)
- *   - GET|POST /<tenant>/saml2?SAMLRequest=…   SP-initiated; ?appid=<appId> IdP-initiated (from the launcher)
+ *   - GET|POST /<tenant>/saml2?SAMLRequest=…   SP-initiated (checked strictly; `IsPassive="true"` answers silently,
+ *                                              per the user's scenario, see `PassiveScenario`); ?appid=<appId> IdP-initiated
+ *   - POST /mfa/push                           what the MFA page's script calls when a browser runs it (counted)
  *   - GET  /<tenant>/oauth2/v2.0/logout        drops the session
  * - myapplications.microsoft.com (myapps.microsoft.com redirects there)
  *   - GET / → My Apps. Cookies are per host, so like the real portal it has its own session: without it,
  *     it redirects to login.microsoftonline.com's authorize endpoint, which (signing in first if needed)
  *     redirects back to /auth?code=… ; the code is exchanged in memory for the user and a MYAPPS cookie is set.
  * - launcher.myapps.microsoft.com
- *   - GET /api/signin/<appId>?tenantId=<tid> → 302 to login.microsoftonline.com/<tenant>/saml2?appid=<appId>&idpinitiated=true
+ *   - GET /api/signin/<appId>?tenantId=<tid> → 302 to login.microsoftonline.com/<tenant>/saml2?SAMLRequest=… (SP-initiated,
+ *     as My Apps does for the AWS gallery app: a fresh ID, the app's exact identifier as Issuer, its reply URL as ACS)
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -37,6 +41,9 @@ const MYAPPS = 'https://myapplications.microsoft.com';
 /** The My Apps portal's client id (a public, well-known Microsoft first-party app id). */
 const MYAPPS_CLIENT_ID = '2793995e-0a7d-40d7-bd35-6968ba142197';
 const SESSION_COOKIE = 'ESTSAUTH';
+const PERSISTENT_COOKIE = 'ESTSAUTHPERSISTENT';
+/** ESTSAUTHPERSISTENT lives 90 days, as Entra's does after "Stay signed in?". */
+const PERSISTENT_MAX_AGE = 90 * 24 * 3600;
 const MYAPPS_COOKIE = 'MYAPPS_SESSION';
 
 export interface IssuedAssertion {
@@ -49,6 +56,78 @@ export interface IssuedAssertion {
   samlResponse: string;
   xml: string;
   relayState: string | null;
+}
+
+/**
+ * How `/<tenant>/saml2` answers an `IsPassive="true"` AuthnRequest for a user (set with `idp.setScenario`):
+ * - `ok`: the "Working..." auto-post form with a signed SAMLResponse (Success, `InResponseTo` = the request's ID);
+ * - `no-session`: as with no valid session cookie: a SAMLResponse with status Responder/NoPassive, same form shape;
+ * - `no-session-page`: the ConvergedSignIn page with `$Config.sErrorCode` 50058 instead (also without a cookie);
+ * - `mfa`: the ConvergedTFA page (50074) whose script, when a browser runs it, POSTs `/mfa/push` (`pushesSent`);
+ * - `stay-signed-in`: KmsiInterrupt (50140); `account-picker`: the account chooser (16000);
+ * - `device-sso`: the assertion only for a real top-level navigation (`Sec-Fetch-Mode: navigate` and
+ *   `Sec-Fetch-Dest: document`), else the BssoInterrupt page (50168);
+ * - `ca-block`: blocked by Conditional Access (53003); `sign-in-frequency`: ConvergedSignIn with 70044;
+ * - `throttled`: the AADSTS50196 (request loop) page; `5xx`: HTTP 503; `unknown`: an unrelated page.
+ */
+export type PassiveScenario =
+  | 'ok'
+  | 'no-session'
+  | 'no-session-page'
+  | 'mfa'
+  | 'stay-signed-in'
+  | 'account-picker'
+  | 'device-sso'
+  | 'ca-block'
+  | 'sign-in-frequency'
+  | 'throttled'
+  | '5xx'
+  | 'unknown';
+
+/** Every scenario, for table-driven tests. */
+export const PASSIVE_SCENARIOS: readonly PassiveScenario[] = [
+  'ok',
+  'no-session',
+  'no-session-page',
+  'mfa',
+  'stay-signed-in',
+  'account-picker',
+  'device-sso',
+  'ca-block',
+  'sign-in-frequency',
+  'throttled',
+  '5xx',
+  'unknown',
+];
+
+/**
+ * What `/saml2` answered a SAMLRequest with: the scenario whose answer was given (`ok` = an assertion was issued,
+ * passive or not), `sign-in` (interactive request without a session: off to the sign-in form),
+ * `login-hint-mismatch` (passive; NoPassive because the session is another user's), or the `AADSTS…` code of a
+ * refused request.
+ */
+export type SamlRequestAnswer = PassiveScenario | 'sign-in' | 'login-hint-mismatch' | `AADSTS${string}`;
+
+/** One request to `/<tenant>/saml2` with a SAMLRequest. */
+export interface SamlRequestRecord {
+  at: Date;
+  /** The user of the valid session the request carried (none: no cookie, or one that no longer counts). */
+  user?: string;
+  passive: boolean;
+  /** The AuthnRequest's Issuer, ACS URL and ID as sent (null when the request could not be read). */
+  issuer: string | null;
+  acs: string | null;
+  id: string | null;
+  loginHint: string | null;
+  secFetchMode: string | null;
+  secFetchDest: string | null;
+  /** Whether an ESTSAUTH or ESTSAUTHPERSISTENT cookie was sent at all (valid or not). */
+  cookieSent: boolean;
+  /** The scenario in force for the request's user (passive requests only; null otherwise). */
+  scenario: PassiveScenario | null;
+  answer: SamlRequestAnswer;
+  /** HTTP status of the answer (302 for `sign-in`). */
+  status: number;
 }
 
 export interface IdpEmulator {
@@ -66,6 +145,14 @@ export interface IdpEmulator {
   samlResponseFor(upn: string, appId: string, extra?: Partial<SamlOptions>): string;
   /** Drops every sign-in session (both ESTSAUTH and My Apps sessions). */
   signOutAll(): void;
+  /** Ends the user's Entra sessions server-side: their ESTSAUTH/ESTSAUTHPERSISTENT cookies no longer count. */
+  endSession(upn: string): void;
+  /** How passive requests for this user are answered from now on (default `ok`; `reset()` restores it). */
+  setScenario(upn: string, scenario: PassiveScenario): void;
+  /** Every SAMLRequest that reached `/<tenant>/saml2`, in order. */
+  readonly samlRequests: SamlRequestRecord[];
+  /** MFA pushes started: POSTs to `/mfa/push` made by the MFA page's script (only a browser running it sends one). */
+  readonly pushesSent: number;
   reset(): void;
   handles(host: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse): void;
@@ -140,9 +227,10 @@ interface AuthnRequest {
   id: string;
   issuer: string;
   acsUrl: string | null;
+  isPassive: boolean;
 }
 
-/** Decodes a redirect-binding (deflated) or POST-binding (plain) AuthnRequest. */
+/** Decodes a redirect-binding (deflated) or POST-binding (plain) AuthnRequest and checks it as Entra documents. */
 function decodeAuthnRequest(b64: string, deflated: boolean): AuthnRequest | string {
   let xml: string;
   try {
@@ -164,12 +252,47 @@ function decodeAuthnRequest(b64: string, deflated: boolean): AuthnRequest | stri
     }
     const id = root.getAttribute('ID') ?? '';
     if (!/^[A-Za-z_][\w.-]*$/.test(id)) return 'AADSTS7500529: The value is not a valid SAML ID. The ID must not begin with a number.';
+    if (root.getAttribute('Version') !== '2.0') return 'AADSTS75005: The request is not a valid Saml2 protocol message: Version must be 2.0.';
+    const passive = root.getAttribute('IsPassive');
+    if (passive !== null && passive !== '' && !/^(true|false|1|0)$/.test(passive)) {
+      return 'AADSTS75005: The request is not a valid Saml2 protocol message: IsPassive must be a boolean.';
+    }
     const issuer = (firstElement(root, NS.assertion, 'Issuer')?.textContent ?? '').trim();
     if (!issuer) return 'AADSTS750021: The SAML request is missing its Issuer.';
-    return { id, issuer, acsUrl: root.getAttribute('AssertionConsumerServiceURL') };
+    return { id, issuer, acsUrl: root.getAttribute('AssertionConsumerServiceURL'), isPassive: passive === 'true' || passive === '1' };
   } catch {
     return 'AADSTS750056: SAML message was not properly base64 encoded.';
   }
+}
+
+/** The redirect-binding AuthnRequest My Apps sends for an app: a fresh ID, the app's identifier, its reply URL. */
+export function launcherAuthnRequest(
+  app: WorldApp,
+  id = `id${randomUUID().replace(/-/g, '')}`,
+  issueInstant = new Date(),
+): { id: string; samlRequest: string } {
+  const xml =
+    `<samlp:AuthnRequest xmlns="urn:oasis:names:tc:SAML:2.0:metadata" ID="${escapeHtml(id)}" Version="2.0" IssueInstant="${issueInstant.toISOString()}" ` +
+    `AssertionConsumerServiceURL="${escapeHtml(app.acsUrl)}" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">` +
+    `<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${escapeHtml(app.entityId)}</Issuer>` +
+    `<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"/></samlp:AuthnRequest>`;
+  return { id, samlRequest: deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64') };
+}
+
+/** `$Config` as a script may hold it (no `</script>` can end it early). */
+function configScript(config: Record<string, unknown>): string {
+  return `<script type="text/javascript">//<![CDATA[\n$Config=${JSON.stringify(config).replace(/</g, '\\u003c')};\n//]]></script>`;
+}
+
+/** A small page in the shape of Entra's converged UX: `<meta name="PageID">` and a `$Config={…}` blob. */
+function convergedPage(pageId: string, config: Record<string, unknown>, body: string, script = ''): string {
+  return (
+    `<!DOCTYPE html>\n<html dir="ltr" class="" lang="en"><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8">` +
+    `<title>Sign in to your account</title><meta name="robots" content="none"><meta name="PageID" content="${escapeHtml(pageId)}">` +
+    `<meta name="SiteID" content=""><meta name="ReqLC" content="1033"><meta name="LocLC" content="en-US">` +
+    configScript({ pgid: pageId, ...config }) +
+    `</head><body class="cb"><div id="lightbox">${body}</div>${script}</body></html>\n`
+  );
 }
 
 /** Creates the Entra-like IdP emulator. */
@@ -184,11 +307,26 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
   const codes = new Map<string, string>();
   const issued: IssuedAssertion[] = [];
   const roleOrder = new Map<string, RoleOrder>(opts.world.users.map((u) => [u.upn, u.roleOrder]));
+  const scenarios = new Map<string, PassiveScenario>();
+  const samlRequests: SamlRequestRecord[] = [];
+  /** One-time tokens of MFA pages served: a push counts once per page a browser ran. */
+  const mfaContexts = new Map<string, string>();
+  let pushesSent = 0;
+
+  /** Whether the request carries an Entra session cookie at all. */
+  function sessionCookieSent(req: IncomingMessage): boolean {
+    const cookies = parseCookies(req.headers.cookie);
+    return cookies.has(SESSION_COOKIE) || cookies.has(PERSISTENT_COOKIE);
+  }
 
   function userFromSession(req: IncomingMessage): WorldUser | undefined {
-    const sid = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-    const upn = sid ? sessions.get(sid) : undefined;
-    return upn ? findUser(upn) : undefined;
+    const cookies = parseCookies(req.headers.cookie);
+    for (const name of [SESSION_COOKIE, PERSISTENT_COOKIE]) {
+      const sid = cookies.get(name);
+      const upn = sid ? sessions.get(sid) : undefined;
+      if (upn) return findUser(upn);
+    }
+    return undefined;
   }
 
   /** Opaque login context id → where to go after sign-in (bounded). */
@@ -219,7 +357,7 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       roleOrder: roleOrder.get(user.upn) ?? user.roleOrder,
       tenantId,
       issuer: opts.world.issuer,
-      audience: app.entityId,
+      audience: app.audience ?? app.entityId,
       recipient: app.acsUrl,
       roleSessionName: user.upn,
       sessionDuration: user.sessionDuration,
@@ -245,7 +383,7 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     acsUrl: string,
     relayState: string | null,
     inResponseTo: string | null,
-  ): void {
+  ): { answer: SamlRequestAnswer; status: number } {
     if (rolesFor(user, app.appId).length === 0) {
       aadstsError(
         res,
@@ -253,11 +391,12 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
         'AADSTS50105',
         `Your administrator has configured the application ${app.name} ('${app.appId}') to block users unless they are specifically granted ('assigned') access to the application. The signed in user '${user.upn}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator.`,
       );
-      return;
+      return { answer: 'AADSTS50105', status: 403 };
     }
     const { samlResponse, xml } = buildSaml(user, app, inResponseTo);
     issued.push({ at: new Date(now()), upn: user.upn, appId: app.appId, acsUrl, mode, samlResponse, xml, relayState });
     sendHtml(res, 200, autoPostForm(acsUrl, samlResponse, relayState));
+    return { answer: 'ok', status: 200 };
   }
 
   function loginForm(res: ServerResponse, status: number, ctx: string, username: string, error: string | null): void {
@@ -321,8 +460,15 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
         const returnTo = loginContexts.get(ctx)!;
         loginContexts.delete(ctx);
         const sid = randomBytes(32).toString('base64url');
+        const persistent = randomBytes(32).toString('base64url');
         sessions.set(sid, user.upn);
-        return redirect(res, returnTo, { 'set-cookie': [`${SESSION_COOKIE}=${sid}; path=/; secure; HttpOnly; SameSite=None`] });
+        sessions.set(persistent, user.upn);
+        return redirect(res, returnTo, {
+          'set-cookie': [
+            `${SESSION_COOKIE}=${sid}; path=/; secure; HttpOnly; SameSite=None`,
+            `${PERSISTENT_COOKIE}=${persistent}; max-age=${PERSISTENT_MAX_AGE}; path=/; secure; HttpOnly; SameSite=None`,
+          ],
+        });
       }
       req.resume();
       const ctxIn = url.searchParams.get('ctx') ?? '';
@@ -350,13 +496,216 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       return redirect(res, back.toString());
     }
     if (rest === 'oauth2/v2.0/logout' || rest === 'oauth2/logout') {
-      const sid = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-      if (sid) sessions.delete(sid);
+      const user = userFromSession(req);
+      if (user) emulator.endSession(user.upn);
       return sendHtml(res, 200, page('Sign out', '<p id="signed-out">You signed out of your account.</p>'), {
-        'set-cookie': [`${SESSION_COOKIE}=; path=/; secure; HttpOnly; SameSite=None; Max-Age=0`],
+        'set-cookie': [
+          `${SESSION_COOKIE}=; path=/; secure; HttpOnly; SameSite=None; Max-Age=0`,
+          `${PERSISTENT_COOKIE}=; path=/; secure; HttpOnly; SameSite=None; Max-Age=0`,
+        ],
       });
     }
     return aadstsError(res, 404, 'AADSTS900561', 'The endpoint only accepts the documented routes.');
+  }
+
+  /** A SAMLResponse refusing a passive request (no assertion), in the same auto-post form as a success. */
+  function noPassiveForm(app: WorldApp, inResponseTo: string, message: string): string {
+    const xml = buildSamlResponseXml({
+      shape: 'entra',
+      roles: [],
+      tenantId,
+      issuer: opts.world.issuer,
+      audience: app.audience ?? app.entityId,
+      recipient: app.acsUrl,
+      inResponseTo,
+      issueInstant: new Date(now() + emulator.clockSkewMs),
+      statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+      subStatusCode: 'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
+      statusMessage: message,
+    });
+    return autoPostForm(app.acsUrl, encodeSamlResponse(xml), null);
+  }
+
+  /** The `$Config` fields every needs-the-user page carries. */
+  function pageConfig(code: string, text: string): Record<string, unknown> {
+    return {
+      sErrorCode: code,
+      sErrTxt: `AADSTS${code}: ${text}`,
+      correlationId: randomUUID(),
+      sessionId: randomUUID(),
+      urlPost: `/${tenantId}/login`,
+      iMaxStackForKnockoutAsyncComponents: 10000,
+    };
+  }
+
+  /** Answers a passive request whose checks passed, per the scenario of the user it is for. */
+  function answerPassive(
+    req: IncomingMessage,
+    res: ServerResponse,
+    app: WorldApp,
+    request: AuthnRequest,
+    relayState: string | null,
+    sessionUser: WorldUser | undefined,
+    hinted: WorldUser | undefined,
+    loginHint: string | null,
+  ): { scenario: PassiveScenario; answer: SamlRequestAnswer; status: number } {
+    const subject = sessionUser ?? hinted;
+    const scenario = (subject && scenarios.get(subject.upn)) || 'ok';
+    const html = (status: number, answer: SamlRequestAnswer, body: string): { scenario: PassiveScenario; answer: SamlRequestAnswer; status: number } => {
+      sendHtml(res, status, body);
+      return { scenario, answer, status };
+    };
+    const noSession = (): { scenario: PassiveScenario; answer: SamlRequestAnswer; status: number } =>
+      scenario === 'no-session-page'
+        ? html(
+            200,
+            'no-session-page',
+            convergedPage(
+              'ConvergedSignIn',
+              { ...pageConfig('50058', 'A silent sign-in request was sent but no user is signed in.'), sPOST_Username: loginHint ?? '' },
+              `<div role="heading" aria-level="1">Sign in</div><form name="f1" method="post" action="/${tenantId}/login">` +
+                `<input type="email" name="loginfmt" value="${escapeHtml(loginHint ?? '')}"><input type="password" name="passwd">` +
+                `<input type="submit" id="idSIButton9" value="Next"></form>`,
+            ),
+          )
+        : html(200, 'no-session', noPassiveForm(app, request.id, 'AADSTS50058: A silent sign-in request was sent but no user is signed in.'));
+
+    // Server trouble comes before any session logic.
+    if (scenario === '5xx') {
+      return html(
+        503,
+        '5xx',
+        `<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h2>Service Unavailable</h2><hr><p>HTTP Error 503. The service is unavailable.</p></body></html>\n`,
+      );
+    }
+    if (scenario === 'throttled') {
+      return html(
+        200,
+        'throttled',
+        convergedPage(
+          'ConvergedError',
+          pageConfig('50196', 'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'),
+          `<div role="heading" aria-level="1">Sorry, but we’re having trouble signing you in.</div>` +
+            `<p class="error">AADSTS50196: The server terminated an operation because it encountered a client request loop.</p>`,
+        ),
+      );
+    }
+    if (scenario === 'unknown') {
+      return html(
+        200,
+        'unknown',
+        `<!DOCTYPE html><html><head><title>Contoso web filter</title></head><body><h1>This site is being checked</h1>` +
+          `<p>Your request will continue shortly.</p></body></html>\n`,
+      );
+    }
+    if (!sessionUser || scenario === 'no-session' || scenario === 'no-session-page') return noSession();
+    if (loginHint && findUser(loginHint)?.upn !== sessionUser.upn) {
+      sendHtml(
+        res,
+        200,
+        noPassiveForm(app, request.id, 'AADSTS50058: A silent sign-in request was sent but the signed-in user does not match the login hint.'),
+      );
+      return { scenario, answer: 'login-hint-mismatch', status: 200 };
+    }
+    const user = sessionUser;
+    switch (scenario) {
+      case 'ok': {
+        const r = answerWithAssertion(res, user, app, 'sp-initiated', app.acsUrl, relayState, request.id);
+        return { scenario, ...r };
+      }
+      case 'device-sso': {
+        const navigation = req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
+        if (navigation) {
+          const r = answerWithAssertion(res, user, app, 'sp-initiated', app.acsUrl, relayState, request.id);
+          return { scenario, ...r };
+        }
+        return html(
+          200,
+          'device-sso',
+          convergedPage(
+            'BssoInterrupt',
+            pageConfig(
+              '50168',
+              'The client is capable of obtaining an SSO token through the Windows 10 Accounts extension, but the token was not found in the request or the supplied token was expired.',
+            ),
+            `<div role="heading" aria-level="1">Trying to sign you in</div><p>Please wait while we check your device.</p>`,
+          ),
+        );
+      }
+      case 'mfa': {
+        const ctx = randomBytes(16).toString('base64url');
+        mfaContexts.set(ctx, user.upn);
+        if (mfaContexts.size > 1000) mfaContexts.delete(mfaContexts.keys().next().value!);
+        return html(
+          200,
+          'mfa',
+          convergedPage(
+            'ConvergedTFA',
+            { ...pageConfig('50074', 'Strong Authentication is required.'), sCtx: ctx, urlBeginAuth: '/mfa/push' },
+            `<div role="heading" aria-level="1">Approve sign in request</div>` +
+              `<p id="idDiv_SAOTCAS_Description">Open your Authenticator app, and enter the number shown to sign in.</p>`,
+            // Only a browser running this page starts the push; a fetch that reads the HTML never does.
+            `<script type="text/javascript">fetch($Config.urlBeginAuth,{method:'POST',credentials:'include',` +
+              `headers:{'content-type':'application/x-www-form-urlencoded'},body:'ctx='+encodeURIComponent($Config.sCtx)});</script>`,
+          ),
+        );
+      }
+      case 'stay-signed-in':
+        return html(
+          200,
+          'stay-signed-in',
+          convergedPage(
+            'KmsiInterrupt',
+            pageConfig('50140', "This error occurred due to 'Keep me signed in' interrupt when the user was signing in."),
+            `<div role="heading" aria-level="1">Stay signed in?</div><p>Do this to reduce the number of times you are asked to sign in.</p>` +
+              `<form name="f1" method="post" action="/kmsi"><input type="checkbox" name="DontShowAgain"><input type="submit" id="idBtn_Back" value="No">` +
+              `<input type="submit" id="idSIButton9" value="Yes"></form>`,
+          ),
+        );
+      case 'account-picker':
+        return html(
+          200,
+          'account-picker',
+          convergedPage(
+            'ConvergedChooser',
+            {
+              ...pageConfig(
+                '16000',
+                'Either multiple user identities are available for the current request or selected account is not supported for the scenario.',
+              ),
+              arrSessions: [{ name: user.upn }, { name: `${user.upn.split('@')[0]}@fabrikam.com` }],
+            },
+            `<div role="heading" aria-level="1">Pick an account</div><div id="tilesHolder">` +
+              `<div class="table" role="button" data-test-id="${escapeHtml(user.upn)}">${escapeHtml(user.upn)}</div>` +
+              `<div class="table" role="button" id="otherTile">Use another account</div></div>`,
+          ),
+        );
+      case 'ca-block':
+        return html(
+          200,
+          'ca-block',
+          convergedPage(
+            'ConvergedError',
+            pageConfig('53003', 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.'),
+            `<div role="heading" aria-level="1">You cannot access this right now</div>` +
+              `<p>Your sign-in was successful but does not meet the criteria to access this resource.</p>`,
+          ),
+        );
+      case 'sign-in-frequency':
+        return html(
+          200,
+          'sign-in-frequency',
+          convergedPage(
+            'ConvergedSignIn',
+            {
+              ...pageConfig('70044', 'The session has expired or is invalid due to sign-in frequency checks by conditional access.'),
+              sPOST_Username: user.upn,
+            },
+            `<div role="heading" aria-level="1">Enter password</div><p>Because you're accessing sensitive info, you need to verify your password.</p>` +
+              `<form name="f1" method="post" action="/${tenantId}/login"><input type="password" name="passwd"><input type="submit" id="idSIButton9" value="Sign in"></form>`,
+          ),
+        );
+    }
   }
 
   async function handleSaml2(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -373,29 +722,62 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     }
     const user = userFromSession(req);
     if (samlRequest) {
+      const loginHint = url.searchParams.get('login_hint');
+      const header = (name: string): string | null => {
+        const v = req.headers[name];
+        return typeof v === 'string' ? v : null;
+      };
+      const record: SamlRequestRecord = {
+        at: new Date(now()),
+        ...(user ? { user: user.upn } : {}),
+        passive: false,
+        issuer: null,
+        acs: null,
+        id: null,
+        loginHint,
+        secFetchMode: header('sec-fetch-mode'),
+        secFetchDest: header('sec-fetch-dest'),
+        cookieSent: sessionCookieSent(req),
+        scenario: null,
+        answer: 'sign-in',
+        status: 0,
+      };
+      samlRequests.push(record);
+      const refuse = (status: number, code: string, message: string): void => {
+        record.answer = code as SamlRequestAnswer;
+        record.status = status;
+        aadstsError(res, status, code, message);
+      };
       const parsed = decodeAuthnRequest(samlRequest, deflated);
       if (typeof parsed === 'string') {
         const [code, ...msg] = parsed.split(': ');
-        return aadstsError(res, 400, code!, msg.join(': '));
+        return refuse(400, code!, msg.join(': '));
       }
+      Object.assign(record, { passive: parsed.isPassive, issuer: parsed.issuer, acs: parsed.acsUrl, id: parsed.id });
+      // Entra finds the app by the exact identifier: `…/saml` is not `…/saml#3` (the "#N trap").
       const app = findAppByEntityId(parsed.issuer);
       if (!app) {
-        return aadstsError(
-          res,
+        return refuse(
           400,
           'AADSTS700016',
-          `Application with identifier '${parsed.issuer}' was not found in the directory '${opts.world.tenantDomain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+          `Application with identifier '${parsed.issuer}' was not found in the directory '${opts.world.tenantDomain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
         );
       }
       if (parsed.acsUrl !== null && parsed.acsUrl !== app.acsUrl) {
-        return aadstsError(
-          res,
+        return refuse(
           400,
           'AADSTS50011',
-          `The reply URL '${parsed.acsUrl}' specified in the request does not match the reply URLs configured for the application: '${app.appId}'.`,
+          `The redirect URI '${parsed.acsUrl}' specified in the request does not match the redirect URIs configured for the application '${app.appId}'.`,
         );
       }
+      if (parsed.isPassive) {
+        const hinted = loginHint ? findUser(loginHint) : undefined;
+        const out = answerPassive(req, res, app, parsed, relayState, user, hinted, loginHint);
+        Object.assign(record, out);
+        return;
+      }
       if (!user) {
+        record.status = 302;
         if (req.method === 'POST') {
           // Re-enter as a redirect-binding GET after sign-in.
           const again = new URL(`${LOGIN}/${tenantId}/saml2`);
@@ -405,7 +787,8 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
         }
         return redirect(res, loginUrl(`${LOGIN}${url.pathname}${url.search}`));
       }
-      return answerWithAssertion(res, user, app, 'sp-initiated', app.acsUrl, relayState, parsed.id);
+      Object.assign(record, answerWithAssertion(res, user, app, 'sp-initiated', app.acsUrl, relayState, parsed.id));
+      return;
     }
     const appId = url.searchParams.get('appid') ?? url.searchParams.get('appId');
     if (!appId) {
@@ -421,7 +804,29 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       return aadstsError(res, 400, 'AADSTS700016', `Application with identifier '${appId}' was not found in the directory '${opts.world.tenantDomain}'.`);
     }
     if (!user) return redirect(res, loginUrl(`${LOGIN}${url.pathname}${url.search}`));
-    return answerWithAssertion(res, user, app, 'idp-initiated', app.acsUrl, relayState ?? app.relayState ?? null, null);
+    answerWithAssertion(res, user, app, 'idp-initiated', app.acsUrl, relayState ?? app.relayState ?? null, null);
+  }
+
+  /** `POST /mfa/push`, as the MFA page's script sends it: counts one push per page a browser ran. */
+  async function handleMfaPush(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      req.resume();
+      res.writeHead(405, { allow: 'POST', 'content-length': '0' });
+      res.end();
+      return;
+    }
+    const form = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'));
+    const ctx = form.get('ctx') ?? '';
+    const upn = mfaContexts.get(ctx);
+    mfaContexts.delete(ctx);
+    if (upn) pushesSent++;
+    const body = JSON.stringify({ Success: Boolean(upn), ResultValue: upn ? 'Success' : 'InvalidSession' });
+    res.writeHead(upn ? 200 : 400, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
+    res.end(body);
   }
 
   function handleMyApps(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -470,8 +875,8 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     if (!app) return aadstsError(res, 404, 'AADSTS700016', `Application '${m?.[1] ?? url.pathname}' was not found in the directory.`);
     const tid = url.searchParams.get('tenantId') ?? tenantId;
     const target = new URL(`${LOGIN}/${tid}/saml2`);
-    target.searchParams.set('appid', app.appId);
-    target.searchParams.set('idpinitiated', 'true');
+    target.searchParams.set('SAMLRequest', launcherAuthnRequest(app).samlRequest);
+    if (app.relayState) target.searchParams.set('RelayState', app.relayState);
     redirect(res, target.toString());
   }
 
@@ -482,6 +887,20 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
     issued,
     signingKey: opts.signingKey,
     samlResponseFor,
+    samlRequests,
+    get pushesSent(): number {
+      return pushesSent;
+    },
+    endSession(upn: string): void {
+      const u = findUser(upn)?.upn ?? upn;
+      for (const [sid, owner] of sessions) if (owner === u) sessions.delete(sid);
+    },
+    setScenario(upn: string, scenario: PassiveScenario): void {
+      const user = findUser(upn);
+      if (!user) throw new Error(`idp.setScenario: unknown user ${upn}`);
+      if (!PASSIVE_SCENARIOS.includes(scenario)) throw new Error(`idp.setScenario: unknown scenario ${String(scenario)}`);
+      scenarios.set(user.upn, scenario);
+    },
     signOutAll(): void {
       sessions.clear();
       myAppsSessions.clear();
@@ -492,6 +911,10 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       emulator.clockSkewMs = 0;
       emulator.assertionOverrides = null;
       issued.length = 0;
+      samlRequests.length = 0;
+      scenarios.clear();
+      mfaContexts.clear();
+      pushesSent = 0;
       roleOrder.clear();
       for (const u of opts.world.users) roleOrder.set(u.upn, u.roleOrder);
     },
@@ -511,6 +934,10 @@ export function createIdpEmulator(opts: IdpOptions): IdpEmulator {
       }
       if (host === 'myapplications.microsoft.com') return handleMyApps(req, res, url);
       if (host === 'launcher.myapps.microsoft.com') return handleLauncher(req, res, url);
+      if (url.pathname === '/mfa/push') {
+        handleMfaPush(req, res).catch(fail);
+        return;
+      }
       const segments = url.pathname.split('/').filter(Boolean);
       if (segments.length === 2 && segments[1] === 'saml2') {
         const tenant = segments[0]!;

@@ -22,10 +22,10 @@ import type { StsEmulator } from './sts';
 import { world } from './world';
 import type { World } from './world';
 
-export type { IdpEmulator } from './idp';
+export type { IdpEmulator, PassiveScenario, SamlRequestRecord, SamlRequestAnswer } from './idp';
 export type { SigninEmulator } from './aws-signin';
 export type { EvilPage } from './evil-page';
-export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind } from './sts';
+export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind, CallerIdentityRecord } from './sts';
 
 /** Every STS host the extension may call, from the product's own partition table (one source of truth). */
 const STS_HOSTS: readonly string[] = Object.values(PARTITION_INFO).flatMap((p) => [

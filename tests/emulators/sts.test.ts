@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { AssumeRoleWithSAMLCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -483,5 +483,155 @@ describe('the AWS SDK against the emulator', () => {
     } finally {
       close();
     }
+  });
+});
+
+describe('GetCallerIdentity and the lifetime knob', () => {
+  /** A client signing with `creds` (SigV4, as the AWS CLI and SDKs do). */
+  function signedClient(creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, host = 'sts.amazonaws.com', region = 'us-east-1') {
+    const agent = loopbackHttpsAgent(emu.port, { keepAlive: true });
+    const sts = new STSClient({
+      region,
+      endpoint: `https://${host}`,
+      // Only the keys: the SDK would read an `expiration` string as a Date.
+      credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+      requestHandler: new NodeHttpHandler({ httpsAgent: agent }),
+      maxAttempts: 1,
+    });
+    return {
+      identity: () =>
+        sts.send(new GetCallerIdentityCommand({})).then(
+          (out) => ({ ok: true as const, out }),
+          (e: unknown) => ({ ok: false as const, error: e as { name: string; message: string; $metadata: { httpStatusCode: number } } }),
+        ),
+      sts,
+      close: () => {
+        sts.destroy();
+        agent.destroy();
+      },
+    };
+  }
+
+  async function session(params: Record<string, string> = {}) {
+    const r = await assume({ RoleArn: PROD_DEPLOYER, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion(), ...params });
+    expect(r.status, r.body).toBe(200);
+    return emu.sts.issued.at(-1)!;
+  }
+
+  it("answers AWS's shape for a session it issued, at the global and a regional endpoint; counted per key", async () => {
+    const c = await session();
+    const raw = signedClient(c);
+    const regional = signedClient(c, 'sts.eu-west-1.amazonaws.com', 'eu-west-1');
+    try {
+      const out = await raw.identity();
+      expect(out.ok && { UserId: out.out.UserId, Account: out.out.Account, Arn: out.out.Arn }).toEqual({
+        UserId: c.assumedRoleId,
+        Account: '111111111111',
+        Arn: 'arn:aws:sts::111111111111:assumed-role/Deployer/alice@contoso.com',
+      });
+      expect(c.assumedRoleId).toMatch(/^AROA[A-Z0-9]{17}:alice@contoso\.com$/);
+      expect((await regional.identity()).ok).toBe(true);
+      expect(emu.sts.callerIdentityCount(c.accessKeyId)).toBe(2);
+      expect(emu.sts.callerIdentityCount('ASIAOTHER')).toBe(0);
+      expect(emu.sts.callerIdentityLog.map((r) => [r.host, r.outcome, r.expired, r.assumedRoleArn])).toEqual([
+        ['sts.amazonaws.com', 'OK', false, c.assumedRoleArn],
+        ['sts.eu-west-1.amazonaws.com', 'OK', false, c.assumedRoleArn],
+      ]);
+    } finally {
+      raw.close();
+      regional.close();
+    }
+    const body = await emulatorRequest(emu.port, 'https://sts.amazonaws.com/', {
+      body: new URLSearchParams({ Action: 'GetCallerIdentity', Version: '2011-06-15' }),
+    });
+    expect(errorOf(body)).toMatchObject({ status: 403, code: 'MissingAuthenticationToken' });
+  });
+
+  it('refuses an expired session (ExpiredToken), an unknown key, a wrong secret or token, another partition', async () => {
+    emu.sts.setLifetimeSeconds(1);
+    const c = await session({ DurationSeconds: '3600' });
+    expect(c.durationSeconds).toBe(1);
+    expect(Date.parse(c.expiration) - c.issuedAt.getTime()).toBeLessThanOrEqual(1000);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(c.expiration) - Date.now()) + 100));
+    const cases = [
+      { creds: c, code: 'ExpiredToken', message: 'The security token included in the request is expired', expired: true },
+      {
+        creds: { ...c, accessKeyId: 'ASIAUNKNOWNUNKNOWN00' },
+        code: 'InvalidClientTokenId',
+        message: 'The security token included in the request is invalid.',
+        expired: false,
+      },
+    ];
+    emu.sts.setLifetimeSeconds(undefined);
+    const live = await session();
+    cases.push(
+      {
+        creds: { ...live, secretAccessKey: 'x'.repeat(40) },
+        code: 'SignatureDoesNotMatch',
+        message: expect.stringContaining('signature') as unknown as string,
+        expired: false,
+      },
+      {
+        creds: { ...live, sessionToken: 'IQoJother' },
+        code: 'InvalidClientTokenId',
+        message: 'The security token included in the request is invalid.',
+        expired: false,
+      },
+    );
+    for (const { creds, code, message, expired } of cases) {
+      const client = signedClient(creds);
+      try {
+        const r = await client.identity();
+        expect(r.ok ? null : { name: r.error.name, message: r.error.message, status: r.error.$metadata.httpStatusCode }, code).toEqual({
+          name: code,
+          message,
+          status: 403,
+        });
+        expect(emu.sts.callerIdentityLog.at(-1)).toMatchObject({ outcome: code, expired, status: 403 });
+      } finally {
+        client.close();
+      }
+    }
+    const gov = signedClient(live, 'sts.us-gov-west-1.amazonaws.com', 'us-gov-west-1');
+    try {
+      const r = await gov.identity();
+      expect(!r.ok && r.error.name).toBe('InvalidClientTokenId');
+    } finally {
+      gov.close();
+    }
+    expect(emu.sts.callerIdentityCount(c.accessKeyId)).toBe(1);
+  });
+
+  it('the lifetime knob wins over DurationSeconds and SessionDuration (validation stays), for AssumeRole too; reset() drops it', async () => {
+    emu.sts.setLifetimeSeconds(120);
+    expect(errorOf(await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion(), DurationSeconds: '899' })).code).toBe(
+      'ValidationError',
+    );
+    const c = await session({ DurationSeconds: '43200' });
+    expect(c).toMatchObject({ durationSeconds: 120, requestedDurationSeconds: 43200 });
+    const lifetime = Date.parse(c.expiration) - c.issuedAt.getTime();
+    expect(lifetime).toBeGreaterThan(119_000);
+    expect(lifetime).toBeLessThanOrEqual(120_000);
+    const src = await assume({ RoleArn: PROD_ADMIN, PrincipalArn: PROD_PROVIDER, SAMLAssertion: aliceAssertion() });
+    expect(src.status).toBe(200);
+    const admin = emu.sts.issued.at(-1)!;
+    const client = signedClient(admin);
+    try {
+      const out = await client.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: 'arn:aws:iam::777777777777:role/OrgAuditor',
+          RoleSessionName: 'alice',
+          ExternalId: 'contoso-audit-7',
+          DurationSeconds: 3600,
+        }),
+      );
+      expect(out.Credentials!.Expiration!.getTime() - Date.now()).toBeLessThanOrEqual(120_000);
+      expect(emu.sts.issued.at(-1)).toMatchObject({ durationSeconds: 120, chainedFrom: PROD_ADMIN });
+    } finally {
+      client.close();
+    }
+    expect(() => emu.sts.setLifetimeSeconds(0)).toThrow();
+    emu.reset();
+    expect((await session()).durationSeconds).toBe(3600);
   });
 });

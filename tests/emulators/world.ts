@@ -21,8 +21,10 @@ export interface WorldApp {
   appId: string;
   /** Tile / link text on My Apps. */
   name: string;
-  /** SAML entity id (Identifier); becomes the assertion's Audience. */
+  /** SAML entity id (Identifier): what an AuthnRequest's Issuer must be; also the assertion's Audience unless `audience` says otherwise. */
   entityId: string;
+  /** The assertion's Audience when it differs from `entityId` (Entra drops the `#N` of AWS gallery apps' identifiers). */
+  audience?: string;
   /** Reply URL: where the IdP auto-POSTs the SAMLResponse; also the assertion's Recipient. */
   acsUrl: string;
   partition: Partition;
@@ -97,6 +99,7 @@ export const APP_IDS = {
   sandbox: '7a9b8c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
   govcloud: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e',
   china: 'e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b',
+  team: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70',
 } as const;
 
 const apps: WorldApp[] = [
@@ -128,6 +131,16 @@ const apps: WorldApp[] = [
     entityId: 'urn:amazon:webservices:cn',
     acsUrl: 'https://signin.amazonaws.cn/saml',
     partition: 'aws-cn',
+  },
+  // The "#N trap": identifier `…/saml#3`, but the assertion's Audience is the bare `…/saml`, as Entra does for the
+  // AWS gallery app; an AuthnRequest must carry the `#3` (the bare value is app "AWS"'s identifier).
+  {
+    appId: APP_IDS.team,
+    name: 'AWS Team',
+    entityId: 'https://signin.aws.amazon.com/saml#3',
+    audience: 'https://signin.aws.amazon.com/saml',
+    acsUrl: 'https://signin.aws.amazon.com/saml',
+    partition: 'aws',
   },
 ];
 
@@ -163,6 +176,7 @@ const DEV = '222222222222';
 const GOV = '333333333333';
 const SANDBOX = '444444444444';
 const CHINA = '666666666666';
+const TEAM = '888888888888';
 /** dave's accounts: 555500000000 … 555500000029. */
 export const DAVE_ACCOUNTS: readonly string[] = Array.from({ length: 30 }, (_, i) => String(555500000000 + i));
 const DAVE_ROLE_NAMES = ['Admin', 'ReadOnly', 'Developer', 'Billing', 'Auditor', 'NetworkAdmin', 'DataScientist', 'SecurityAudit', 'SupportUser', 'PowerUser'];
@@ -178,6 +192,7 @@ const alphaRoles = [
 const sandboxRoles = [role('aws', SANDBOX, 'SandboxAdmin'), role('aws', SANDBOX, 'SandboxReadOnly')];
 const govRoles = [role('aws-us-gov', GOV, 'GovAdmin')];
 const chinaRoles = [role('aws-cn', CHINA, 'ChinaDeveloper')];
+const teamRoles = [role('aws', TEAM, 'TeamAdmin'), role('aws', TEAM, 'TeamDeveloper'), role('aws', TEAM, 'TeamReadOnly')];
 const daveRoles = DAVE_ACCOUNTS.flatMap((acct) => DAVE_ROLE_NAMES.map((n) => role('aws', acct, n)));
 
 const AUDIT = '777777777777';
@@ -189,7 +204,7 @@ const chainTrust: ChainTrust[] = [
   { sourceRoleArn: govRoles[0]!.roleArn, targetRoleArn: chainRoles[2]!.roleArn },
 ];
 
-const roles: WorldRole[] = [...alphaRoles, ...sandboxRoles, ...govRoles, ...chinaRoles, ...daveRoles];
+const roles: WorldRole[] = [...alphaRoles, ...sandboxRoles, ...govRoles, ...chinaRoles, ...daveRoles, ...teamRoles];
 
 const providers: WorldProvider[] = [...new Set(roles.map((r) => r.providerArn))].map((arn) => {
   const r = roles.find((x) => x.providerArn === arn)!;
@@ -201,6 +216,7 @@ const aliases: Record<string, string> = {
   [DEV]: 'contoso-dev',
   [GOV]: 'contoso-gov',
   [CHINA]: 'contoso-cn',
+  [TEAM]: 'contoso-team',
   // 444444444444 (sandbox) deliberately has no alias: the role picker then shows the bare id.
 };
 // dave's first 20 accounts have aliases, the last 10 do not: both key forms on one picker page.
@@ -253,6 +269,15 @@ const users: WorldUser[] = [
     sessionDuration: null,
     roleOrder: 'role-first',
     assignments: { [APP_IDS.china]: arns(chinaRoles) },
+  },
+  {
+    upn: 'frank@contoso.com',
+    displayName: 'Frank Fischer',
+    objectId: '0a1b2c3d-6666-4aaa-8bbb-000000000006',
+    password: PASSWORD,
+    sessionDuration: 3600,
+    roleOrder: 'role-first',
+    assignments: { [APP_IDS.team]: arns(teamRoles) },
   },
 ];
 

@@ -14,7 +14,8 @@ const REGION_RE = /^[a-z]{2}(?:-gov)?-[a-z]+-\d{1,2}$/;
 /** The partition and region an STS hostname serves, or null when it is not an STS endpoint. */
 export function stsEndpointForHost(host: string): StsEndpoint | null {
   const h = host.toLowerCase();
-  if (h === 'sts.amazonaws.com') return { partition: 'aws', region: 'us-east-1' };
+  // `localhost` is the global endpoint too: the AWS CLI 2.9 reaches the emulator only through `--endpoint-url`.
+  if (h === 'sts.amazonaws.com' || h === 'localhost') return { partition: 'aws', region: 'us-east-1' };
   let m = /^sts\.([a-z0-9-]+)\.amazonaws\.com$/.exec(h);
   if (m && REGION_RE.test(m[1]!) && !m[1]!.startsWith('cn-')) {
     return { partition: m[1]!.startsWith('us-gov-') ? 'aws-us-gov' : 'aws', region: m[1]! };

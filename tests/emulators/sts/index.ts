@@ -38,6 +38,8 @@ export interface IssuedCredentials {
   /** ISO 8601, e.g. `2026-11-22T11:00:00Z`. */
   expiration: string;
   assumedRoleArn: string;
+  /** `AROA…:<session name>`, what GetCallerIdentity answers as UserId (always set by this emulator). */
+  assumedRoleId?: string;
   issuedAt: Date;
   /** For a session reached by role chaining: the role whose session assumed it. */
   chainedFrom?: string;
@@ -57,6 +59,21 @@ export interface StsRequestRecord {
   status: number;
 }
 
+/** One GetCallerIdentity call (`sts.callerIdentityLog`). */
+export interface CallerIdentityRecord {
+  at: Date;
+  host: string;
+  /** The access key id the request was signed with (null when unsigned or unreadable). */
+  accessKeyId: string | null;
+  /** The session's assumed-role ARN when the key is one this STS issued. */
+  assumedRoleArn: string | null;
+  /** Whether the key's session had expired (the call was refused with ExpiredToken). */
+  expired: boolean;
+  /** 'OK' or the STS error code answered. */
+  outcome: string;
+  status: number;
+}
+
 export interface StsEmulator {
   /** Delay before every answer (preflights included), ms. */
   latencyMs: number;
@@ -71,6 +88,15 @@ export interface StsEmulator {
   tamperNext(values: TamperedCredentials, count?: number): void;
   readonly issued: IssuedCredentials[];
   readonly requests: StsRequestRecord[];
+  /**
+   * Compressed time for tests: credentials issued from now on (AssumeRoleWithSAML and AssumeRole) expire after `seconds`
+   * whatever DurationSeconds asked (still validated as AWS does); undefined restores AWS's lifetimes.
+   */
+  setLifetimeSeconds(seconds: number | undefined): void;
+  /** Every GetCallerIdentity call, in order. */
+  readonly callerIdentityLog: CallerIdentityRecord[];
+  /** How many GetCallerIdentity calls were signed with this access key id (answered or refused). */
+  callerIdentityCount(accessKeyId: string): number;
   /** How many requests are being left hanging right now (a client that gave up has closed its own). */
   hangingCount(): number;
   /** Clears logs, pending failures, tampering and latency; ends hanging requests. */
@@ -179,6 +205,8 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
   const timers = new Set<NodeJS.Timeout>();
   const issued: IssuedCredentials[] = [];
   const requests: StsRequestRecord[] = [];
+  const callerIdentityLog: CallerIdentityRecord[] = [];
+  let lifetimeOverride: number | undefined;
 
   function corsHeaders(req: IncomingMessage): OutgoingHttpHeaders {
     const origin = req.headers.origin;
@@ -298,7 +326,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       throw new StsError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     }
 
-    const lifetime = Math.min(durationSeconds ?? 3600, sessionDuration ?? Number.POSITIVE_INFINITY);
+    const lifetime = lifetimeOverride ?? Math.min(durationSeconds ?? 3600, sessionDuration ?? Number.POSITIVE_INFINITY);
     const issuedAt = now();
     const tampered = faults.takeTampering();
     const accessKeyId = tampered.accessKeyId ?? `ASIA${randomChars(UPPER_ALNUM, 16)}`;
@@ -306,6 +334,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     const sessionToken = tampered.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
     const expiration = tampered.expiration ?? stsTime(issuedAt + lifetime * 1000);
     const assumedRoleArn = `arn:${role.partition}:sts::${role.accountId}:assumed-role/${role.roleName}/${a.roleSessionName}`;
+    const assumedRoleId = `${role.roleId}:${a.roleSessionName}`;
     const audience = a.audiences.find((aud) => audienceAcceptable(endpoint.partition, aud))!;
     const nameQualifier = createHash('sha1').update(`${a.issuer}${accountId}/${provider.name}`).digest('base64');
     issued.push({
@@ -320,6 +349,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       sessionToken,
       expiration,
       assumedRoleArn,
+      assumedRoleId,
       issuedAt: new Date(issuedAt),
     });
     const sourceIdentity = a.sourceIdentity ? `    <SourceIdentity>${xmlText(a.sourceIdentity)}</SourceIdentity>\n` : '';
@@ -327,7 +357,7 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       `<AssumeRoleWithSAMLResponse xmlns="${STS_NS}">\n` +
       `  <AssumeRoleWithSAMLResult>\n` +
       `    <Audience>${xmlText(audience)}</Audience>\n` +
-      sessionXml(`${role.roleId}:${a.roleSessionName}`, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
+      sessionXml(assumedRoleId, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
       `    <Issuer>${xmlText(a.issuer)}</Issuer>\n` +
       `    <NameQualifier>${nameQualifier}</NameQualifier>\n` +
       sourceIdentity +
@@ -339,11 +369,28 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     );
   }
 
-  /** AssumeRole with the credentials of a session this emulator issued (role chaining). */
-  function chain(host: string, endpoint: StsEndpoint, req: IncomingMessage, body: Buffer, params: URLSearchParams, requestId: string): string {
+  /**
+   * The session a SigV4-signed request is made with: signature, session token, expiry and partition checked as STS does.
+   * `seen` learns the access key id and session as soon as they are known (for the caller's log).
+   */
+  function signedSession(
+    endpoint: StsEndpoint,
+    req: IncomingMessage,
+    body: Buffer,
+    seen: (accessKeyId: string, session: IssuedCredentials | undefined) => void = () => undefined,
+  ): IssuedCredentials {
     const signed = verifySigV4(
       { method: req.method ?? 'POST', path: new URL(req.url ?? '/', 'https://sts.invalid').pathname, headers: req.headers, body },
-      { region: endpoint.region, service: 'sts', now: now(), secretFor: (id) => emulator.findIssued(id)?.secretAccessKey },
+      {
+        region: endpoint.region,
+        service: 'sts',
+        now: now(),
+        secretFor: (id) => {
+          const found = emulator.findIssued(id);
+          seen(id, found);
+          return found?.secretAccessKey;
+        },
+      },
     );
     if (!signed.ok) throw new StsError(signed.status, signed.code, signed.message);
     const source = emulator.findIssued(signed.accessKeyId)!;
@@ -354,6 +401,52 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     // Session credentials work at every STS endpoint of their partition, and at no other.
     if (stsEndpointForHost(source.host)?.partition !== endpoint.partition)
       throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    return source;
+  }
+
+  /** GetCallerIdentity, signed with a session this emulator issued; every call is logged. */
+  function callerIdentity(host: string, endpoint: StsEndpoint, req: IncomingMessage, body: Buffer, requestId: string): string {
+    const record: CallerIdentityRecord = {
+      at: new Date(now()),
+      host,
+      accessKeyId: null,
+      assumedRoleArn: null,
+      expired: false,
+      outcome: 'pending',
+      status: 0,
+    };
+    callerIdentityLog.push(record);
+    try {
+      const session = signedSession(endpoint, req, body, (id, found) => {
+        record.accessKeyId = id;
+        record.assumedRoleArn = found?.assumedRoleArn ?? null;
+      });
+      record.outcome = 'OK';
+      record.status = 200;
+      const account = /^arn:[\w-]+:sts::(\d{12}):/.exec(session.assumedRoleArn)?.[1] ?? '';
+      return (
+        `<GetCallerIdentityResponse xmlns="${STS_NS}">\n` +
+        `  <GetCallerIdentityResult>\n` +
+        `    <Arn>${xmlText(session.assumedRoleArn)}</Arn>\n` +
+        `    <UserId>${xmlText(session.assumedRoleId ?? '')}</UserId>\n` +
+        `    <Account>${account}</Account>\n` +
+        `  </GetCallerIdentityResult>\n` +
+        `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
+        `</GetCallerIdentityResponse>\n`
+      );
+    } catch (e) {
+      if (e instanceof StsError) {
+        record.outcome = e.code;
+        record.status = e.status;
+        record.expired = e.code === 'ExpiredToken';
+      }
+      throw e;
+    }
+  }
+
+  /** AssumeRole with the credentials of a session this emulator issued (role chaining). */
+  function chain(host: string, endpoint: StsEndpoint, req: IncomingMessage, body: Buffer, params: URLSearchParams, requestId: string): string {
+    const source = signedSession(endpoint, req, body);
     const roleArn = params.get('RoleArn');
     const sessionName = params.get('RoleSessionName');
     const durationRaw = params.get('DurationSeconds');
@@ -385,13 +478,15 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     const accessKeyId = tampered.accessKeyId ?? `ASIA${randomChars(UPPER_ALNUM, 16)}`;
     const secretAccessKey = tampered.secretAccessKey ?? randomChars(SECRET_CHARS, 40);
     const sessionToken = tampered.sessionToken ?? `IQoJb3JpZ2luX2Vj${randomBytes(660).toString('base64')}`;
-    const expiration = tampered.expiration ?? stsTime(issuedAt + durationSeconds * 1000);
+    const lifetime = lifetimeOverride ?? durationSeconds;
+    const expiration = tampered.expiration ?? stsTime(issuedAt + lifetime * 1000);
     const assumedRoleArn = `arn:${target.partition}:sts::${target.accountId}:assumed-role/${target.roleName}/${sessionName!}`;
+    const assumedRoleId = `${target.roleId}:${sessionName!}`;
     issued.push({
       host,
       roleArn: target.roleArn,
       principalArn: source.assumedRoleArn,
-      durationSeconds,
+      durationSeconds: lifetime,
       requestedDurationSeconds: durationRaw === null ? undefined : durationSeconds,
       roleSessionName: sessionName!,
       accessKeyId,
@@ -399,13 +494,14 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       sessionToken,
       expiration,
       assumedRoleArn,
+      assumedRoleId,
       issuedAt: new Date(issuedAt),
       chainedFrom: source.roleArn,
     });
     return (
       `<AssumeRoleResponse xmlns="${STS_NS}">\n` +
       `  <AssumeRoleResult>\n` +
-      sessionXml(`${target.roleId}:${sessionName!}`, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
+      sessionXml(assumedRoleId, assumedRoleArn, { accessKeyId, secretAccessKey, sessionToken, expiration }) +
       `  </AssumeRoleResult>\n` +
       `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
       `</AssumeRoleResponse>\n`
@@ -437,6 +533,9 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     if (action === 'AssumeRole' && params.get('Version') === '2011-06-15') {
       return { status: 200, body: chain(host, endpoint, req, bodyBuf, params, requestId) };
     }
+    if (action === 'GetCallerIdentity' && params.get('Version') === '2011-06-15') {
+      return { status: 200, body: callerIdentity(host, endpoint, req, bodyBuf, requestId) };
+    }
     if (req.headers.authorization || req.headers['x-amz-security-token'] || params.has('X-Amz-Signature')) {
       throw new StsError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
     }
@@ -466,7 +565,15 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
     latencyMs: 0,
     issued,
     requests,
+    callerIdentityLog,
     providers: opts.providers,
+    setLifetimeSeconds(seconds: number | undefined): void {
+      if (seconds !== undefined && !(Number.isInteger(seconds) && seconds > 0)) throw new Error(`sts.setLifetimeSeconds: ${seconds} is not a positive integer`);
+      lifetimeOverride = seconds;
+    },
+    callerIdentityCount(accessKeyId: string): number {
+      return callerIdentityLog.filter((r) => r.accessKeyId === accessKeyId).length;
+    },
     failNext(kind: FailureKind, count?: number): void {
       faults.failNext(kind, count);
     },
@@ -483,6 +590,8 @@ export function createStsEmulator(opts: StsOptions): StsEmulator {
       faults.reset();
       issued.length = 0;
       requests.length = 0;
+      callerIdentityLog.length = 0;
+      lifetimeOverride = undefined;
       emulator.latencyMs = 0;
     },
     findIssued(accessKeyId: string): IssuedCredentials | undefined {
