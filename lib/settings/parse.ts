@@ -36,6 +36,7 @@ import {
   settingPath,
   type ChainedRole,
   type DeliverySettings,
+  type ZeroClickSettings,
   type ReminderSettings,
   type RolePreferences,
   type Settings,
@@ -245,13 +246,21 @@ export function readNested<T extends object>(v: unknown, path: string, issues: I
   return out;
 }
 
+/** Auto-save: true or false, or null for "when the helper is installed" (the default). */
+const readAutoSave: Reader<boolean | null> = (v, path, issues) => (v === null ? null : readBoolean(v, path, issues));
+
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
-  autoSaveToHost: readBoolean,
+  autoSaveToHost: readAutoSave,
   formatOrder: readFormatOrder,
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,
   minutesBefore: reader(checkReminderMinutes),
+};
+
+// zero-click sign-in (issue 11)
+export const zeroClickReaders: { [K in keyof ZeroClickSettings]: Reader<ZeroClickSettings[K]> } = {
+  autoAssume: readBoolean,
 };
 
 /** Calls `set` with a value that was read (undefined: it was not, and the issue is recorded). */
@@ -277,6 +286,8 @@ function readFields(raw: Record<string, unknown>, base: Settings, issues: Issues
     reminders: (v, p) => void assign(readNested<ReminderSettings>(v, p, issues, reminderReaders), (x) => (s.reminders = { ...s.reminders, ...x })),
     trustedSignInHosts: (v, p) => void assign(readTrustedHosts(v, p, issues), (x) => (s.trustedSignInHosts = x)),
     chainedRoles: (v, p) => void assign(readChainedRoles(v, p, issues), (x) => (s.chainedRoles = x)),
+    // zero-click sign-in (issue 11)
+    zeroClick: (v, p) => void assign(readNested<ZeroClickSettings>(v, p, issues, zeroClickReaders), (x) => (s.zeroClick = { ...s.zeroClick, ...x })),
   };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'version') continue;

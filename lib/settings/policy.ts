@@ -18,6 +18,7 @@ import {
   readTemplate,
   readTrustedHosts,
   reminderReaders,
+  zeroClickReaders,
 } from './parse';
 import {
   ROLE_PREFERENCE_KEYS,
@@ -28,6 +29,7 @@ import {
   type RolePreferences,
   type Settings,
   type SettingsIssue,
+  type ZeroClickSettings,
 } from './schema';
 
 /**
@@ -47,6 +49,8 @@ export interface ManagedSettings {
   trustedSignInHosts?: string[];
   /** Replaces the user's list (the organisation knows its cross-account roles and their external IDs). */
   chainedRoles?: ChainedRole[];
+  // zero-click sign-in (issue 11): locks "Assume my usual roles on sign-in" for every source.
+  zeroClick?: Partial<ZeroClickSettings>;
 }
 
 export const MANAGED_KEYS = [
@@ -60,6 +64,8 @@ export const MANAGED_KEYS = [
   'reminders',
   'trustedSignInHosts',
   'chainedRoles',
+  // zero-click sign-in (issue 11)
+  'zeroClick',
 ] as const;
 
 /**
@@ -106,6 +112,10 @@ export function parseManagedSettings(raw: unknown): { managed: ManagedSettings; 
       case 'chainedRoles':
         assign(readChainedRoles(value, key, issues), (x) => (managed.chainedRoles = x));
         break;
+      // zero-click sign-in (issue 11)
+      case 'zeroClick':
+        assign(readNested<ZeroClickSettings>(value, key, issues, zeroClickReaders), (x) => (managed.zeroClick = x));
+        break;
       default:
         issues.push({ path: key, message: 'is not a policy this extension knows; ignored' });
     }
@@ -150,12 +160,15 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   }
   lock('defaultDuration', managed.defaultDuration, (v) => (s.defaultDuration = v));
   lock('defaultRegion', managed.defaultRegion, (v) => (s.defaultRegion = v));
-  lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost, (v) => (s.delivery.autoSaveToHost = v));
+  // Only true or false lock auto-save; "when the helper is installed" (null) is the user's default, not a policy.
+  lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost ?? undefined, (v) => (s.delivery.autoSaveToHost = v));
   lock('delivery.formatOrder', managed.delivery?.formatOrder, (v) => (s.delivery.formatOrder = [...v]));
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
   lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));
   lock('chainedRoles', managed.chainedRoles, (v) => (s.chainedRoles = v.map((c) => ({ ...c }))));
+  // zero-click sign-in (issue 11)
+  lock('zeroClick.autoAssume', managed.zeroClick?.autoAssume, (v) => (s.zeroClick.autoAssume = v));
   return { settings: s, locked };
 }
 

@@ -33,8 +33,11 @@ export interface ReminderSettings {
 }
 
 export interface DeliverySettings {
-  /** Save credentials to ~/.aws/credentials through the native host as soon as they are issued. */
-  autoSaveToHost: boolean;
+  /**
+   * Save credentials to ~/.aws/credentials through the native host as soon as they are issued. `null` (the
+   * default): yes when the helper answers, no otherwise; true or false: the user's (or organisation's) choice.
+   */
+  autoSaveToHost: boolean | null;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
 }
@@ -58,6 +61,15 @@ export interface ChainedRole {
 
 /** The optional keys of `ChainedRole`, for readers. */
 export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName'] as const;
+
+// ── zero-click sign-in (issue 11) ────────────────────────────────────────────────────────────────────────────────
+export interface ZeroClickSettings {
+  /**
+   * A new sign-in from a source assumes the roles last chosen from it (lib/remembered.ts), in the background. The
+   * default for every source; a source's own switch wins unless the organisation set this.
+   */
+  autoAssume: boolean;
+}
 
 export interface Settings {
   version: typeof SETTINGS_VERSION;
@@ -84,6 +96,8 @@ export interface Settings {
   trustedSignInHosts: string[];
   /** Roles reached by role chaining from a role of the sign-in (see `ChainedRole`). */
   chainedRoles: ChainedRole[];
+  // ── zero-click sign-in (issue 11): "Assume my usual roles on sign-in" ──
+  zeroClick: ZeroClickSettings;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -95,11 +109,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
   chainedRoles: [],
+  // zero-click sign-in (issue 11)
+  zeroClick: { autoAssume: true },
 });
 
 /** A fresh, mutable copy of the defaults. */

@@ -25,5 +25,6 @@ export function custom(): Settings {
     reminders: { enabled: false, minutesBefore: 30 },
     trustedSignInHosts: ['adfs.contoso.com', '*.sso.contoso.com'],
     chainedRoles: [{ targetRoleArn: AUDITOR, sourceRoleArn: ADMIN, externalId: 'contoso-audit-7', durationSeconds: 1800, sessionName: 'alice.audit' }],
+    zeroClick: { autoAssume: false },
   };
 }
