@@ -152,6 +152,14 @@ describe('a new sign-in assumes the remembered roles by itself', () => {
     expect(run!.freshUntil).toBeGreaterThan(Date.now() + 3_500_000);
   });
 
+  it('the badge’s tooltip says what happened, while the sign-in is held', async () => {
+    await remember();
+    const again = await signInAgain();
+    await onCaptured(again, { transport: sts });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('2');
+    expect(await fakeBrowser.action.getTitle({})).toMatch(/\n2 profiles saved \d\d:\d\d( [AP]M)?, fresh until \d\d:\d\d( [AP]M)?$/);
+  });
+
   it('returns what it did, for the renewal: the roles that got credentials, when they were saved and until when they are fresh', async () => {
     await remember();
     const before = Date.now();
