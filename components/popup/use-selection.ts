@@ -44,7 +44,9 @@ export function rememberedDuration(captures: readonly Capture[], remembered: Rea
   return undefined;
 }
 
-export function useSelection(captures: readonly Capture[], remembered: Readonly<Remembered> = {}): Selection {
+const NOTHING_REMEMBERED: Readonly<Remembered> = Object.freeze({});
+
+export function useSelection(captures: readonly Capture[], remembered: Readonly<Remembered> = NOTHING_REMEMBERED): Selection {
   // `own` is the user's selection once they changed anything; until then the remembered roles are ticked.
   const [own, setOwn] = useState<ReadonlySet<string>>();
   const preTicked = useMemo(() => preTickedKeys(captures, remembered), [captures, remembered]);
