@@ -5,9 +5,8 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
-import type { DurationChoice } from '../lib/duration';
 import type { SessionState } from '../lib/browser/session-store';
-import { DEFAULT_SETTINGS, withPinned, type Settings } from '../lib/settings';
+import { DEFAULT_SETTINGS, isLocked, withPinned, type Settings } from '../lib/settings';
 import { errorText } from '../lib/error-text';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PopupSettingsContext } from './popup-settings';
@@ -21,7 +20,11 @@ import { Toolbar } from './popup/Toolbar';
 import { useAssume } from './popup/use-assume';
 import { useForget } from './popup/use-forget';
 import { useRoleList } from './popup/use-role-list';
-import { useSelection } from './popup/use-selection';
+import { useDurationChoice, useSelection } from './popup/use-selection';
+import { ZeroClickLine } from './popup/ZeroClickLine';
+import { useRemembered, useZeroClickRuns } from './use-remembered';
+import { sourceKeyFor } from '../lib/sign-in-source';
+import type { Capture } from '../lib/capture';
 import { useSessionState } from './use-session-state';
 import { useLearntAliases, useSettings } from './use-settings';
 import { assumeRequests, currentProblem, errorVersions, type BrokenEntry } from './view-model';
@@ -64,12 +67,31 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
   const mainRef = useRef<HTMLElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
   const [query, setQuery] = useState('');
-  const [duration, setDuration] = useState<DurationChoice>(settings.defaultDuration);
+  const remembered = useRemembered();
+  const runs = useZeroClickRuns();
+  const [duration, setDuration] = useDurationChoice(captures, remembered, settings.defaultDuration);
   const [actionError, setActionError] = useState<string>();
   // Errors already stored when the popup opened are shown, but not announced as alerts again.
   const [errorsAtOpen] = useState(() => errorVersions(outcomes));
   const list = useRoleList(captures, settings, learnt, query);
-  const { selected, count, toggle, setKeys, dropSignIn } = useSelection(captures);
+  const { selected, count, toggle, setKeys, dropSignIn } = useSelection(captures, remembered);
+  const autoAssumeLocked = locked ? isLocked(locked, 'zeroClick.autoAssume') : false;
+  const zeroClick = useCallback(
+    (capture: Capture) => {
+      const key = sourceKeyFor(capture);
+      return (
+        <ZeroClickLine
+          capture={capture}
+          sourceKey={key}
+          source={Object.hasOwn(remembered, key) ? remembered[key] : undefined}
+          run={Object.hasOwn(runs, key) ? runs[key] : undefined}
+          globalOn={settings.zeroClick.autoAssume}
+          locked={autoAssumeLocked}
+        />
+      );
+    },
+    [remembered, runs, settings.zeroClick.autoAssume, autoAssumeLocked],
+  );
   const { busy, errors: assumeErrors, assume, clearErrors } = useAssume();
 
   const onTogglePin = useMemo(
@@ -107,6 +129,7 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
             visible={list.visible}
             filtered={query.trim() !== ''}
             saved={state.saved}
+            extra={zeroClick}
           />
           <EarlierSessions captures={captures} outcomes={outcomes} errorsAtOpen={errorsAtOpen} onForget={forget} />
         </main>

@@ -2,6 +2,7 @@
  * One sign-in (one AWS app): which app and identity provider, who signed in, which page sent it, how long the
  * sign-in stays usable, its warnings and its roles.
  */
+import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { signInHeading, signInSourceText, type Capture } from '../lib/capture';
 import { UsableFor } from './Countdown';
@@ -13,9 +14,11 @@ interface CaptureSectionProps extends RoleListProps {
   /** The background's answer when it refused to assume (e.g. the assertion was already forgotten). */
   assumeError?: string;
   onForget: (captureId: string) => void;
+  /** Shown under where the sign-in came from (the source's zero-click switch and line). */
+  children?: ComponentChildren;
 }
 
-export function CaptureSection({ capture, filtered, assumeError, onForget, ...list }: CaptureSectionProps) {
+export function CaptureSection({ capture, filtered, assumeError, onForget, children, ...list }: CaptureSectionProps) {
   const headingId = useId();
   const { summary } = capture;
   const heading = signInHeading(capture);
@@ -46,6 +49,7 @@ export function CaptureSection({ capture, filtered, assumeError, onForget, ...li
       <p class="muted small" data-testid="capture-source">
         {signInSourceText(capture)}
       </p>
+      {children}
       {assumeError && (
         <p class="banner error" role="alert" data-testid="assume-error">
           {assumeError}

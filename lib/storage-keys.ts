@@ -38,6 +38,8 @@ export const SESSION_KEYS = {
   saveProblem: 'save-problem',
   /** The sessions already reminded about before they expire (background only). */
   reminded: 'reminded',
+  /** One per sign-in source (`zero-click-run:<source key>`): what the last automatic Assume did (no secrets). */
+  zeroClickRun: keyFamily('zero-click-run:'),
 } as const;
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */
@@ -46,4 +48,6 @@ export const LOCAL_KEYS = {
   settings: 'settings',
   /** Account aliases learnt from the AWS sign-in page (names only). */
   learntAliases: 'learntAccountAliases',
+  /** Per sign-in source, the roles and duration last chosen with Assume (role ARNs, durations, times; lib/remembered.ts). */
+  remembered: 'rememberedRoles',
 } as const;

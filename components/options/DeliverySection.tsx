@@ -1,4 +1,6 @@
 /** How credentials are handed over: saved by the helper automatically, and which copy formats come first. */
+import { useEffect, useState } from 'preact/hooks';
+import { sendMessage } from '../../lib/browser/messages';
 import { EXPORT_FORMATS } from '../../lib/export-formats';
 import { withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';
@@ -8,6 +10,20 @@ const LABEL = new Map(EXPORT_FORMATS.map((f) => [f.id, f]));
 
 export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
   const autoLocked = ctx.isLocked('delivery.autoSaveToHost');
+  const autoSave = (autoLocked ? ctx.settings : ctx.local).delivery.autoSaveToHost;
+  // Unset, auto-save follows whether the helper answers: ask it once, as the popup does.
+  const [helperReady, setHelperReady] = useState<boolean>();
+  useEffect(() => {
+    if (autoSave !== null) return;
+    let alive = true;
+    sendMessage('hostStatus', {}).then(
+      (status) => alive && setHelperReady(status.state === 'ready'),
+      () => alive && setHelperReady(false),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [autoSave]);
   const orderLocked = ctx.isLocked('delivery.formatOrder');
   const order = (orderLocked ? ctx.settings : ctx.local).delivery.formatOrder;
   return (
@@ -17,7 +33,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
           <input
             type="checkbox"
             data-testid="auto-save-to-host"
-            checked={(autoLocked ? ctx.settings : ctx.local).delivery.autoSaveToHost}
+            checked={autoSave ?? helperReady ?? false}
             disabled={autoLocked}
             onChange={(e) => {
               const on = e.currentTarget.checked;
@@ -27,8 +43,24 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
           Save credentials to ~/.aws/credentials as soon as they are issued
         </label>
         {autoLocked && <LockedNote path="delivery.autoSaveToHost" />}
-        <p class="hint">
-          Needs the credentials helper: the popup offers to download it and shows the one command that installs it. Without it nothing is saved.
+        <p class="hint" data-testid="auto-save-default">
+          {autoSave === null
+            ? `On by default when the credentials helper is installed (${helperReady === undefined ? 'checking…' : helperReady ? 'it is' : 'it is not'}).`
+            : 'Needs the credentials helper.'}{' '}
+          The popup offers to download it and shows the one command that installs it. Without it nothing is saved.
+          {autoSave !== null && !autoLocked && (
+            <>
+              {' '}
+              <button
+                type="button"
+                class="btn btn-link"
+                data-testid="auto-save-use-default"
+                onClick={() => ctx.save((s) => withDelivery(s, { autoSaveToHost: null }), 'automatic saving when the helper is installed')}
+              >
+                Use the default
+              </button>
+            </>
+          )}
         </p>
       </div>
       <div class="field">

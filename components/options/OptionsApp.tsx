@@ -21,6 +21,7 @@ import { RemindersSection } from './RemindersSection';
 import { RolesSection } from './RolesSection';
 import { TrustedSignInSection } from './TrustedSignInSection';
 import { ChainedRolesSection } from './ChainedRolesSection';
+import { RememberedRolesSection } from './RememberedRolesSection';
 import { errorText } from '../../lib/error-text';
 
 export function OptionsApp() {
@@ -107,6 +108,7 @@ export function OptionsApp() {
       <RolesSection ctx={ctx} />
       <DefaultsSection ctx={ctx} />
       <DeliverySection ctx={ctx} />
+      <RememberedRolesSection ctx={ctx} />
       <RemindersSection ctx={ctx} />
       <TrustedSignInSection ctx={ctx} />
       <ChainedRolesSection ctx={ctx} />

@@ -2,6 +2,7 @@
  * Every captured sign-in with its roles, each inside its own error boundary (a sign-in that cannot be shown
  * becomes one line with Forget, the others stay), then the stored entries of a shape the popup cannot show.
  */
+import type { ComponentChildren } from 'preact';
 import type { Capture, RoleOutcome } from '../../lib/capture';
 import type { SavedProfile } from '../../lib/delivery';
 import { CaptureSection } from '../CaptureSection';
@@ -25,10 +26,13 @@ interface SignInListProps {
   onSetKeys: (keys: string[], on: boolean) => void;
   onTogglePin: ((roleArn: string) => void) | undefined;
   onForget: (captureId: string) => void;
+  /** What to show under a sign-in's source line (its zero-click switch and line). */
+  extra?: (capture: Capture) => ComponentChildren;
 }
 
 export function SignInList(props: SignInListProps) {
-  const { captures, visible, filtered, broken, selected, outcomes, saved, errorsAtOpen, assumeErrors, onToggle, onSetKeys, onTogglePin, onForget } = props;
+  const { captures, visible, filtered, broken, selected, outcomes, saved, errorsAtOpen, assumeErrors, onToggle, onSetKeys, onTogglePin, onForget, extra } =
+    props;
   return (
     <>
       {captures.map((capture, i) => (
@@ -48,7 +52,9 @@ export function SignInList(props: SignInListProps) {
             onForgetSignIn={onForget}
             gridLabel={gridLabel(capture.summary)}
             assumeError={assumeErrors[capture.id]}
-          />
+          >
+            {extra?.(capture)}
+          </CaptureSection>
         </ErrorBoundary>
       ))}
       {broken.map(({ kind, key, captureId }) => (

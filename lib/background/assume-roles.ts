@@ -10,23 +10,29 @@ import { identifyIdp, idpWords } from '../idp';
 import type { BackgroundRequests } from '../browser/messages';
 import { resolveProfileNames } from '../profile-template';
 import { getCapture, saveOutcome } from '../browser/session-store';
+import { rememberChoice } from '../browser/remembered-store';
+import { sourceLabel } from '../remembered';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
+import { sourceKeyFor } from '../sign-in-source';
 import { readSettings } from '../browser/settings-store';
 import { ASSUME_CONCURRENCY, assumeRoleWithSaml, type AssumeOptions, type ChainTransport } from '../sts';
 import { expiredSignIn } from '../sts-errors';
 import { assumeChainedRoles } from './chained-roles';
-import { saveToCredentialsFile } from './credentials-host';
+import { autoSaveDecision, saveToCredentialsFile } from './credentials-host';
 import { armPendingDeadline, scheduleExpiry } from './expiry';
 
 type Assume = BackgroundRequests['assume'];
 
 /**
  * Assumes the chosen roles of one capture, then the roles chained from each (settings `chainedRoles`) with its
- * session. `sts` is for tests (transports, short time limits).
+ * session. The user's choice is remembered for the sign-in's source (lib/browser/remembered-store.ts) unless
+ * `automatic` (the zero-click run, lib/background/zero-click.ts, which also saves by itself). `sts` is for tests
+ * (transports, short time limits).
  */
 export async function assumeRoles(
   { captureId, roleArns, duration }: Assume['request'],
   sts: AssumeOptions & { chainTransport?: ChainTransport } = {},
+  { automatic = false }: { automatic?: boolean } = {},
 ): Promise<Assume['response']> {
   const { chainTransport, ...samlOptions } = sts;
   const capture = await getCapture(captureId);
@@ -48,6 +54,11 @@ export async function assumeRoles(
         ? 'These roles are in accounts outside the allowed accounts (see Options).'
         : 'None of the chosen roles is in this sign-in.',
     };
+  }
+  if (!automatic) {
+    // Remembering is a convenience: failing to store it never stops the Assume.
+    const choice = { roleArns: roles.map((r) => r.roleArn), durationSeconds: duration, label: sourceLabel(capture) };
+    await rememberChoice(sourceKeyFor(capture), choice).catch(() => undefined);
   }
   // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
   const rules = namingRules(settings, aliasNames(learnt));
@@ -106,6 +117,7 @@ export async function assumeRoles(
   const succeeded = results.flatMap((r) => r?.succeeded ?? []);
   await scheduleExpiry();
   // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
-  if (settings.delivery.autoSaveToHost && succeeded.length > 0) await saveToCredentialsFile({ roleArns: succeeded });
+  if (!automatic && succeeded.length > 0 && (await autoSaveDecision(settings.delivery.autoSaveToHost)).save)
+    await saveToCredentialsFile({ roleArns: succeeded });
   return { ok: true, succeeded: succeeded.length, failed: results.reduce((n, r) => n + (r?.failed ?? 1), 0) };
 }

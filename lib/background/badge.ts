@@ -3,6 +3,9 @@ import { browser } from 'wxt/browser';
 import { clockTime, liveOkOutcomes } from '../delivery';
 import { badgeModel } from '../reminders';
 import { readState } from '../browser/session-store';
+import { readZeroClickRuns } from '../browser/remembered-store';
+import { runText } from '../remembered';
+import { sourceKeyFor } from '../sign-in-source';
 
 let queue: Promise<void> = Promise.resolve();
 
@@ -17,7 +20,7 @@ export function refreshBadge(now?: number): Promise<void> {
 }
 
 async function applyBadge(now: number): Promise<void> {
-  const state = await readState();
+  const [state, runs] = await Promise.all([readState(), readZeroClickRuns()]);
   const newest = state.captures[0]?.capturedAt ?? 0;
   const live = liveOkOutcomes(state.outcomes, now);
   const soonest = live.map((o) => o.credentials.expiration).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
@@ -30,5 +33,11 @@ async function applyBadge(now: number): Promise<void> {
   const action = browser.action;
   await action.setBadgeBackgroundColor({ color: badge.color });
   await action.setBadgeText({ text: badge.text });
-  await action.setTitle({ title: badge.title });
+  // The newest automatic run of a sign-in still held, quietly in the tooltip: "3 profiles saved 09:02, fresh until 10:02".
+  const held = new Set(state.captures.map(sourceKeyFor));
+  const run = Object.values(runs)
+    .filter((r) => held.has(r.sourceKey))
+    .sort((a, b) => b.at - a.at)[0];
+  const title = run ? `${badge.title}\n${runText(run, (ms) => clockTime(new Date(ms).toISOString()))}` : badge.title;
+  await action.setTitle({ title });
 }

@@ -10,6 +10,7 @@ import { readSettings } from '../browser/settings-store';
 import { judgeSignInOrigin, type RequestOriginDetails } from '../sign-in-origin';
 import { refreshBadge } from './badge';
 import { scheduleExpiry } from './expiry';
+import { onCaptured } from './zero-click';
 
 /** What the handler reads of `webRequest.onBeforeRequest` details (Chromium and Firefox). */
 export interface SignInRequestDetails extends RequestOriginDetails {
@@ -53,4 +54,5 @@ async function handle(details: SignInRequestDetails): Promise<void> {
   await clearProblem();
   // scheduleExpiry refreshes the badge too.
   await scheduleExpiry();
+  await onCaptured(plan.capture);
 }

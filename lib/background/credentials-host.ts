@@ -65,6 +65,17 @@ export async function hostStatus(): Promise<HostStatus> {
   }
 }
 
+/**
+ * Whether to save right after an Assume: the user's (or organisation's) explicit choice, else — the default —
+ * whether the helper answers a ping. `why` says why not, in plain words.
+ */
+export async function autoSaveDecision(setting: boolean | null): Promise<{ save: true } | { save: false; why: string }> {
+  if (setting === false) return { save: false, why: 'automatic saving is off (Options → Delivery)' };
+  if (setting === true) return { save: true };
+  const status = await hostStatus();
+  return status.state === 'ready' ? { save: true } : { save: false, why: 'the credentials helper is not installed (the popup shows how)' };
+}
+
 /** Sets the credentials file to 0600 through the host; sent only when the user clicks "Make it private". */
 export async function makeCredentialsFilePrivate(): Promise<MakePrivateResult> {
   try {

@@ -11,6 +11,7 @@ import { storage, type StorageArea, type StorageItemKey } from 'wxt/utils/storag
 import type { Capture, CaptureProblem, RoleOutcome } from '../capture';
 import type { SavedProfile, SaveProblem } from '../delivery';
 import type { Reminded } from '../reminders';
+import type { ZeroClickRun } from '../remembered';
 import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 
 // `defineItem` reads its key as soon as it is called; `@__PURE__` lets a bundle that never uses an item leave it
@@ -21,6 +22,8 @@ import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 export const settingsItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.settings}`);
 /** storage.local: account aliases learnt from the AWS sign-in page as stored (validated on read, lib/account-aliases.ts). */
 export const learntAliasesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);
+/** storage.local: per sign-in source, the roles and duration last chosen (validated on read, lib/remembered.ts). */
+export const rememberedItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.remembered}`);
 /** storage.session: why the last sign-in could not be captured. */
 export const problemItem = /* @__PURE__ */ storage.defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
 /** storage.session: why the last save to the credentials file failed. */
@@ -53,6 +56,8 @@ export const captures = /* @__PURE__ */ sessionFamily<Capture>(SESSION_KEYS.capt
 export const outcomes = /* @__PURE__ */ sessionFamily<RoleOutcome>(SESSION_KEYS.outcome, (o) => o.roleArn);
 /** storage.session, one per role ARN: what the last save to the credentials file wrote. */
 export const savedProfiles = /* @__PURE__ */ sessionFamily<SavedProfile>(SESSION_KEYS.saved, (s) => s.roleArn);
+/** storage.session, one per sign-in source: what the last automatic Assume did (lib/remembered.ts). */
+export const zeroClickRuns = /* @__PURE__ */ sessionFamily<ZeroClickRun>(SESSION_KEYS.zeroClickRun, (r) => r.sourceKey);
 
 /** Every item in storage.session, by key. */
 export const readSessionItems = (): Promise<Record<string, unknown>> => browser.storage.session.get(null);

@@ -4,7 +4,7 @@
  * passed their rule in fields.ts already. Pure.
  */
 import type { ExportFormat } from '../export-formats';
-import type { ChainedRole, DeliverySettings, ReminderSettings, RenewalSettings, RolePreferences, Settings } from './schema';
+import type { ChainedRole, DeliverySettings, ReminderSettings, RenewalSettings, RolePreferences, Settings, ZeroClickSettings } from './schema';
 
 /** Sets one top-level setting to a value that passed its rule (the nested ones have their own edits below). */
 export function withSetting<K extends 'allowedAccounts' | 'profileTemplate' | 'defaultDuration' | 'defaultRegion' | 'defaultProfileRole'>(
@@ -82,4 +82,10 @@ export function withChainedRole(s: Settings, targetRoleArn: string, role: Chaine
   const chainedRoles = s.chainedRoles.filter((c) => c.targetRoleArn !== targetRoleArn);
   if (role) chainedRoles.splice(at < 0 ? chainedRoles.length : at, 0, role);
   return { ...s, chainedRoles };
+}
+
+// zero-click sign-in (issue 11)
+/** Changes some zero-click settings ("Assume my usual roles on sign-in"), keeping the others. */
+export function withZeroClick(s: Settings, change: Partial<ZeroClickSettings>): Settings {
+  return { ...s, zeroClick: { ...s.zeroClick, ...change } };
 }

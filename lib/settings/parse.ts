@@ -37,6 +37,7 @@ import {
   settingPath,
   type ChainedRole,
   type DeliverySettings,
+  type ZeroClickSettings,
   type ReminderSettings,
   type RenewalSettings,
   type RolePreferences,
@@ -247,8 +248,11 @@ export function readNested<T extends object>(v: unknown, path: string, issues: I
   return out;
 }
 
+/** Auto-save: true or false, or null for "when the helper is installed" (the default). */
+const readAutoSave: Reader<boolean | null> = (v, path, issues) => (v === null ? null : readBoolean(v, path, issues));
+
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
-  autoSaveToHost: readBoolean,
+  autoSaveToHost: readAutoSave,
   formatOrder: readFormatOrder,
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
@@ -259,6 +263,11 @@ export const renewalReaders: { [K in keyof RenewalSettings]: Reader<RenewalSetti
   keepFresh: readBoolean,
   idleLimitHours: reader(checkIdleLimitHours),
   backgroundTab: readBoolean,
+};
+
+// zero-click sign-in (issue 11)
+export const zeroClickReaders: { [K in keyof ZeroClickSettings]: Reader<ZeroClickSettings[K]> } = {
+  autoAssume: readBoolean,
 };
 
 /** Calls `set` with a value that was read (undefined: it was not, and the issue is recorded). */
@@ -285,6 +294,8 @@ function readFields(raw: Record<string, unknown>, base: Settings, issues: Issues
     trustedSignInHosts: (v, p) => void assign(readTrustedHosts(v, p, issues), (x) => (s.trustedSignInHosts = x)),
     chainedRoles: (v, p) => void assign(readChainedRoles(v, p, issues), (x) => (s.chainedRoles = x)),
     renewal: (v, p) => void assign(readNested<RenewalSettings>(v, p, issues, renewalReaders), (x) => (s.renewal = { ...s.renewal, ...x })),
+    // zero-click sign-in (issue 11)
+    zeroClick: (v, p) => void assign(readNested<ZeroClickSettings>(v, p, issues, zeroClickReaders), (x) => (s.zeroClick = { ...s.zeroClick, ...x })),
   };
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'version') continue;

@@ -19,6 +19,7 @@ import {
   readTrustedHosts,
   reminderReaders,
   renewalReaders,
+  zeroClickReaders,
 } from './parse';
 import {
   ROLE_PREFERENCE_KEYS,
@@ -30,6 +31,7 @@ import {
   type RolePreferences,
   type Settings,
   type SettingsIssue,
+  type ZeroClickSettings,
 } from './schema';
 
 /**
@@ -50,6 +52,8 @@ export interface ManagedSettings {
   /** Replaces the user's list (the organisation knows its cross-account roles and their external IDs). */
   chainedRoles?: ChainedRole[];
   renewal?: Partial<RenewalSettings>;
+  // zero-click sign-in (issue 11): locks "Assume my usual roles on sign-in" for every source.
+  zeroClick?: Partial<ZeroClickSettings>;
 }
 
 export const MANAGED_KEYS = [
@@ -64,6 +68,8 @@ export const MANAGED_KEYS = [
   'trustedSignInHosts',
   'chainedRoles',
   'renewal',
+  // zero-click sign-in (issue 11)
+  'zeroClick',
 ] as const;
 
 /**
@@ -113,6 +119,10 @@ export function parseManagedSettings(raw: unknown): { managed: ManagedSettings; 
       case 'renewal':
         assign(readNested<RenewalSettings>(value, key, issues, renewalReaders), (x) => (managed.renewal = x));
         break;
+      // zero-click sign-in (issue 11)
+      case 'zeroClick':
+        assign(readNested<ZeroClickSettings>(value, key, issues, zeroClickReaders), (x) => (managed.zeroClick = x));
+        break;
       default:
         issues.push({ path: key, message: 'is not a policy this extension knows; ignored' });
     }
@@ -157,7 +167,8 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   }
   lock('defaultDuration', managed.defaultDuration, (v) => (s.defaultDuration = v));
   lock('defaultRegion', managed.defaultRegion, (v) => (s.defaultRegion = v));
-  lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost, (v) => (s.delivery.autoSaveToHost = v));
+  // Only true or false lock auto-save; "when the helper is installed" (null) is the user's default, not a policy.
+  lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost ?? undefined, (v) => (s.delivery.autoSaveToHost = v));
   lock('delivery.formatOrder', managed.delivery?.formatOrder, (v) => (s.delivery.formatOrder = [...v]));
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
@@ -166,6 +177,8 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   lock('renewal.keepFresh', managed.renewal?.keepFresh, (v) => (s.renewal.keepFresh = v));
   lock('renewal.idleLimitHours', managed.renewal?.idleLimitHours, (v) => (s.renewal.idleLimitHours = v));
   lock('renewal.backgroundTab', managed.renewal?.backgroundTab, (v) => (s.renewal.backgroundTab = v));
+  // zero-click sign-in (issue 11)
+  lock('zeroClick.autoAssume', managed.zeroClick?.autoAssume, (v) => (s.zeroClick.autoAssume = v));
   return { settings: s, locked };
 }
 

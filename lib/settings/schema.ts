@@ -33,8 +33,11 @@ export interface ReminderSettings {
 }
 
 export interface DeliverySettings {
-  /** Save credentials to ~/.aws/credentials through the native host as soon as they are issued. */
-  autoSaveToHost: boolean;
+  /**
+   * Save credentials to ~/.aws/credentials through the native host as soon as they are issued. `null` (the
+   * default): yes when the helper answers, no otherwise; true or false: the user's (or organisation's) choice.
+   */
+  autoSaveToHost: boolean | null;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
 }
@@ -70,6 +73,15 @@ export interface ChainedRole {
 /** The optional keys of `ChainedRole`, for readers. */
 export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName'] as const;
 
+// ── zero-click sign-in (issue 11) ────────────────────────────────────────────────────────────────────────────────
+export interface ZeroClickSettings {
+  /**
+   * A new sign-in from a source assumes the roles last chosen from it (lib/remembered.ts), in the background. The
+   * default for every source; a source's own switch wins unless the organisation set this.
+   */
+  autoAssume: boolean;
+}
+
 export interface Settings {
   version: typeof SETTINGS_VERSION;
   /** Account id → the name to show and to use for `{account_name}` (wins over the alias learnt from AWS). */
@@ -97,6 +109,8 @@ export interface Settings {
   chainedRoles: ChainedRole[];
   /** Always-fresh: renewing credentials from the live IdP session. */
   renewal: RenewalSettings;
+  // ── zero-click sign-in (issue 11): "Assume my usual roles on sign-in" ──
+  zeroClick: ZeroClickSettings;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -108,12 +122,14 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
   chainedRoles: [],
   renewal: { keepFresh: true, idleLimitHours: 10, backgroundTab: true },
+  // zero-click sign-in (issue 11)
+  zeroClick: { autoAssume: true },
 });
 
 /** A fresh, mutable copy of the defaults. */

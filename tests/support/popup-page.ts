@@ -101,6 +101,12 @@ export const POPUP = {
   consoleStatus: (arn: string) => `${result(arn)} ${testId('console-status')}`,
   consoleError: (arn: string) => `${result(arn)} ${testId('console-error')}`,
   copyButtons: (arn: string) => `${result(arn)} [data-testid^="copy-"]`,
+  /** A sign-in's "Assume my usual roles on sign-in" switch (shown once roles were chosen from its source). */
+  autoAssume: testId('auto-assume'),
+  /** The quiet line on what the last automatic Assume of a sign-in's source did. */
+  zeroClickRun: testId('zero-click-run'),
+  /** The rows of ticked roles. */
+  tickedRoles: `${testId('role-row')}:has(input[type="checkbox"]:checked)`,
 } as const;
 
 /** How long a copied text may take to reach the clipboard. */
@@ -258,6 +264,18 @@ export class PopupPage<L> {
   /** The warning that other users can read the credentials file. */
   fileOpenWarning(): L {
     return this.at(POPUP.fileOpenWarning);
+  }
+  /** A sign-in's "Assume my usual roles on sign-in" switch: all, or one capture's. */
+  autoAssumeSwitch(captureId?: string): L {
+    return this.at(within(captureId && POPUP.capture(captureId), POPUP.autoAssume));
+  }
+  /** "3 profiles saved 09:02, fresh until 10:02": all, or one capture's. */
+  zeroClickRun(captureId?: string): L {
+    return this.at(within(captureId && POPUP.capture(captureId), POPUP.zeroClickRun));
+  }
+  /** The rows of the ticked roles (each with `data-role-arn`). */
+  tickedRoles(): L {
+    return this.at(POPUP.tickedRoles);
   }
   /** The banner shown while the browser withholds the extension's host permissions. */
   hostPermissionBanner(): L {

@@ -26,5 +26,6 @@ export function custom(): Settings {
     trustedSignInHosts: ['adfs.contoso.com', '*.sso.contoso.com'],
     chainedRoles: [{ targetRoleArn: AUDITOR, sourceRoleArn: ADMIN, externalId: 'contoso-audit-7', durationSeconds: 1800, sessionName: 'alice.audit' }],
     renewal: { keepFresh: false, idleLimitHours: 8, backgroundTab: false },
+    zeroClick: { autoAssume: false },
   };
 }
