@@ -44,6 +44,54 @@ export function consoleHomeUrl(partition: Partition, region?: string): string {
   return `https://${regional}/console/home?region=${region}`;
 }
 
+/**
+ * Console pages a role may open on instead of the console home: service id → its path on the console host and
+ * whether its page is per region. Each path is the one the service's user guide gives for its console ("Open the …
+ * console at https://console.aws.amazon.com/<path>/"); every one is offered in all three partitions. Sources:
+ * docs/console.md#destinations.
+ */
+export const CONSOLE_SERVICES = {
+  cloudwatch: { label: 'CloudWatch', path: 'cloudwatch', regional: true },
+  ec2: { label: 'EC2', path: 'ec2', regional: true },
+  s3: { label: 'S3', path: 's3', regional: true },
+  lambda: { label: 'Lambda', path: 'lambda', regional: true },
+  cloudformation: { label: 'CloudFormation', path: 'cloudformation', regional: true },
+  cloudtrail: { label: 'CloudTrail', path: 'cloudtrail', regional: true },
+  dynamodb: { label: 'DynamoDB', path: 'dynamodbv2', regional: true },
+  rds: { label: 'RDS', path: 'rds', regional: true },
+  vpc: { label: 'VPC', path: 'vpc', regional: true },
+  iam: { label: 'IAM', path: 'iam', regional: false },
+} as const satisfies Record<string, { label: string; path: string; regional: boolean }>;
+
+export type ConsoleService = keyof typeof CONSOLE_SERVICES;
+
+/** Whether `id` names a service of `CONSOLE_SERVICES` (own keys only: settings come from anywhere). */
+export function isConsoleService(id: unknown): id is ConsoleService {
+  return typeof id === 'string' && Object.hasOwn(CONSOLE_SERVICES, id);
+}
+
+/** Where a role's console opens: a service's page, in `region` when given (absent: the role's own region). */
+export interface ConsoleDestination {
+  service: ConsoleService;
+  region?: string;
+}
+
+/**
+ * The console URL to land on: the console home (no destination), or the destination's service page in its region,
+ * else in `fallbackRegion` (the role's region from the options). A region that is not one of the partition's is
+ * never used; a global service (IAM) has no region. Partition-correct hosts as for the console home.
+ */
+export function consoleDestinationUrl(partition: Partition, destination: ConsoleDestination | undefined, fallbackRegion?: string): string {
+  if (!destination) return consoleHomeUrl(partition, fallbackRegion);
+  const service = CONSOLE_SERVICES[destination.service];
+  const host = CONSOLE_HOST[partition];
+  const candidate = destination.region ?? fallbackRegion;
+  const region = service.regional && candidate && PARTITION_INFO[partition].regions.includes(candidate) ? candidate : undefined;
+  if (!region) return `https://${host}/${service.path}/home`;
+  const regional = partition === 'aws' ? `${region}.${host}` : host;
+  return `https://${regional}/${service.path}/home?region=${region}`;
+}
+
 /** Whether `url` is an https console URL of `partition` (the only destinations the extension asks for). */
 export function isConsoleUrl(partition: Partition, url: string): boolean {
   let u: URL;

@@ -20,6 +20,8 @@ interface PartitionInfo {
   globalStsHost?: string;
   /** DNS suffix of regional endpoints: `sts.<region>.<suffix>`. */
   dnsSuffix: string;
+  /** DNS suffix of the dual-stack (IPv4 and IPv6) regional endpoints: `sts.<region>.<suffix>` (docs/sts.md). */
+  dualStackDnsSuffix: string;
   /** Regions, for regional STS endpoints and the host permissions that cover them. */
   regions: readonly string[];
 }
@@ -31,6 +33,7 @@ export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
     defaultStsRegion: 'us-east-1',
     globalStsHost: 'sts.amazonaws.com',
     dnsSuffix: 'amazonaws.com',
+    dualStackDnsSuffix: 'api.aws',
     // Every commercial region in the AWS SDK's endpoint data (tests/unit/partitions.test.ts compares), announced
     // ones included: a sign-in posted to a new region's host then reaches that region's STS.
     regions: [
@@ -77,6 +80,7 @@ export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
     signinHost: 'signin.amazonaws-us-gov.com',
     defaultStsRegion: 'us-gov-west-1',
     dnsSuffix: 'amazonaws.com',
+    dualStackDnsSuffix: 'api.aws',
     regions: ['us-gov-west-1', 'us-gov-east-1'],
   },
   'aws-cn': {
@@ -84,6 +88,7 @@ export const PARTITION_INFO: Readonly<Record<Partition, PartitionInfo>> = {
     signinHost: 'signin.amazonaws.cn',
     defaultStsRegion: 'cn-north-1',
     dnsSuffix: 'amazonaws.com.cn',
+    dualStackDnsSuffix: 'api.amazonwebservices.com.cn',
     regions: ['cn-north-1', 'cn-northwest-1'],
   },
 };
@@ -153,6 +158,19 @@ export function stsEndpointFor(partition: Partition, acs?: AcsEndpoint): { url: 
   return { url: `https://sts.${r}.${info.dnsSuffix}`, region: r };
 }
 
+/**
+ * Every STS endpoint AWS documents as the same region's, in the same partition, as `stsEndpointFor`'s (first): a
+ * regional endpoint and its dual-stack name `sts.<region>.<dualStackDnsSuffix>`. Calls of one wave are spread over
+ * them (the browser opens at most 6 connections per host). The global endpoint has no equal: AWS serves it in the
+ * caller's own Region in some cases and in us-east-1 in others, so no regional name is documented as the same.
+ */
+export function stsEndpointsFor(partition: Partition, acs?: AcsEndpoint): { url: string; region: string }[] {
+  const primary = stsEndpointFor(partition, acs);
+  const info = PARTITION_INFO[partition];
+  if (primary.url === `https://${info.globalStsHost}`) return [primary];
+  return [primary, { url: `https://sts.${primary.region}.${info.dualStackDnsSuffix}`, region: primary.region }];
+}
+
 /** Match patterns for every ACS host (manifest host permissions and the webRequest filter). */
 export function acsMatchPatterns(): string[] {
   return PARTITIONS.flatMap((p) => {
@@ -161,11 +179,11 @@ export function acsMatchPatterns(): string[] {
   });
 }
 
-/** Host permissions for every STS endpoint `stsEndpointFor` can return. */
+/** Host permissions for every STS endpoint `stsEndpointsFor` can return (regional names, then dual-stack ones). */
 export function stsHostPermissions(): string[] {
   return PARTITIONS.flatMap((p) => {
     const info = PARTITION_INFO[p];
-    const hosts = info.regions.map((r) => `sts.${r}.${info.dnsSuffix}`);
+    const hosts = [...info.regions.map((r) => `sts.${r}.${info.dnsSuffix}`), ...info.regions.map((r) => `sts.${r}.${info.dualStackDnsSuffix}`)];
     if (info.globalStsHost) hosts.unshift(info.globalStsHost);
     return hosts.map((h) => `https://${h}/*`);
   });

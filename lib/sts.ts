@@ -11,7 +11,7 @@ import { describeChainError } from './chaining';
 import type { AwsCredentials } from './credentials';
 import { FALLBACK_DURATION_SECONDS, formatDuration } from './duration';
 import type { IdpInfo } from './idp';
-import { stsEndpointFor, type AcsEndpoint } from './partitions';
+import { stsEndpointsFor, type AcsEndpoint } from './partitions';
 import {
   classifyStsError,
   describeStsError,
@@ -37,7 +37,8 @@ export const STS_ASSUME_BUDGET_MS = (STS_MAX_ATTEMPTS + 1) * STS_ATTEMPT_TIMEOUT
 
 /**
  * STS calls in flight at once: a typical pick (up to 20 roles) goes out in one wave; 300 roles go in waves
- * rather than a burst that would trip STS throttling. Chromium itself keeps ≤ 6 HTTP/1.1 connections per host.
+ * rather than a burst that would trip STS throttling. Chromium itself keeps ≤ 6 HTTP/1.1 connections per host, so
+ * a wave is spread over the region's equivalent hosts where AWS documents more than one (`stsEndpointsFor`).
  */
 export const ASSUME_CONCURRENCY = 20;
 
@@ -52,6 +53,8 @@ export interface AssumeInput {
   deadline?: number;
   /** The sign-in's IdP, for the wording of failures. */
   idp?: IdpInfo;
+  /** The call's place in its wave: picks one of the region's equivalent STS hosts (`stsEndpointsFor`), round robin. */
+  spread?: number;
 }
 
 export type AssumeOutcome =
@@ -247,7 +250,8 @@ let defaultTransport: StsTransport | undefined;
 export async function assumeRoleWithSaml(input: AssumeInput, options: AssumeOptions = {}): Promise<AssumeOutcome> {
   const transport = options.transport ?? (defaultTransport ??= sdkTransport());
   const { maxAttempts, backoff, sleep, timeoutMs, now } = retryPolicy(options);
-  const { url, region } = stsEndpointFor(input.role.partition, input.acs);
+  const endpoints = stsEndpointsFor(input.role.partition, input.acs);
+  const { url, region } = endpoints[(input.spread ?? 0) % endpoints.length]!;
   const stsHost = new URL(url).host;
   const fail = (error: unknown, attempts: number, stoppedAtDeadline = false): AssumeOutcome => ({
     ok: false,

@@ -1,9 +1,19 @@
-/** Per-role choices: pinned in the popup, own profile name, duration and region. */
+/** Per-role choices: pinned in the popup, own profile name, duration, region and where Open console lands. */
 import { useMemo, useState } from 'preact/hooks';
 import { parseRoleArn } from '../../lib/arn';
+import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../../lib/console';
 import { formatDuration } from '../../lib/duration';
 import { resolveProfileNames } from '../../lib/profile-template';
-import { checkProfileName, checkRegion, checkRoleArn, namingRules, settingPath, withPinned, withRolePreference } from '../../lib/settings';
+import {
+  checkConsoleDestination,
+  checkProfileName,
+  checkRegion,
+  checkRoleArn,
+  namingRules,
+  settingPath,
+  withPinned,
+  withRolePreference,
+} from '../../lib/settings';
 import { DurationSelect } from '../DurationSelect';
 import type { OptionsContext } from './context';
 import { LockedNote, Section, ValidatedInput } from './fields';
@@ -11,6 +21,53 @@ import { accountLabel, fieldError, type OptionsRole } from './options-model';
 
 /** An empty profile name or region means "use the default". */
 const profileNameError = (text: string) => (text === '' ? undefined : fieldError(checkProfileName(text)));
+
+/** Where Open console lands (issue 13): the console home, or a service's page in a region of the role's partition. */
+function ConsoleDestinationCell({ ctx, role, label }: { ctx: OptionsContext; role: OptionsRole; label: string }) {
+  const arn = role.roleArn;
+  const path = settingPath('roles', { key: arn }, 'consoleDestination');
+  const locked = ctx.isLocked(path);
+  const current = (locked ? ctx.settings.roles[arn] : ctx.local.roles[arn])?.consoleDestination;
+  const save = (destination: ConsoleDestination | undefined) =>
+    ctx.save((s) => withRolePreference(s, arn, 'consoleDestination', destination), `where the console opens for ${label}`);
+  const regional = current ? CONSOLE_SERVICES[current.service].regional : false;
+  return (
+    <td>
+      <select
+        data-testid="role-console-service"
+        aria-label={`Open console for ${label} in ${role.accountId} on`}
+        value={current?.service ?? ''}
+        disabled={locked}
+        onChange={(e) => {
+          const id = e.currentTarget.value;
+          save(isConsoleService(id) ? { service: id, ...(current?.region ? { region: current.region } : {}) } : undefined);
+        }}
+      >
+        <option value="">Console home</option>
+        {Object.entries(CONSOLE_SERVICES).map(([id, service]) => (
+          <option key={id} value={id}>
+            {service.label}
+          </option>
+        ))}
+      </select>
+      {current && regional && (
+        <ValidatedInput
+          id={`role-console-region-${arn}`}
+          testId="role-console-region"
+          class="text mono narrow"
+          list="known-regions"
+          ariaLabel={`Console region for ${label} in ${role.accountId}`}
+          value={current.region ?? ''}
+          placeholder={ctx.settings.roles[arn]?.region || ctx.settings.defaultRegion || 'role’s region'}
+          disabled={locked}
+          validate={(text) => fieldError(checkConsoleDestination({ service: current.service, region: text }, role.partition))}
+          onCommit={(text) => save({ service: current.service, ...(text ? { region: text } : {}) })}
+        />
+      )}
+      {locked && <LockedNote path={path} />}
+    </td>
+  );
+}
 
 function RoleRow({ ctx, role, templateName }: { ctx: OptionsContext; role: OptionsRole; templateName: string }) {
   const arn = role.roleArn;
@@ -87,6 +144,7 @@ function RoleRow({ ctx, role, templateName }: { ctx: OptionsContext; role: Optio
         />
         {lockedRegion && <LockedNote path={prefsPath('region')} />}
       </td>
+      <ConsoleDestinationCell ctx={ctx} role={role} label={label} />
     </tr>
   );
 }
@@ -113,7 +171,7 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
     <Section
       id="roles"
       title="Roles"
-      intro="Pinned roles are listed first in the popup. A role’s own profile name, duration or region wins over the defaults; leave a field empty to use them."
+      intro="Pinned roles are listed first in the popup. A role’s own profile name, duration or region wins over the defaults; leave a field empty to use them. Open console lands on the console home unless you pick a service (in the region you name, else the role’s)."
     >
       {roles.length === 0 ? (
         <p class="muted" data-testid="roles-empty">
@@ -128,6 +186,7 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
               <th scope="col">Profile name</th>
               <th scope="col">Duration</th>
               <th scope="col">Region</th>
+              <th scope="col">Open console on</th>
             </tr>
           </thead>
           <tbody>

@@ -5,11 +5,12 @@
 import { aliasNames } from '../account-aliases';
 import { readLearntAliases } from '../browser/account-names-store';
 import { mapWithConcurrency } from '../concurrency';
+import type { RoleOutcome } from '../capture';
 import { effectiveDuration } from '../duration';
 import { identifyIdp, idpWords } from '../idp';
 import type { BackgroundRequests } from '../browser/messages';
 import { resolveProfileNames } from '../profile-template';
-import { getCapture, saveOutcome } from '../browser/session-store';
+import { getCapture, saveOutcome, saveOutcomes } from '../browser/session-store';
 import { rememberChoice } from '../browser/remembered-store';
 import { sourceLabel } from '../remembered';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
@@ -35,7 +36,8 @@ export async function assumeRoles(
   { automatic = false }: { automatic?: boolean } = {},
 ): Promise<Assume['response']> {
   const { chainTransport, ...samlOptions } = sts;
-  const capture = await getCapture(captureId);
+  // Read together: every millisecond here is between the click and the first request.
+  const [capture, settings, learnt] = await Promise.all([getCapture(captureId), readSettings(), readLearntAliases()]);
   // Without the capture the IdP is unknown: neutral words.
   if (!capture) return { ok: false, message: `That sign-in is no longer known. ${idpWords(undefined).signInAgain}.` };
   const { samlResponse, summary } = capture;
@@ -44,7 +46,6 @@ export async function assumeRoles(
     const expired = expiredSignIn(idp.kind);
     return { ok: false, message: `${expired.message} ${expired.action}` };
   }
-  const [settings, learnt] = await Promise.all([readSettings(), readLearntAliases()]);
   const wanted = new Set(roleArns);
   const roles = summary.roles.filter((r) => wanted.has(r.roleArn) && isAccountAllowed(settings, r.accountId));
   if (roles.length === 0) {
@@ -65,30 +66,59 @@ export async function assumeRoles(
   const names = resolveProfileNames(summary.roles, rules, (r) => ({ ...r, sessionName: summary.roleSessionName }));
   const direct = new Set(roles.map((r) => r.roleArn));
 
-  const results = await mapWithConcurrency(roles, ASSUME_CONCURRENCY, async (role) => {
-    const ref = { roleArn: role.roleArn, captureId, accountId: role.accountId, roleName: role.roleName, partition: role.partition };
+  const refOf = (role: (typeof roles)[number]) => ({
+    roleArn: role.roleArn,
+    captureId,
+    accountId: role.accountId,
+    roleName: role.roleName,
+    partition: role.partition,
+  });
+  // A role whose profile name is another's is refused before anything is sent.
+  const taken = roles.filter((r) => {
+    const name = names.get(r.roleArn)!;
+    return name.conflict && !name.conflict.resolved;
+  });
+  const sendable = roles.filter((r) => !taken.includes(r));
+  const takenOutcomes: RoleOutcome[] = taken.map((role) => ({
+    ...refOf(role),
+    status: 'error',
+    error: {
+      code: 'ProfileNameTaken',
+      message: `The profile name ${names.get(role.roleArn)!.name} is already another role's.`,
+      action: 'Give one of them another profile name in the options, then assume again.',
+    },
+    finishedAt: Date.now(),
+    stsHost: '',
+  }));
+  // The first wave's requests go out at once, before any storage work: its pending states (one write) and the alarm
+  // that turns a role cut off with the worker into an error are recorded in the next task, while STS answers. A
+  // role's result is written only after its pending state.
+  const startedAt = Date.now();
+  const firstWave = sendable.slice(0, ASSUME_CONCURRENCY);
+  const recorded = new Promise((resolve) => setTimeout(resolve, 0)).then(() =>
+    Promise.all([
+      saveOutcomes([...firstWave.map((role): RoleOutcome => ({ ...refOf(role), status: 'pending', startedAt })), ...takenOutcomes]),
+      armPendingDeadline(startedAt),
+    ]),
+  );
+  recorded.catch(() => undefined); // awaited below; a failure must not count as unhandled while STS answers
+
+  const results = await mapWithConcurrency(sendable, ASSUME_CONCURRENCY, async (role, index) => {
+    const ref = refOf(role);
     const name = names.get(role.roleArn)!;
-    if (name.conflict && !name.conflict.resolved) {
-      await saveOutcome({
-        ...ref,
-        status: 'error',
-        error: {
-          code: 'ProfileNameTaken',
-          message: `The profile name ${name.name} is already another role's.`,
-          action: 'Give one of them another profile name in the options, then assume again.',
-        },
-        finishedAt: Date.now(),
-        stsHost: '',
-      });
-      return { succeeded: [], failed: 1 };
+    if (index >= ASSUME_CONCURRENCY) {
+      // A later wave: this role waited for a free lane, so its time starts now.
+      const laterStart = Date.now();
+      await saveOutcome({ ...ref, status: 'pending', startedAt: laterStart });
+      await armPendingDeadline(laterStart);
     }
-    const startedAt = Date.now();
-    await saveOutcome({ ...ref, status: 'pending', startedAt });
-    // If the browser stops the worker mid-call, this alarm wakes it to turn the role into a plain error.
-    await armPendingDeadline(startedAt);
     // A role's own duration (options) wins over the popup's choice; the sign-in's SessionDuration caps both.
     const durationSeconds = effectiveDuration(durationFor(settings, role.roleArn, duration), summary.sessionDuration);
-    const outcome = await assumeRoleWithSaml({ role, samlResponse, durationSeconds, acs: capture.acs, deadline: summary.usableUntil, idp }, samlOptions);
+    const outcome = await assumeRoleWithSaml(
+      { role, samlResponse, durationSeconds, acs: capture.acs, deadline: summary.usableUntil, idp, spread: index },
+      samlOptions,
+    );
+    await recorded;
     if (outcome.ok) {
       await saveOutcome({
         ...ref,
@@ -114,10 +144,11 @@ export async function assumeRoles(
     );
     return { succeeded: [role.roleArn, ...chained.succeeded], failed: chained.failed };
   });
+  await recorded;
   const succeeded = results.flatMap((r) => r?.succeeded ?? []);
   await scheduleExpiry();
   // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
   if (!automatic && succeeded.length > 0 && (await autoSaveDecision(settings.delivery.autoSaveToHost)).save)
     await saveToCredentialsFile({ roleArns: succeeded });
-  return { ok: true, succeeded: succeeded.length, failed: results.reduce((n, r) => n + (r?.failed ?? 1), 0) };
+  return { ok: true, succeeded: succeeded.length, failed: taken.length + results.reduce((n, r) => n + (r?.failed ?? 1), 0) };
 }

@@ -8,8 +8,8 @@ import type { BackgroundRequests } from '../browser/messages';
 import { readState } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';
 import {
+  consoleDestinationUrl,
   consoleFailureText,
-  consoleHomeUrl,
   consoleSessionDuration,
   FEDERATION_TIMEOUT_MS,
   getSigninTokenUrl,
@@ -19,7 +19,7 @@ import {
   type ConsoleFailure,
 } from '../console';
 import { PARTITION_INFO } from '../partitions';
-import { regionFor } from '../settings';
+import { consoleDestinationFor, regionFor } from '../settings';
 
 type OpenConsole = BackgroundRequests['openConsole'];
 
@@ -69,7 +69,7 @@ export async function openConsole({ roleArn }: OpenConsole['request'], opts: Con
   const duration = consoleSessionDuration(outcome.credentials, now(), outcome.chainedFrom !== undefined);
   if (!duration.ok) return fail(duration.reason);
   const settings = await readSettings();
-  const destination = consoleHomeUrl(outcome.partition, regionFor(settings, roleArn));
+  const destination = consoleDestinationUrl(outcome.partition, consoleDestinationFor(settings, roleArn), regionFor(settings, roleArn));
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? FEDERATION_TIMEOUT_MS);

@@ -35,6 +35,8 @@ export const getCapture = (id: string): Promise<Capture | undefined> => captures
 
 export const saveCapture = (capture: Capture) => captures.set([capture]);
 export const saveOutcome = (outcome: RoleOutcome) => outcomes.set([outcome]);
+/** Several outcomes in one storage write (one change event for the popup). */
+export const saveOutcomes = (list: RoleOutcome[]) => outcomes.set(list);
 export const saveProblem = (problem: CaptureProblem) => problemItem.setValue(problem);
 export const clearProblem = () => problemItem.removeValue();
 

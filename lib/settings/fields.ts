@@ -8,7 +8,8 @@ import { parseRoleArn } from '../arn';
 import { isValidProfileName } from '../credentials-file';
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from '../duration';
 import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
-import { isRegionName } from '../partitions';
+import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../console';
+import { isRegionName, PARTITION_INFO, type Partition } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';
 import { normaliseTrustedHost } from '../sign-in-origin';
 import type { ChainedRole } from './schema';
@@ -147,6 +148,31 @@ export function checkIdleLimitHours(value: unknown): FieldCheck<number> {
   return Number.isInteger(value) && (value as number) >= MIN_IDLE_LIMIT_HOURS && (value as number) <= MAX_IDLE_LIMIT_HOURS
     ? ok(value as number)
     : fail(`must be a whole number of hours from ${MIN_IDLE_LIMIT_HOURS} to ${MAX_IDLE_LIMIT_HOURS}, not ${shown(value)}`);
+}
+
+// ── console destination (issue 13) ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Where a role's console opens: `{ service, region? }` with a service of `CONSOLE_SERVICES` and, when given, a region
+ * of the role's partition (a console of one partition cannot show another's regions). `partition` absent: any region
+ * name. An empty or null region is left out.
+ */
+export function checkConsoleDestination(value: unknown, partition?: Partition): FieldCheck<ConsoleDestination> {
+  if (!isPlainObject(value)) return fail('must be an object with service and optionally region');
+  for (const key of Object.keys(value)) if (key !== 'service' && key !== 'region') return fail(`${key} is not a field of a console destination`);
+  if (!isConsoleService(value.service)) {
+    return fail(`${shown(value.service)} is not a console page this extension knows (${Object.keys(CONSOLE_SERVICES).join(', ')})`);
+  }
+  const region = value.region;
+  if (region === undefined || region === null || region === '') return ok({ service: value.service });
+  const checked = checkRegion(region);
+  if (!checked.ok || checked.value === '') return fail(`region: ${shown(region)} is not an AWS region name such as eu-west-1`);
+  if (partition && !PARTITION_INFO[partition].regions.includes(checked.value)) {
+    return fail(
+      `region: ${checked.value} is not a region of ${PARTITION_INFO[partition].label} (${PARTITION_INFO[partition].regions.slice(0, 3).join(', ')}, …)`,
+    );
+  }
+  return ok({ service: value.service, region: checked.value });
 }
 
 // ── delivery, sign-in pages ──────────────────────────────────────────────────────────────────────────────────────

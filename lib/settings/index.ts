@@ -10,6 +10,7 @@ export {
   checkAccountName,
   checkChainedDuration,
   checkChainedRole,
+  checkConsoleDestination,
   checkDuration,
   checkExternalId,
   checkProfileName,

@@ -3,6 +3,7 @@
  * are migrated, then each field is checked by its rule in fields.ts, and every bad value becomes an issue at its
  * path while the field keeps its base value. Never throws. Also the settings file's export and import. Pure.
  */
+import { parseRoleArn } from '../arn';
 import { errorText } from '../error-text';
 import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
 import {
@@ -11,6 +12,7 @@ import {
   checkAccountName,
   checkBoolean,
   checkChainedRole,
+  checkConsoleDestination,
   checkDuration,
   checkExportFormat,
   checkProfileName,
@@ -184,11 +186,13 @@ function readFormatOrder(v: unknown, path: string, issues: Issues): ExportFormat
   return [...order, ...EXPORT_FORMATS.map((f) => f.id).filter((id) => !order.includes(id))];
 }
 
-const rolePreferenceReaders: { [K in keyof RolePreferences]-?: Reader<RolePreferences[K]> } = {
+/** The readers of one role's preferences; a console destination's region must be of the role's partition. */
+const rolePreferenceReaders = (roleArn: string): { [K in keyof RolePreferences]-?: Reader<RolePreferences[K]> } => ({
   profileName: reader(checkProfileName),
   duration: readDuration,
   region: readRegion,
-};
+  consoleDestination: reader((v) => checkConsoleDestination(v, parseRoleArn(roleArn)?.partition)),
+});
 
 /** Role ARN → preferences; `partial`: keep a role even with no valid preference (a policy locks what it names). */
 export function readRolePreferences(v: unknown, path: string, issues: Issues, partial: boolean): Record<string, RolePreferences> | undefined {
@@ -202,20 +206,21 @@ export function readRolePreferences(v: unknown, path: string, issues: Issues, pa
     const p = settingPath(path, { key: arn });
     if (readRoleArn(arn, p, issues) === undefined) continue;
     if (!isPlainObject(prefs)) {
-      issues.push({ path: p, message: 'must be an object with profileName, duration and/or region' });
+      issues.push({ path: p, message: 'must be an object with profileName, duration, region and/or consoleDestination' });
       continue;
     }
     const out: RolePreferences = {};
+    const readers = rolePreferenceReaders(arn);
     for (const [key, value] of Object.entries(prefs)) {
       const kp = settingPath(p, key);
       if (!(ROLE_PREFERENCE_KEYS as readonly string[]).includes(key)) {
-        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region); ignored' });
+        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region, consoleDestination); ignored' });
         continue;
       }
       // Absent, null and "" all mean "use the default"; the options page stores nothing for them.
       if (value === undefined || value === null || value === '') continue;
       const k = key as keyof RolePreferences;
-      const read = (rolePreferenceReaders[k] as Reader<unknown>)(value, kp, issues);
+      const read = (readers[k] as Reader<unknown>)(value, kp, issues);
       if (read !== undefined) (out as Record<string, unknown>)[k] = read;
     }
     if (Object.keys(out).length === 0 && !partial) continue;

@@ -1,4 +1,5 @@
 /** What consumers (the popup, the background, the options page) ask of settings. Pure. */
+import type { ConsoleDestination } from '../console';
 import type { DurationChoice } from '../duration';
 import type { NamingRules } from '../profile-template';
 import type { Settings } from './schema';
@@ -28,4 +29,9 @@ export function regionFor(settings: Readonly<Settings>, roleArn: string): string
 /** Whether roles of this account may be offered (an empty allow-list allows every account). */
 export function isAccountAllowed(settings: Readonly<Settings>, accountId: string): boolean {
   return settings.allowedAccounts.length === 0 || settings.allowedAccounts.includes(accountId);
+}
+
+/** Where Open console lands for a role (issue 13): its destination, or undefined for the console home. */
+export function consoleDestinationFor(settings: Readonly<Settings>, roleArn: string): ConsoleDestination | undefined {
+  return settings.roles[roleArn]?.consoleDestination;
 }

@@ -8,6 +8,7 @@
  *   trusted sign-in hosts and chained roles (each added later without a new version: a version 2 object without
  *   them reads as "none").
  */
+import type { ConsoleDestination } from '../console';
 import type { DurationChoice } from '../duration';
 import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
 import { DEFAULT_PROFILE_TEMPLATE } from '../profile-template';
@@ -21,10 +22,13 @@ export interface RolePreferences {
   duration?: DurationChoice;
   /** `region = …` written with this role's profile. */
   region?: string;
+  // ── console destination (issue 13) ──
+  /** Where Open console lands for this role: a service's page (in its own region or the role's); absent: the console home. */
+  consoleDestination?: ConsoleDestination;
 }
 
 /** The keys of `RolePreferences`, for readers and locks. */
-export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region'] as const;
+export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region', 'consoleDestination'] as const;
 
 export interface ReminderSettings {
   /** Notify shortly before credentials expire. */

@@ -4,7 +4,7 @@
  * never stored.
  */
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
+import { extensionPageUrl, openAwsTile, openPopup, signInToMyApps, waitForCapturedRoles } from '../support/browser';
 import { expect, storageArea, test } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -45,6 +45,33 @@ test('Open console: a new tab lands on the console as that role, and the token i
   const stored = JSON.stringify(await Promise.all((['local', 'sync', 'session'] as const).map((a) => storageArea(ext, a))));
   expect(stored).not.toContain(token);
   expect(stored).not.toMatch(/SigninToken/i);
+});
+
+test('Open console lands on the page the options name for the role: CloudWatch in eu-west-1', async ({ ext, page }) => {
+  const roles = rolesFor(ALICE, APP_IDS.aws);
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  await waitForCapturedRoles(ext, roles.length);
+  const role = roles[1]!;
+
+  const options = await ext.context.newPage();
+  await options.goto(extensionPageUrl(ext, 'options.html'));
+  const row = options.locator(`[data-testid="role-settings-row"][data-role-arn="${role.roleArn}"]`);
+  await row.getByTestId('role-console-service').selectOption('cloudwatch');
+  const region = row.getByTestId('role-console-region');
+  // A region of another partition is refused in words and not saved.
+  await region.fill('cn-north-1');
+  await expect(row.getByTestId('role-console-region-error')).toContainText('cn-north-1 is not a region of AWS');
+  await region.fill('eu-west-1');
+  await expect(row.getByTestId('role-console-region-error')).toHaveCount(0);
+  await options.close();
+
+  const popup = await openPopup(ext);
+  await popup.assume([role.roleArn]);
+  const [tab] = await Promise.all([ext.context.waitForEvent('page'), popup.openConsoleButton(role.roleArn).click()]);
+  await tab.waitForURL('https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1');
+  await expect(tab.getByTestId('console-page')).toHaveText('/cloudwatch/home?region=eu-west-1');
+  await expect(tab.getByTestId('role-name')).toHaveText(role.roleName);
 });
 
 test('Open console for a session AWS no longer knows: plain words next to the button, no tab', async ({ ext, page, emulators }) => {

@@ -386,7 +386,8 @@ export function createSigninEmulator(opts: SigninOptions): SigninEmulator {
           `<p id="signed-in-as">Signed in as <span data-testid="assumed-role-arn">${escapeHtml(arn)}</span></p>` +
           `<dl><dt>Role</dt><dd data-testid="role-name">${escapeHtml(roleName!)}</dd>` +
           `<dt>Session</dt><dd data-testid="session-name">${escapeHtml(session!)}</dd>` +
-          `<dt>Account</dt><dd data-testid="account">${escapeHtml(alias ?? account!)} (${escapeHtml(account!)})</dd></dl>`,
+          `<dt>Account</dt><dd data-testid="account">${escapeHtml(alias ?? account!)} (${escapeHtml(account!)})</dd>` +
+          `<dt>Page</dt><dd data-testid="console-page">${escapeHtml(req.url ?? '/')}</dd></dl>`,
       ),
     );
   }

@@ -31,6 +31,7 @@ export type { StsEmulator, IssuedCredentials, StsRequestRecord, FailureKind, Cal
 const STS_HOSTS: readonly string[] = Object.values(PARTITION_INFO).flatMap((p) => [
   ...(p.globalStsHost ? [p.globalStsHost] : []),
   ...p.regions.map((r) => `sts.${r}.${p.dnsSuffix}`),
+  ...p.regions.map((r) => `sts.${r}.${p.dualStackDnsSuffix}`),
 ]);
 
 const SIGNIN_DOMAINS = ['aws.amazon.com', 'amazonaws-us-gov.com', 'amazonaws.cn'];
@@ -55,6 +56,8 @@ const RESOLVER_PATTERNS: readonly string[] = [
   'sts.amazonaws.com',
   'sts.*.amazonaws.com',
   'sts.*.amazonaws.com.cn',
+  'sts.*.api.aws',
+  'sts.*.api.amazonwebservices.com.cn',
 ];
 
 export interface Emulators {

@@ -126,6 +126,18 @@ describe('openConsole', () => {
     expect(new URL(tabs[1]!).searchParams.get('Destination')).toBe('https://console.aws.amazon.com/console/home');
   });
 
+  it.each<[Partition, { service: 'cloudwatch' | 'iam'; region?: string }, string | undefined, string]>([
+    ['aws', { service: 'cloudwatch', region: 'eu-west-1' }, 'us-east-2', 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1'],
+    ['aws', { service: 'cloudwatch' }, 'us-east-2', 'https://us-east-2.console.aws.amazon.com/cloudwatch/home?region=us-east-2'],
+    ['aws-us-gov', { service: 'cloudwatch', region: 'us-gov-west-1' }, undefined, 'https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1'],
+    ['aws-cn', { service: 'iam' }, 'cn-north-1', 'https://console.amazonaws.cn/iam/home'],
+  ])('%s: the role’s console destination %j (role region %s) is where the login lands', async (partition, consoleDestination, region, destination) => {
+    const roleArn = await liveSession(partition);
+    await saveLocalSettings({ ...DEFAULT_SETTINGS, roles: { [roleArn]: { consoleDestination, ...(region ? { region } : {}) } } });
+    await openConsole({ roleArn }, { fetch: answering(200, JSON.stringify({ SigninToken: SIGNIN_TOKEN })).fetch, now, openTab });
+    expect(new URL(tabs[0]!).searchParams.get('Destination')).toBe(destination);
+  });
+
   const never = (() => new Promise<Response>(() => undefined)) as unknown as typeof fetch;
   const hanging = ((_url: unknown, init?: RequestInit) =>
     new Promise<Response>((_resolve, reject) =>

@@ -1,6 +1,9 @@
 /** The console sign-in's pure parts: URLs per partition and region, the SessionDuration rule, answer checking. */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import {
+  CONSOLE_SERVICES,
+  consoleDestinationUrl,
   consoleFailureText,
   consoleHomeUrl,
   consoleSessionDuration,
@@ -14,6 +17,7 @@ import {
   type ConsoleFailure,
 } from '@/lib/console';
 import { acsHostPermissions, type Partition } from '@/lib/partitions';
+import { checkConsoleDestination, parseSettings } from '@/lib/settings';
 
 const CREDS = {
   accessKeyId: 'ASIAQ3EGVP4EXAMPLE01',
@@ -54,6 +58,78 @@ describe('federation endpoint and console home per partition', () => {
 
   it('needs no host permission beyond the sign-in hosts already declared (no new browser warning)', () => {
     for (const p of federationHostPermissions()) expect(acsHostPermissions()).toContain(p);
+  });
+});
+
+describe('console destination: a service page in a region of the role’s partition', () => {
+  it.each<[Partition, Parameters<typeof consoleDestinationUrl>[1], string | undefined, string]>([
+    ['aws', undefined, 'eu-west-1', 'https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1'],
+    ['aws', { service: 'cloudwatch', region: 'eu-west-1' }, undefined, 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1'],
+    [
+      'aws',
+      { service: 'dynamodb', region: 'ap-southeast-2' },
+      'eu-west-1',
+      'https://ap-southeast-2.console.aws.amazon.com/dynamodbv2/home?region=ap-southeast-2',
+    ],
+    ['aws', { service: 'lambda' }, 'us-west-2', 'https://us-west-2.console.aws.amazon.com/lambda/home?region=us-west-2'],
+    ['aws', { service: 's3' }, undefined, 'https://console.aws.amazon.com/s3/home'],
+    ['aws', { service: 'ec2', region: 'cn-north-1' }, undefined, 'https://console.aws.amazon.com/ec2/home'],
+    ['aws', { service: 'iam', region: 'eu-west-1' }, 'eu-west-1', 'https://console.aws.amazon.com/iam/home'],
+    ['aws-us-gov', { service: 'cloudwatch', region: 'us-gov-east-1' }, undefined, 'https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-east-1'],
+    ['aws-us-gov', { service: 'ec2' }, 'us-gov-west-1', 'https://console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1'],
+    ['aws-us-gov', { service: 'rds', region: 'eu-west-1' }, undefined, 'https://console.amazonaws-us-gov.com/rds/home'],
+    ['aws-us-gov', { service: 'iam' }, undefined, 'https://console.amazonaws-us-gov.com/iam/home'],
+    ['aws-cn', { service: 'cloudwatch', region: 'cn-northwest-1' }, undefined, 'https://console.amazonaws.cn/cloudwatch/home?region=cn-northwest-1'],
+    ['aws-cn', { service: 'vpc' }, 'cn-north-1', 'https://console.amazonaws.cn/vpc/home?region=cn-north-1'],
+    ['aws-cn', { service: 'cloudtrail' }, 'us-east-1', 'https://console.amazonaws.cn/cloudtrail/home'],
+  ])('%s %j (role region %s) → %s', (partition, destination, roleRegion, url) => {
+    expect(consoleDestinationUrl(partition, destination, roleRegion)).toBe(url);
+    expect(isConsoleUrl(partition, url)).toBe(true);
+  });
+
+  it.each<[string, unknown, Partition | undefined, string | null]>([
+    ['CloudWatch in eu-west-1', { service: 'cloudwatch', region: 'eu-west-1' }, 'aws', null],
+    ['a service without a region', { service: 'ec2' }, 'aws-us-gov', null],
+    ['an empty region is none', { service: 's3', region: '' }, 'aws-cn', null],
+    ['GovCloud region for a GovCloud role', { service: 'lambda', region: 'us-gov-west-1' }, 'aws-us-gov', null],
+    ['China region for a China role', { service: 'cloudformation', region: 'cn-north-1' }, 'aws-cn', null],
+    ['commercial region for a GovCloud role', { service: 'ec2', region: 'eu-west-1' }, 'aws-us-gov', 'region: eu-west-1 is not a region of AWS GovCloud (US)'],
+    ['China region for a commercial role', { service: 'ec2', region: 'cn-north-1' }, 'aws', 'region: cn-north-1 is not a region of AWS '],
+    ['GovCloud region for a China role', { service: 'ec2', region: 'us-gov-east-1' }, 'aws-cn', 'is not a region of AWS China'],
+    ['an unknown service', { service: 'sagemaker' }, 'aws', '"sagemaker" is not a console page this extension knows'],
+    ['a prototype key as service', { service: 'toString' }, 'aws', 'is not a console page'],
+    ['a URL instead of a service', { service: 'https://evil.example/' }, 'aws', 'is not a console page'],
+    ['a region that is no region', { service: 'ec2', region: 'Frankfurt' }, 'aws', 'is not an AWS region name'],
+    ['an extra field', { service: 'ec2', path: '/ec2/v2' }, 'aws', 'path is not a field of a console destination'],
+    ['not an object', 'cloudwatch', 'aws', 'must be an object'],
+  ])('checkConsoleDestination: %s', (_name, value, partition, error) => {
+    const checked = checkConsoleDestination(value, partition);
+    if (error === null) expect(checked.ok).toBe(true);
+    else expect(checked.ok ? '' : checked.message).toContain(error);
+  });
+
+  it('stored settings keep a valid destination and drop one whose region is of another partition, naming the role', () => {
+    const gov = 'arn:aws-us-gov:iam::333333333333:role/GovOps';
+    const aws = 'arn:aws:iam::111111111111:role/Admin';
+    const { settings, issues } = parseSettings({
+      version: 2,
+      roles: {
+        [aws]: { consoleDestination: { service: 'cloudwatch', region: 'eu-west-1' } },
+        [gov]: { region: 'us-gov-west-1', consoleDestination: { service: 'ec2', region: 'eu-west-1' } },
+      },
+    });
+    expect(settings.roles[aws]).toEqual({ consoleDestination: { service: 'cloudwatch', region: 'eu-west-1' } });
+    expect(settings.roles[gov]).toEqual({ region: 'us-gov-west-1' });
+    expect(issues).toEqual([
+      { path: `roles[${JSON.stringify(gov)}].consoleDestination`, message: expect.stringContaining('eu-west-1 is not a region of AWS GovCloud (US)') },
+    ]);
+  });
+
+  it('the policy schema offers exactly the services of the table', () => {
+    const schema = JSON.parse(readFileSync('public/managed_schema.json', 'utf8')) as {
+      properties: { roles: { additionalProperties: { properties: { consoleDestination: { properties: { service: { enum: string[] } } } } } } };
+    };
+    expect(schema.properties.roles.additionalProperties.properties.consoleDestination.properties.service.enum).toEqual(Object.keys(CONSOLE_SERVICES));
   });
 });
 

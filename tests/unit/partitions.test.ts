@@ -11,13 +11,14 @@ import {
   PARTITION_INFO,
   PARTITIONS,
   stsEndpointFor,
+  stsEndpointsFor,
   stsHostPermissions,
   type Partition,
 } from '@/lib/partitions';
 
 interface SdkPartition {
   id: string;
-  outputs: { dnsSuffix: string };
+  outputs: { dnsSuffix: string; dualStackDnsSuffix: string };
   regions: Record<string, { description?: string }>;
 }
 
@@ -120,6 +121,55 @@ describe('stsEndpointFor', () => {
       const { url: endpoint } = stsEndpointFor(a!.partition, a);
       expect(perms.has(`${endpoint}/*`)).toBe(true);
     }
+  });
+});
+
+describe('stsEndpointsFor: the equivalent hosts AWS documents for the same region and partition', () => {
+  const acs = (url: string) => parseAcsUrl(url) ?? undefined;
+  it.each<[Partition, string | undefined, string[], string]>([
+    // The global endpoint has no documented equal (AWS may serve it in the caller's own Region).
+    ['aws', undefined, ['https://sts.amazonaws.com'], 'us-east-1'],
+    ['aws', 'https://signin.aws.amazon.com/saml', ['https://sts.amazonaws.com'], 'us-east-1'],
+    ['aws', 'https://xx-newplace-1.signin.aws.amazon.com/saml', ['https://sts.amazonaws.com'], 'us-east-1'],
+    ['aws', 'https://eu-west-1.signin.aws.amazon.com/saml', ['https://sts.eu-west-1.amazonaws.com', 'https://sts.eu-west-1.api.aws'], 'eu-west-1'],
+    ['aws', 'https://us-east-1.signin.aws.amazon.com/saml', ['https://sts.us-east-1.amazonaws.com', 'https://sts.us-east-1.api.aws'], 'us-east-1'],
+    ['aws-us-gov', undefined, ['https://sts.us-gov-west-1.amazonaws.com', 'https://sts.us-gov-west-1.api.aws'], 'us-gov-west-1'],
+    [
+      'aws-us-gov',
+      'https://us-gov-east-1.signin.amazonaws-us-gov.com/saml',
+      ['https://sts.us-gov-east-1.amazonaws.com', 'https://sts.us-gov-east-1.api.aws'],
+      'us-gov-east-1',
+    ],
+    [
+      'aws-cn',
+      'https://signin.amazonaws.cn/saml',
+      ['https://sts.cn-north-1.amazonaws.com.cn', 'https://sts.cn-north-1.api.amazonwebservices.com.cn'],
+      'cn-north-1',
+    ],
+    [
+      'aws-cn',
+      'https://cn-northwest-1.signin.amazonaws.cn/saml',
+      ['https://sts.cn-northwest-1.amazonaws.com.cn', 'https://sts.cn-northwest-1.api.amazonwebservices.com.cn'],
+      'cn-northwest-1',
+    ],
+    // Never another region: a GovCloud role from a commercial regional sign-in stays in GovCloud's default region.
+    [
+      'aws-us-gov',
+      'https://eu-west-1.signin.aws.amazon.com/saml',
+      ['https://sts.us-gov-west-1.amazonaws.com', 'https://sts.us-gov-west-1.api.aws'],
+      'us-gov-west-1',
+    ],
+  ])('%s role, ACS %s → %j', (partition, acsUrl, urls, region) => {
+    const endpoints = stsEndpointsFor(partition, acsUrl ? acs(acsUrl) : undefined);
+    expect(endpoints.map((e) => e.url)).toEqual(urls);
+    expect(endpoints[0]).toEqual(stsEndpointFor(partition, acsUrl ? acs(acsUrl) : undefined));
+    expect(new Set(endpoints.map((e) => e.region))).toEqual(new Set([region]));
+    for (const { url } of endpoints) expect(stsHostPermissions()).toContain(`${url}/*`);
+  });
+
+  it.each(PARTITIONS)('%s: the dual-stack suffix is the AWS SDK’s own for the partition', async (partition) => {
+    const sdk = (await sdkPartitions()).find((p) => p.id === partition)!;
+    expect(PARTITION_INFO[partition].dualStackDnsSuffix).toBe(sdk.outputs.dualStackDnsSuffix);
   });
 });
 

@@ -9,6 +9,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Capture, RoleOutcome } from '@/lib/capture';
 import type { StsCall, StsTransport } from '@/lib/sts';
 import type { IdpShape } from '../support/saml-builder';
+import { parseAcsUrl } from '@/lib/partitions';
 import { storedCapture } from '../support/stored-capture';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
@@ -64,6 +65,44 @@ function stsError(code: string, message: string, name = code, status = 400): Err
 beforeEach(() => {
   fakeBrowser.reset();
   vi.restoreAllMocks();
+});
+
+describe('a wave goes out at once', () => {
+  it('every request of a regional wave is sent before anything is written, spread over the region’s equivalent hosts', async () => {
+    const roles = ['Admin', 'ReadOnly', 'Deployer', 'Billing'].map((name) => ({
+      roleArn: `arn:aws:iam::111111111111:role/${name}`,
+      providerArn: ADMIN.providerArn,
+    }));
+    const acsUrl = 'https://eu-west-1.signin.aws.amazon.com/saml';
+    const capture = { ...storedCapture('okta', roles), acs: { ...parseAcsUrl(acsUrl)!, url: acsUrl } };
+    await saveCapture(capture);
+    const events: string[] = [];
+    const held = heldTransport();
+    const transport: StsTransport = (call) => {
+      events.push(`call ${new URL(call.endpoint).host} ${call.region}`);
+      return held.transport(call);
+    };
+    const set = fakeBrowser.storage.session.set.bind(fakeBrowser.storage.session);
+    vi.spyOn(fakeBrowser.storage.session, 'set').mockImplementation((items) => {
+      events.push(`write ${Object.keys(items).length}`);
+      return set(items);
+    });
+    const done = assumeRoles({ captureId: capture.id, roleArns: roles.map((r) => r.roleArn), duration: 3600 }, { transport });
+    await vi.waitFor(() => expect(held.calls).toHaveLength(4));
+    // One write holds every pending state, after the four requests went out.
+    expect(events).toEqual([
+      'call sts.eu-west-1.amazonaws.com eu-west-1',
+      'call sts.eu-west-1.api.aws eu-west-1',
+      'call sts.eu-west-1.amazonaws.com eu-west-1',
+      'call sts.eu-west-1.api.aws eu-west-1',
+      'write 4',
+    ]);
+    expect(Object.values((await readState()).outcomes).map((o) => o.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    held.release('ok');
+    await expect(done).resolves.toEqual({ ok: true, succeeded: 4, failed: 0 });
+    const hosts = Object.values((await readState()).outcomes).map((o) => (o.status === 'ok' ? o.stsHost : o.status));
+    expect(hosts.sort()).toEqual(['sts.eu-west-1.amazonaws.com', 'sts.eu-west-1.amazonaws.com', 'sts.eu-west-1.api.aws', 'sts.eu-west-1.api.aws']);
+  });
 });
 
 describe('a role going pending arms the pending deadline', () => {

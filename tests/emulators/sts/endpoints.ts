@@ -20,8 +20,11 @@ export function stsEndpointForHost(host: string): StsEndpoint | null {
   if (m && REGION_RE.test(m[1]!) && !m[1]!.startsWith('cn-')) {
     return { partition: m[1]!.startsWith('us-gov-') ? 'aws-us-gov' : 'aws', region: m[1]! };
   }
-  m = /^sts\.(cn-north-1|cn-northwest-1)\.amazonaws\.com\.cn$/.exec(h);
+  m = /^sts\.(cn-north-1|cn-northwest-1)\.(?:api\.amazonwebservices|amazonaws)\.com\.cn$/.exec(h);
   if (m) return { partition: 'aws-cn', region: m[1]! };
+  // Dual-stack regional endpoints (the same region's STS): sts.<region>.api.aws in commercial and GovCloud.
+  m = /^sts\.([a-z0-9-]+)\.api\.aws$/.exec(h);
+  if (m && REGION_RE.test(m[1]!) && !m[1]!.startsWith('cn-')) return { partition: m[1]!.startsWith('us-gov-') ? 'aws-us-gov' : 'aws', region: m[1]! };
   return null;
 }
 
