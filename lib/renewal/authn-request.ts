@@ -7,11 +7,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAcsUrl } from '../partitions';
 
-export { newRequestId } from './ids';
+import { isEntraSignInHost, isTenantName } from './entra-hosts';
 
-/** Entra's sign-in hosts (public, US Government and China clouds): the only hosts a renewal request goes to. */
-export const ENTRA_SIGN_IN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn'] as const;
-export type EntraSignInHost = (typeof ENTRA_SIGN_IN_HOSTS)[number];
+export { newRequestId } from './ids';
+export { ENTRA_SIGN_IN_HOSTS, isEntraSignInHost, isTenantName, type EntraSignInHost } from './entra-hosts';
 
 /** The longest `SAMLRequest` parameter decoded (a real AuthnRequest deflates to well under 1 KB). */
 export const MAX_SAML_REQUEST_PARAM_LENGTH = 16 * 1024;
@@ -27,9 +26,6 @@ const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 /** xs:ID is an NCName; Entra also refuses a leading digit. */
 const REQUEST_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,255}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A verified domain (`contoso.com`, `contoso.onmicrosoft.com`): dot-separated DNS labels, a letter TLD. */
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -231,16 +227,6 @@ export async function decodeRedirectRequest(param: string): Promise<DecodedAuthn
   if (acsUrl && acsUrl.length <= MAX_URL_LENGTH && !CONTROL.test(acsUrl)) decoded.acsUrl = acsUrl;
   if (destination && destination.length <= MAX_URL_LENGTH && !CONTROL.test(destination)) decoded.destination = destination;
   return decoded;
-}
-
-/** Whether `host` is one of Entra's sign-in hosts. */
-export function isEntraSignInHost(host: string): host is EntraSignInHost {
-  return (ENTRA_SIGN_IN_HOSTS as readonly string[]).includes(host.toLowerCase());
-}
-
-/** Whether `tenant` is a tenant ID (GUID) or shaped like a verified domain name. */
-export function isTenantName(tenant: string): boolean {
-  return GUID.test(tenant) || DOMAIN.test(tenant);
 }
 
 export interface RenewalUrlInput {
