@@ -2,7 +2,7 @@
  * Classifies what the IdP answered to a silent renewal request. Fail closed: only a form that posts a SAMLResponse
  * to the expected AWS sign-in URL, with status Success, our request ID in InResponseTo and the ACS as its
  * recipient, is an assertion; everything else is a hop to follow, throttling, a transient error or "needs the
- * user". Never carries page text. Pure. Facts: docs/always-fresh.md#what-the-idp-answers.
+ * user". Never carries page text. Pure. Facts: docs/always-fresh.md.
  */
 import { parseAcsUrl } from '../partitions';
 import { parseSamlResponse } from '../saml-response';
@@ -40,7 +40,7 @@ export interface IdpAnswerInput {
   };
 }
 
-/** AADSTS codes → reason. Sources: docs/always-fresh.md#needs-the-user. */
+/** AADSTS codes → reason (docs/always-fresh.md). */
 const CODES: Readonly<Record<string, NeedsUserReason | 'throttled'>> = {
   '50058': 'no-session',
   '50059': 'no-session',
