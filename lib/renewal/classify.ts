@@ -77,6 +77,7 @@ const PAGES: Readonly<Record<string, NeedsUserReason>> = {
   ConvergedTFA: 'mfa',
   ConvergedProofUpRedirect: 'mfa',
   KmsiInterrupt: 'stay-signed-in',
+  ConvergedChooser: 'account-picker',
   BssoInterrupt: 'device-sso',
   ConvergedChangePassword: 'password',
 };

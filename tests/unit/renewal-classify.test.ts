@@ -161,6 +161,11 @@ describe('classifyIdpAnswer: Entra pages that need the person', () => {
     expect(classify(fixture(name))).toEqual({ kind: 'needs-user', ...expected });
   });
 
+  it('the account chooser page is the account picker, also without an error code', () => {
+    const html = fixture('account-picker.html').replaceAll('ConvergedSignIn', 'ConvergedChooser').replace(',"arrSessions":[', ',"arrS":[');
+    expect(classify(html)).toEqual({ kind: 'needs-user', reason: 'account-picker' });
+  });
+
   it.each([
     ['53001', 'device-sso'],
     ['50097', 'device-sso'],
