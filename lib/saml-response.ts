@@ -43,6 +43,12 @@ export interface SamlSummary {
   audience?: string;
   /** `SubjectConfirmationData@Recipient`: the ACS URL the IdP meant. */
   recipient?: string;
+  /** `Response@Destination`, when present. */
+  destination?: string;
+  /** `Response@InResponseTo` (else the bearer confirmation's): the AuthnRequest ID of an SP-initiated sign-in. */
+  inResponseTo?: string;
+  /** The top-level status code and its second-level code, full URNs. */
+  status?: SamlStatus;
   /** The signed-in user (NameID, or Entra's name claim). */
   subject?: string;
   roleSessionName?: string;
@@ -72,8 +78,17 @@ export type SamlErrorCode =
   | 'no-role-attribute'
   | 'no-valid-roles';
 
+/** A Response's `StatusCode@Value` and its nested second-level `StatusCode@Value` (e.g. `…:status:NoPassive`). */
+export interface SamlStatus {
+  code: string;
+  subCode?: string;
+}
+
 export interface SamlError {
   code: SamlErrorCode;
+  /** With `status-not-success`: the status as sent, and the request it answers, for silent renewal's classifier. */
+  status?: SamlStatus;
+  inResponseTo?: string;
   /**
    * Plain words, safe to show: one line of at most MAX_MESSAGE_LENGTH characters, no control or bidi characters,
    * nothing from the assertion except the IdP's own status message and status codes.
@@ -200,16 +215,25 @@ function time(value: string | undefined): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function statusFailure(status: XmlNode | undefined, words: IdpWords): SamlParseResult | null {
+function statusOf(status: XmlNode | undefined): SamlStatus | undefined {
   const code = child(status, 'StatusCode');
   const value = attr(code, 'Value');
-  if (value === undefined || value === SUCCESS) return null;
+  if (value === undefined) return undefined;
   const sub = attr(child(code, 'StatusCode'), 'Value');
+  return sub ? { code: value, subCode: sub } : { code: value };
+}
+
+function statusFailure(status: XmlNode | undefined, words: IdpWords): SamlParseResult | null {
+  const found = statusOf(status);
+  if (found === undefined || found.code === SUCCESS) return null;
+  const { code: value, subCode: sub } = found;
   const message = plainLine(text(child(status, 'StatusMessage')) ?? '', MAX_IDP_MESSAGE_LENGTH);
   const short = (urn: string) => plainLine(urn.replace('urn:oasis:names:tc:SAML:2.0:status:', ''), MAX_STATUS_CODE_LENGTH);
   const codes = sub ? `${short(value)} / ${short(sub)}` : short(value);
   const said = message ? `: ${message}${/[.!?…]$/.test(message) ? '' : '.'}` : '.';
-  return fail('status-not-success', `The identity provider did not sign you in (${codes})${said} ${retryAdvice(words)}`);
+  const result = fail('status-not-success', `The identity provider did not sign you in (${codes})${said} ${retryAdvice(words)}`);
+  if (!result.ok) result.error.status = found;
+  return result;
 }
 
 /**
@@ -264,7 +288,11 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
   const idp = identifyIdp(issuer);
   const words = idpWords(idp.kind);
   const failure = statusFailure(child(response, 'Status'), words);
-  if (failure) return failure;
+  if (failure) {
+    const inResponseTo = attr(response, 'InResponseTo');
+    if (!failure.ok && inResponseTo) failure.error.inResponseTo = inResponseTo;
+    return failure;
+  }
 
   if (!assertion) {
     if (child(response, 'EncryptedAssertion')) {
@@ -356,6 +384,9 @@ export function parseSamlResponse(samlResponse: string, now: number = Date.now()
       tenantId,
       audience,
       recipient: attr(confirmationData, 'Recipient') ?? attr(response, 'Destination'),
+      destination: attr(response, 'Destination'),
+      inResponseTo: attr(response, 'InResponseTo') ?? attr(confirmationData, 'InResponseTo'),
+      status: statusOf(child(response, 'Status')),
       subject: text(child(subjectNode, 'NameID')) ?? attributes.get(ATTR.name)?.[0],
       roleSessionName,
       sessionDuration,

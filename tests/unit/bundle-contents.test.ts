@@ -32,6 +32,13 @@ describe('page bundles leave out what only the background needs', () => {
     expect(inputs.filter((i) => BACKGROUND_ONLY.some((re) => re.test(i)))).toEqual([]);
   });
 
+  // Silent renewal: what the popup and options may show (states, reasons, a pasted User access URL) stays parser-free.
+  it.each(['lib/renewal/refresh-source.ts', 'lib/renewal/needs-user.ts', 'lib/renewal/source-state.ts'])('%s', async (entry) => {
+    const inputs = [...(await packagesIn(entry))];
+    expect(inputs).toContain(entry);
+    expect(inputs.filter((i) => BACKGROUND_ONLY.some((re) => re.test(i)))).toEqual([]);
+  });
+
   it('the background does carry them (the check sees real imports)', async () => {
     const inputs = [...(await packagesIn('entrypoints/background.ts'))];
     expect(inputs.some((i) => /^fast-xml-parser\//.test(i))).toBe(true);
