@@ -7,6 +7,7 @@ import preact from '@preact/preset-vite';
 import { acsHostPermissions, stsHostPermissions } from './lib/partitions';
 import { CHROME_PUBLIC_KEY, GECKO_ID } from './lib/extension-ids';
 import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH } from './lib/helper-install';
+import { idpHostPermissions } from './lib/renewal/entra-hosts';
 
 /**
  * The AWS SDK's browser build parses XML with `DOMParser`, which a service worker does not have ("DOMParser is
@@ -78,6 +79,9 @@ export default defineConfig({
     // credentials would outlive the private session. (Chrome and Firefox both honour "not_allowed".)
     incognito: 'not_allowed',
     host_permissions: [...acsHostPermissions(), ...stsHostPermissions()],
+    // Keep fresh: the Entra sign-in hosts, asked for only when the person switches "Keep fresh" on (lib/renewal/).
+    // With them the background can send a passive sign-in request with the browser's own Entra session.
+    optional_host_permissions: idpHostPermissions(),
     action: { default_title: 'AWS SAML Bridge' },
     ...(browser === 'firefox'
       ? {

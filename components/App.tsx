@@ -106,6 +106,10 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
 
   const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
   const forget = useForget({ dropSignIn, clearErrors, focusTop, setActionError });
+  const keepFresh = useMemo(
+    () => ({ idleLimitHours: settings.renewal.idleLimitHours, locked: locked?.has('renewal.keepFresh') ?? false }),
+    [settings.renewal.idleLimitHours, locked],
+  );
   const hasAnything = captures.length > 0 || Object.keys(outcomes).length > 0 || state.problem !== undefined || broken.length > 0;
 
   return (
@@ -130,6 +134,8 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
             filtered={query.trim() !== ''}
             saved={state.saved}
             extra={zeroClick}
+            renewals={state.renewals}
+            keepFresh={keepFresh}
           />
           <EarlierSessions captures={captures} outcomes={outcomes} errorsAtOpen={errorsAtOpen} onForget={forget} />
         </main>

@@ -5,7 +5,9 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { signInHeading, signInSourceText, type Capture } from '../lib/capture';
+import type { RenewalRecord } from '../lib/renewal/record';
 import { UsableFor } from './Countdown';
+import { KeepFresh } from './popup/KeepFresh';
 import { RoleList, type RoleListProps } from './RoleList';
 
 interface CaptureSectionProps extends RoleListProps {
@@ -16,9 +18,12 @@ interface CaptureSectionProps extends RoleListProps {
   onForget: (captureId: string) => void;
   /** Shown under where the sign-in came from (the source's zero-click switch and line). */
   children?: ComponentChildren;
+  /** Keeping this sign-in's source fresh, when the background tracks it. */
+  renewal?: RenewalRecord;
+  keepFresh?: { idleLimitHours: number; locked: boolean };
 }
 
-export function CaptureSection({ capture, filtered, assumeError, onForget, children, ...list }: CaptureSectionProps) {
+export function CaptureSection({ capture, filtered, assumeError, onForget, children, renewal, keepFresh, ...list }: CaptureSectionProps) {
   const headingId = useId();
   const { summary } = capture;
   const heading = signInHeading(capture);
@@ -50,6 +55,9 @@ export function CaptureSection({ capture, filtered, assumeError, onForget, child
         {signInSourceText(capture)}
       </p>
       {children}
+      {keepFresh && (
+        <KeepFresh capture={capture} record={renewal} outcomes={list.outcomes} idleLimitHours={keepFresh.idleLimitHours} locked={keepFresh.locked} />
+      )}
       {assumeError && (
         <p class="banner error" role="alert" data-testid="assume-error">
           {assumeError}

@@ -394,11 +394,14 @@ export function reconcileState(prev: SessionState | undefined, next: SessionStat
     savedKeys.length === Object.keys(prev.saved).length &&
     savedKeys.every((arn) => prev.saved[arn]?.savedAt === next.saved[arn]?.savedAt && prev.saved[arn]?.assumedAt === next.saved[arn]?.assumedAt);
   const saveProblem = prev.saveProblem && next.saveProblem && prev.saveProblem.at === next.saveProblem.at ? prev.saveProblem : next.saveProblem;
-  if (sameCaptures && sameOutcomes && sameSaved && problem === prev.problem && saveProblem === prev.saveProblem) return prev;
+  // Renewal records are few and small: compared whole.
+  const sameRenewals = JSON.stringify(prev.renewals) === JSON.stringify(next.renewals);
+  if (sameCaptures && sameOutcomes && sameSaved && sameRenewals && problem === prev.problem && saveProblem === prev.saveProblem) return prev;
   return {
     captures: sameCaptures ? prev.captures : captures,
     outcomes: sameOutcomes ? prev.outcomes : outcomes,
     saved: sameSaved ? prev.saved : next.saved,
+    renewals: sameRenewals ? prev.renewals : next.renewals,
     problem,
     saveProblem,
   };
@@ -508,6 +511,7 @@ export function checkState(state: SessionState): { state: SessionState; broken: 
       captures,
       outcomes,
       saved,
+      renewals: state.renewals,
       ...(problem === undefined ? {} : { problem }),
       ...(saveProblem === undefined ? {} : { saveProblem }),
     },

@@ -59,8 +59,9 @@ export interface BadgeModel {
  * The toolbar badge: `!` for an unusable newest sign-in; else live sessions (green) when there are any, else the
  * roles the sign-ins carry (blue). The title says both.
  */
-export function badgeModel(state: { roles: number; live: number; problem: boolean; nextExpiry?: string }): BadgeModel {
+export function badgeModel(state: { roles: number; live: number; problem: boolean; nextExpiry?: string; needsSignIn?: boolean }): BadgeModel {
   if (state.problem) return { text: '!', color: '#b42318', title: 'AWS SAML Bridge: the last sign-in could not be used — open for details' };
+  if (state.needsSignIn) return { text: '!', color: '#b54708', title: 'AWS SAML Bridge: sign in again to keep your credentials fresh — open for details' };
   const parts: string[] = [];
   if (state.roles > 0) parts.push(`${state.roles} role${state.roles === 1 ? '' : 's'} from your sign-in`);
   if (state.live > 0) parts.push(`${state.live} live session${state.live === 1 ? '' : 's'}${state.nextExpiry ? ` (next expires ${state.nextExpiry})` : ''}`);

@@ -40,6 +40,10 @@ export const SESSION_KEYS = {
   reminded: 'reminded',
   /** One per sign-in source (`zero-click-run:<source key>`): what the last automatic Assume did (no secrets). */
   zeroClickRun: keyFamily('zero-click-run:'),
+  /** One per sign-in source (`renewal:<source key>`): keeping it fresh — facts, state, last run (no secrets). */
+  renewal: keyFamily('renewal:'),
+  /** The SP-initiated sign-in requests the browser sent to Entra lately (request ID → app identifier; background only). */
+  observedRequests: 'observed-sign-in-requests',
 } as const;
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */
@@ -50,4 +54,6 @@ export const LOCAL_KEYS = {
   learntAliases: 'learntAccountAliases',
   /** Per sign-in source, the roles and duration last chosen with Assume (role ARNs, durations, times; lib/remembered.ts). */
   remembered: 'rememberedRoles',
+  /** Sign-in sources (lib/sign-in-source.ts keys) the user switched "Keep fresh" off for. */
+  keepFreshOff: 'keepFreshOff',
 } as const;

@@ -17,6 +17,7 @@ import { ImportExportSection } from './ImportExportSection';
 import { IssueList } from './IssueList';
 import { knownRoles } from './options-model';
 import { ProfileNamesSection } from './ProfileNamesSection';
+import { KeepFreshSection } from './KeepFreshSection';
 import { RemindersSection } from './RemindersSection';
 import { RolesSection } from './RolesSection';
 import { TrustedSignInSection } from './TrustedSignInSection';
@@ -109,6 +110,7 @@ export function OptionsApp() {
       <DefaultsSection ctx={ctx} />
       <DeliverySection ctx={ctx} />
       <RememberedRolesSection ctx={ctx} />
+      <KeepFreshSection ctx={ctx} />
       <RemindersSection ctx={ctx} />
       <TrustedSignInSection ctx={ctx} />
       <ChainedRolesSection ctx={ctx} />

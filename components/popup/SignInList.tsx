@@ -5,6 +5,8 @@
 import type { ComponentChildren } from 'preact';
 import type { Capture, RoleOutcome } from '../../lib/capture';
 import type { SavedProfile } from '../../lib/delivery';
+import type { RenewalRecord } from '../../lib/renewal/record';
+import { sourceKeyFor } from '../../lib/sign-in-source';
 import { CaptureSection } from '../CaptureSection';
 import { ErrorBoundary } from '../ErrorBoundary';
 import { gridLabel, type AccountGroup, type BrokenEntry } from '../view-model';
@@ -28,11 +30,29 @@ interface SignInListProps {
   onForget: (captureId: string) => void;
   /** What to show under a sign-in's source line (its zero-click switch and line). */
   extra?: (capture: Capture) => ComponentChildren;
+  renewals: Record<string, RenewalRecord>;
+  keepFresh: { idleLimitHours: number; locked: boolean };
 }
 
 export function SignInList(props: SignInListProps) {
-  const { captures, visible, filtered, broken, selected, outcomes, saved, errorsAtOpen, assumeErrors, onToggle, onSetKeys, onTogglePin, onForget, extra } =
-    props;
+  const {
+    captures,
+    visible,
+    filtered,
+    broken,
+    selected,
+    outcomes,
+    saved,
+    errorsAtOpen,
+    assumeErrors,
+    onToggle,
+    onSetKeys,
+    onTogglePin,
+    onForget,
+    extra,
+    renewals,
+    keepFresh,
+  } = props;
   return (
     <>
       {captures.map((capture, i) => (
@@ -52,6 +72,8 @@ export function SignInList(props: SignInListProps) {
             onForgetSignIn={onForget}
             gridLabel={gridLabel(capture.summary)}
             assumeError={assumeErrors[capture.id]}
+            renewal={renewals[sourceKeyFor(capture)]}
+            keepFresh={keepFresh}
           >
             {extra?.(capture)}
           </CaptureSection>

@@ -28,6 +28,7 @@ async function applyBadge(now: number): Promise<void> {
     roles: state.captures.reduce((n, c) => n + c.summary.roles.length, 0),
     live: live.length,
     problem: state.problem !== undefined && state.problem.capturedAt > newest,
+    needsSignIn: Object.values(state.renewals).some((r) => r.state.kind === 'needs-you'),
     ...(soonest ? { nextExpiry: clockTime(soonest) } : {}),
   });
   const action = browser.action;

@@ -10,6 +10,7 @@ import { readSettings } from '../browser/settings-store';
 import { judgeSignInOrigin, type RequestOriginDetails } from '../sign-in-origin';
 import { refreshBadge } from './badge';
 import { scheduleExpiry } from './expiry';
+import { onAssumed, onTier2Post, tier2TabOwner, trackCapture } from './renewal';
 import { onCaptured } from './zero-click';
 
 /** What the handler reads of `webRequest.onBeforeRequest` details (Chromium and Firefox). */
@@ -17,6 +18,8 @@ export interface SignInRequestDetails extends RequestOriginDetails {
   method: string;
   url: string;
   requestBody?: RequestBodyLike | null;
+  /** The tab that sent it (-1 when none): a renewal's background tab is recognised by it. */
+  tabId?: number;
 }
 
 let queue: Promise<void> = Promise.resolve();
@@ -38,6 +41,13 @@ async function handle(details: SignInRequestDetails): Promise<void> {
   const samlResponse = formFieldsFromRequestBody(details.requestBody).get('SAMLResponse');
   if (!samlResponse) return;
 
+  // A renewal's own background tab: its answer goes back to the renewal, never shown as a sign-in or a problem.
+  const renewal = await tier2TabOwner(details.tabId);
+  if (renewal) {
+    await onTier2Post(renewal, samlResponse, details.url);
+    return;
+  }
+
   const now = Date.now();
   let verdict = judgeSignInOrigin(details, []);
   // The settings are read only for a page the extension does not know (the policy can take seconds at start-up).
@@ -54,5 +64,8 @@ async function handle(details: SignInRequestDetails): Promise<void> {
   await clearProblem();
   // scheduleExpiry refreshes the badge too.
   await scheduleExpiry();
+  // Keep fresh learns the source first, so the usual roles assumed next are the ones it keeps fresh.
+  await trackCapture(plan.capture, true);
   await onCaptured(plan.capture);
+  await onAssumed(plan.capture.id);
 }

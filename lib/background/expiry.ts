@@ -14,6 +14,9 @@ import { refreshBadge } from './badge';
 
 export const REMINDER_NOTIFICATION = 'expiry-reminder';
 
+/** Renewal states in which a source's sessions are being kept fresh (lib/renewal/source-state.ts). */
+const KEPT_FRESH: ReadonlySet<string> = new Set(['fresh', 'renewing', 'backoff']);
+
 export const EXPIRY_ALARM = 'expire-secrets';
 /**
  * A role still "pending" this long after it started was cut off (the browser stopped the worker mid-call): the
@@ -84,7 +87,14 @@ export async function scheduleExpiry(now = Date.now()): Promise<void> {
   if (stale.length) await removeCaptures(stale);
   if (expired.length) await removeOutcomes(expired);
   await refreshBadge(now);
-  const reminderAt = await remindBeforeExpiry(state.outcomes, state.captures, now);
+  // Sessions kept fresh are renewed before they run low: no reminder for them (nothing pops up).
+  const keptFresh = new Set(
+    Object.values(state.renewals)
+      .filter((r) => KEPT_FRESH.has(r.state.kind))
+      .map((r) => r.captureId),
+  );
+  const remindable = Object.fromEntries(Object.entries(state.outcomes).filter(([, o]) => !keptFresh.has(o.captureId)));
+  const reminderAt = await remindBeforeExpiry(remindable, state.captures, now);
   if (reminderAt !== undefined) deadlines.push(reminderAt);
   if (deadlines.length) await browser.alarms.create(EXPIRY_ALARM, { when: Math.min(...deadlines) + 1000 });
   else await browser.alarms.clear(EXPIRY_ALARM);

@@ -15,16 +15,34 @@ import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from '.
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
 import { onNotificationClicked } from './reminder-click';
+import {
+  IDP_ORIGINS,
+  observeSignInRequest,
+  onAssumed,
+  onNeedsYouClicked,
+  onPermissionsChanged,
+  onRenewalAlarm,
+  onRenewalWorkerStart,
+  openSignIn,
+  setKeepFresh,
+} from './renewal';
 import { SignInRequests } from './sign-in-requests';
 
 /** What the popup and options pages may ask of the background (typed by `BackgroundRequests`). */
 export const handlers: Handlers = {
-  assume: assumeRoles,
+  assume: async (request) => {
+    const reply = await assumeRoles(request);
+    // The source's renewal schedule follows the new expiry.
+    await onAssumed(request.captureId).catch(() => undefined);
+    return reply;
+  },
   forget,
   hostStatus,
   save: saveToCredentialsFile,
   makeFilePrivate: makeCredentialsFilePrivate,
   openConsole,
+  setKeepFresh,
+  openSignIn,
 };
 
 /** Registers every listener; call once, synchronously, when the background starts. */
@@ -58,7 +76,23 @@ export function registerListeners(): void {
     return handler(message.data);
   });
 
+  // The SP-initiated request My Apps sends to Entra names the app's exact identifier (with any `#N`): read it, so
+  // renewal can send the same. Seen only once the person granted the Entra hosts ("Keep fresh").
+  browser.webRequest.onBeforeRequest.addListener(
+    (details) => {
+      void observeSignInRequest(details).catch(() => undefined);
+      return undefined;
+    },
+    { urls: IDP_ORIGINS.map((o) => o.replace(/\/\*$/, '/*/saml2*')), types: ['main_frame'] },
+  );
+  browser.permissions.onAdded.addListener(() => void onPermissionsChanged().catch(() => undefined));
+  browser.permissions.onRemoved.addListener(() => void onPermissionsChanged().catch(() => undefined));
+
   browser.notifications.onClicked.addListener((id) => {
+    if (id.startsWith('renew-')) {
+      void onNeedsYouClicked(id).catch(() => undefined);
+      return;
+    }
     void onNotificationClicked(id, {
       ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
       openTab: (url) => browser.tabs.create({ url, active: true }),
@@ -72,6 +106,7 @@ export function registerListeners(): void {
   });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === EXPIRY_ALARM) void scheduleExpiry();
+    else void onRenewalAlarm(alarm.name).catch(() => undefined);
   });
 }
 
@@ -79,4 +114,5 @@ export function registerListeners(): void {
 export function onWorkerStart(): void {
   void restrictSessionStorage();
   void scheduleExpiry();
+  void onRenewalWorkerStart().catch(() => undefined);
 }

@@ -25,6 +25,10 @@ export interface BackgroundRequests {
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
   /** Open the AWS console as a role with a live session, in a new tab (lib/background/console.ts). */
   openConsole: { request: { roleArn: string }; response: { ok: true } | { ok: false; message: string; action: string } };
+  /** Switch "Keep fresh" for one sign-in source (the popup asks for the IdP hosts first, on the person's click). */
+  setKeepFresh: { request: { sourceKey: string; on: boolean }; response: { ok: boolean } };
+  /** Open the sign-in of a source that needs the person, in a normal tab. */
+  openSignIn: { request: { sourceKey: string }; response: { ok: boolean } };
 }
 
 export type MessageType = keyof BackgroundRequests;

@@ -15,6 +15,7 @@ import {
   readSessionItems,
   remindedItem,
   removeSessionKeys,
+  renewals,
   saveProblemItem,
   savedProfiles,
   watchStorage,
@@ -25,7 +26,7 @@ export type { SessionState };
 export { restrictSessionStorage } from './storage';
 
 /** Everything the session state is built from (lib/session-state.ts): what `watchState` follows. */
-const STATE_PARTS = [captures, outcomes, savedProfiles, problemItem, saveProblemItem];
+const STATE_PARTS = [captures, outcomes, savedProfiles, renewals, problemItem, saveProblemItem];
 
 export async function readState(): Promise<SessionState> {
   return stateFromItems(await readSessionItems());

@@ -12,6 +12,7 @@ import type { Capture, CaptureProblem, RoleOutcome } from '../capture';
 import type { SavedProfile, SaveProblem } from '../delivery';
 import type { Reminded } from '../reminders';
 import type { ZeroClickRun } from '../remembered';
+import type { ObservedRequest, RenewalRecord } from '../renewal/record';
 import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 
 // `defineItem` reads its key as soon as it is called; `@__PURE__` lets a bundle that never uses an item leave it
@@ -58,6 +59,12 @@ export const outcomes = /* @__PURE__ */ sessionFamily<RoleOutcome>(SESSION_KEYS.
 export const savedProfiles = /* @__PURE__ */ sessionFamily<SavedProfile>(SESSION_KEYS.saved, (s) => s.roleArn);
 /** storage.session, one per sign-in source: what the last automatic Assume did (lib/remembered.ts). */
 export const zeroClickRuns = /* @__PURE__ */ sessionFamily<ZeroClickRun>(SESSION_KEYS.zeroClickRun, (r) => r.sourceKey);
+/** storage.session, one per sign-in source: keeping it fresh (lib/renewal/record.ts; no secrets). */
+export const renewals = /* @__PURE__ */ sessionFamily<RenewalRecord>(SESSION_KEYS.renewal, (r) => r.key);
+/** storage.session: the SP-initiated sign-in requests seen lately (background only). */
+export const observedRequestsItem = /* @__PURE__ */ storage.defineItem<ObservedRequest[]>(`session:${SESSION_KEYS.observedRequests}`);
+/** storage.local: sign-in sources the user switched "Keep fresh" off for (source keys only). */
+export const keepFreshOffItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.keepFreshOff}`);
 
 /** Every item in storage.session, by key. */
 export const readSessionItems = (): Promise<Record<string, unknown>> => browser.storage.session.get(null);

@@ -23,3 +23,8 @@ export function isTenantName(tenant: string): boolean {
 export function isTenantDomain(tenant: string): boolean {
   return !TENANT_GUID.test(tenant) && DOMAIN.test(tenant);
 }
+
+/** `https://<host>/*` for each Entra sign-in host: the optional host permissions "Keep fresh" asks for. */
+export function idpHostPermissions(): string[] {
+  return ENTRA_SIGN_IN_HOSTS.map((h) => `https://${h}/*`);
+}

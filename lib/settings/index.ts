@@ -30,6 +30,8 @@ export {
   MAX_REMINDER_MINUTES,
   MAX_ROLE_PREFERENCES,
   MIN_REMINDER_MINUTES,
+  MAX_IDLE_LIMIT_HOURS,
+  MIN_IDLE_LIMIT_HOURS,
   type FieldCheck,
 } from './fields';
 export type { SettingsV1 } from './migrations';

@@ -3,7 +3,7 @@
  * click an AWS tile, open the popup (then ./popup-page.ts: pick roles, assume, copy). Shared by the e2e suite,
  * the demo and the benchmark so all three exercise the same path.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
@@ -30,9 +30,47 @@ export async function launchWithExtension(opts: {
   env?: Record<string, string>;
   /** Another program to start instead of CHROMIUM (e.g. a wrapper that must `exec` Chromium with its arguments). */
   executablePath?: string;
+  /**
+   * Optional host permissions the person has granted (as if they had clicked "Allow" in Chromium's prompt, which
+   * automation cannot reach): the browser starts once to install the extension, then again with the grant.
+   */
+  grantedOptionalHosts?: string[];
 }): Promise<ExtensionBrowser> {
-  const ext = opts.extensionPath ?? CHROME_BUILD;
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'aws-saml-bridge-profile-'));
+  if (opts.grantedOptionalHosts?.length) {
+    const first = await launchOnce({ ...opts, userDataDir });
+    await first.context.close();
+    grantHostPermissions(userDataDir, first.extensionId, opts.grantedOptionalHosts);
+  }
+  const ext = await launchOnce({ ...opts, userDataDir });
+  return {
+    ...ext,
+    close: async () => {
+      await ext.close();
+      if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Records host permissions as granted to the extension in a (closed) Chromium profile: what Chromium itself
+ * stores when the person accepts a `permissions.request` prompt (`granted_permissions` and `active_permissions`).
+ */
+export function grantHostPermissions(userDataDir: string, extensionId: string, origins: string[]): void {
+  const file = join(userDataDir, 'Default', 'Preferences');
+  const prefs = JSON.parse(readFileSync(file, 'utf8')) as { extensions?: { settings?: Record<string, Record<string, { explicit_host?: string[] }>> } };
+  const entry = prefs.extensions?.settings?.[extensionId];
+  if (!entry) throw new Error(`the profile at ${userDataDir} has no settings for extension ${extensionId}`);
+  for (const key of ['granted_permissions', 'active_permissions']) {
+    const perms = (entry[key] ??= {});
+    perms.explicit_host = [...new Set([...(perms.explicit_host ?? []), ...origins])];
+  }
+  writeFileSync(file, JSON.stringify(prefs));
+}
+
+async function launchOnce(opts: Parameters<typeof launchWithExtension>[0] & { userDataDir: string }): Promise<ExtensionBrowser> {
+  const ext = opts.extensionPath ?? CHROME_BUILD;
+  const userDataDir = opts.userDataDir;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: opts.executablePath ?? CHROMIUM,
     headless: opts.headless ?? true,
@@ -70,10 +108,7 @@ export async function launchWithExtension(opts: {
     context,
     extensionId,
     serviceWorker,
-    close: async () => {
-      await context.close();
-      if (!opts.userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-    },
+    close: () => context.close(),
   };
 }
 

@@ -557,6 +557,7 @@ describe('reconcileState', () => {
     captures: [capture('c1', [admin])],
     outcomes: { [admin.roleArn]: ok(admin, 'c1') },
     saved: {},
+    renewals: {},
   });
 
   it('returns the previous state when a re-read brings nothing new', () => {
@@ -586,7 +587,7 @@ describe('reconcileState', () => {
 
   it('drops removed outcomes', () => {
     const prev = fresh();
-    const merged = reconcileState(prev, { captures: fresh().captures, outcomes: {}, saved: {} });
+    const merged = reconcileState(prev, { captures: fresh().captures, outcomes: {}, saved: {}, renewals: {} });
     expect(merged.outcomes).toEqual({});
     expect(merged.captures).toBe(prev.captures);
   });
@@ -624,6 +625,7 @@ describe('checkState: entries of an unexpected shape in storage.session', () => 
     captures: [good, other],
     outcomes: { [admin.roleArn]: ok(admin, good.id), [ro.roleArn]: pending(ro, good.id), [gov.roleArn]: errorOutcome(gov, other.id) },
     saved: {},
+    renewals: {},
     ...extra,
   });
   const odd = (value: unknown) => value as never;

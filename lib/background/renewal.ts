@@ -1,0 +1,444 @@
+/**
+ * Browser (background): keeps each sign-in source fresh — where renewal is scheduled and run. Per source, the pure
+ * state machine (lib/renewal/source-state.ts) decides; this module stores its state in storage.session (so a flight
+ * survives a worker restart), runs its effects (alarms, the passive request, the background tab, the one
+ * notification) and feeds the answers back. Renewed assertions become captures like any other, and the roles that
+ * were live are assumed again (chained roles follow) and re-saved where they were saved.
+ */
+import { browser } from 'wxt/browser';
+import { assertionDigest, type Capture } from '../capture';
+import { planCapture } from '../capture-plan';
+import { identifyIdp } from '../idp';
+import { parseAcsUrl } from '../partitions';
+import { buildAuthnRequest, decodeRedirectRequest, encodeRedirectRequest, newRequestId, renewalUrl } from '../renewal/authn-request';
+import { classifyIdpAnswer, needsUserWords, type NeedsUserReason } from '../renewal/classify';
+import { idpHostPermissions, isEntraSignInHost } from '../renewal/entra-hosts';
+import { runTier1, type FetchLike } from '../renewal/passive-fetch';
+import { canRenewSilently, rememberRequest, requestAnswered, type RenewalRecord } from '../renewal/record';
+import { refreshSourceFor, type RefreshSource } from '../renewal/refresh-source';
+import { DEFAULT_SCHEDULE, type ScheduleConfig } from '../renewal/schedule';
+import { initialSourceState, step, type Effect, type SourceEvent } from '../renewal/source-state';
+import { sourceKeyFor } from '../sign-in-source';
+import { readState, saveCapture, getCapture } from '../browser/session-store';
+import { readSettings } from '../browser/settings-store';
+import { keepFreshOffItem, observedRequestsItem, renewals } from '../browser/storage';
+import { assumeRoles } from './assume-roles';
+import { refreshBadge } from './badge';
+import { saveToCredentialsFile } from './credentials-host';
+import { autoSaveDecision } from './credentials-host';
+import { scheduleExpiry } from './expiry';
+
+/** Alarm and notification names: `<prefix><source key>`. */
+export const RENEW_ALARM = 'renew|';
+export const TAB_ALARM = 'renew-tab|';
+export const NEEDS_YOU_NOTIFICATION = 'renew-needs-you|';
+/** A background tab gives up after this long (it closes at once on a capture). */
+export const TAB_TIMEOUT_MS = 25_000;
+
+/** The origins of the Entra sign-in hosts: the optional host permissions "Keep fresh" asks for. */
+export const IDP_ORIGINS = idpHostPermissions();
+
+/** Test seams: the clock, the fetch, and the schedule's fixed delays. */
+export interface RenewalDeps {
+  now: () => number;
+  fetch: FetchLike;
+  config: ScheduleConfig;
+}
+const deps: RenewalDeps = {
+  now: () => Date.now(),
+  fetch: (url, init) => fetch(url, init),
+  config: DEFAULT_SCHEDULE,
+};
+
+/**
+ * A fresh assertion waiting for the state machine's `assume` (by flight). Memory only: if the worker stops in
+ * between, the flight runs past its deadline and is retried after the back-off.
+ */
+const assertions = new Map<string, { samlResponse: string; action: string }>();
+
+// One queue per source: events of one source are handled one after another (the stored state is the lock).
+const queues = new Map<string, Promise<void>>();
+function serially(key: string, work: () => Promise<void>): Promise<void> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(work);
+  queues.set(
+    key,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+/** Whether the user (or policy) lets this source be kept fresh, and whether the browser granted the IdP hosts. */
+async function gates(key: string): Promise<{ on: boolean; granted: boolean; settings: Awaited<ReturnType<typeof readSettings>> }> {
+  const [settings, off, granted] = await Promise.all([
+    readSettings(),
+    keepFreshOffItem.getValue(),
+    browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false),
+  ]);
+  const offList = Array.isArray(off) ? off : [];
+  return { on: settings.renewal.keepFresh && !offList.includes(key), granted, settings };
+}
+
+/** Feeds one event to a source's state machine and runs what it asks for. */
+export function dispatch(key: string, event: SourceEvent): Promise<void> {
+  return serially(key, async () => {
+    const record = await renewals.get(key);
+    if (!record) return;
+    const { settings } = await gates(key);
+    const now = deps.now();
+    const { state, effects } = step(record.state, event, now, {
+      ...deps.config,
+      idleLimitHours: settings.renewal.idleLimitHours,
+      tier2: settings.renewal.backgroundTab,
+    });
+    const next: RenewalRecord = { ...record, state };
+    await renewals.set([next]);
+    for (const effect of effects) await run(next, effect);
+  });
+}
+
+async function run(record: RenewalRecord, effect: Effect): Promise<void> {
+  switch (effect.type) {
+    case 'alarm':
+      await browser.alarms.create(RENEW_ALARM + record.key, { when: Math.max(effect.at, deps.now() + 1000) });
+      return;
+    case 'fetch-tier1':
+      // Not awaited inside the source's queue: the answer comes back as an event of its own.
+      void tier1(record, effect.flightId, effect.requestId);
+      return;
+    case 'open-tier2':
+      await openTier2(record, effect.flightId, effect.requestId);
+      return;
+    case 'notify':
+      await notifyNeedsYou(record, effect.reason);
+      return;
+    case 'clear-notification':
+      await browser.notifications.clear(NEEDS_YOU_NOTIFICATION + record.key).catch(() => undefined);
+      return;
+    case 'assume':
+      // Not awaited inside the queue either: assuming and saving take seconds; the result comes back as an event.
+      void assumeAgain(record.key, effect.flightId);
+      return;
+  }
+}
+
+// ── tier 1: the passive request ──────────────────────────────────────────────────────────────────────────────────
+
+async function tier1(record: RenewalRecord, flightId: string, requestId: string): Promise<void> {
+  if (!canRenewSilently(record)) return;
+  const summary = (await getCapture(record.captureId))?.summary;
+  const same = summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {};
+  const { answer } = await runTier1(record.source, requestId, deps, same);
+  if (answer.kind === 'assertion') assertions.set(flightId, { samlResponse: answer.samlResponse, action: answer.action });
+  await dispatch(record.key, { type: 'tier1-result', flightId, answer });
+}
+
+/** The state machine's `assume`: the flight's fresh assertion becomes the source's capture; its roles are assumed again. */
+async function assumeAgain(key: string, flightId: string): Promise<void> {
+  const got = assertions.get(flightId);
+  assertions.delete(flightId);
+  const record = await renewals.get(key);
+  const result = record && got ? await acceptRenewedAssertion(record, got) : { ok: false, expirations: [], lifetimeMs: 0 };
+  await dispatch(key, { type: 'assumed', flightId, ...result });
+}
+
+/**
+ * Turns a renewed SAML response into the source's capture (replacing the old one) and assumes again the roles
+ * that were live from it, each with the duration it had; saves them again where they had been saved.
+ */
+async function acceptRenewedAssertion(
+  record: RenewalRecord,
+  got: { samlResponse: string; action: string },
+): Promise<{ ok: boolean; expirations: number[]; lifetimeMs: number }> {
+  const failed = { ok: false, expirations: [], lifetimeMs: 0 };
+  const before = await readState();
+  const live = record.roles ?? [];
+  const now = deps.now();
+  const acs = parseAcsUrl(got.action);
+  const idpHost = canRenewSilently(record) ? record.source.idpHost : undefined;
+  if (!acs || !idpHost) return failed;
+  const plan = planCapture(
+    {
+      acs: { ...acs, url: got.action },
+      samlResponse: got.samlResponse,
+      digest: await assertionDigest(got.samlResponse),
+      // The extension asked the IdP itself: the answer comes from the IdP's own host, like a sign-in posted from there.
+      verdict: { ok: true, origin: `https://${idpHost}`, host: idpHost, role: 'idp', trust: 'known' },
+      now,
+    },
+    before,
+  );
+  if (plan.action !== 'capture') return failed;
+  await saveCapture(plan.capture);
+  const captureId = plan.capture.id;
+  const saved = new Set([...Object.keys(before.saved), ...live.filter((r) => r.saved).map((r) => r.roleArn)]);
+  const byDuration = new Map<number, string[]>();
+  for (const r of live) byDuration.set(r.durationSeconds, [...(byDuration.get(r.durationSeconds) ?? []), r.roleArn]);
+  let renewed = 0;
+  let failures = 0;
+  for (const [duration, roleArns] of byDuration) {
+    // `automatic`: a renewal is not the person's choice (nothing remembered) and saves below, where it was saved.
+    const reply = await assumeRoles({ captureId, roleArns, duration }, {}, { automatic: true });
+    if (reply.ok) {
+      renewed += reply.succeeded;
+      failures += reply.failed;
+    } else failures += roleArns.length;
+  }
+  const after = await readState();
+  const fresh = Object.values(after.outcomes).filter(
+    (o): o is Extract<typeof o, { status: 'ok' }> => o.status === 'ok' && o.captureId === captureId && o.assumedAt >= now,
+  );
+  // Saved again where it was saved before, or everywhere when auto-save is on (as for the person's own Assume).
+  const autoSave = (await autoSaveDecision((await readSettings()).delivery.autoSaveToHost)).save;
+  const resave = fresh.filter((o) => autoSave || saved.has(o.roleArn) || (o.chainedFrom !== undefined && saved.has(o.chainedFrom))).map((o) => o.roleArn);
+  let savedCount = 0;
+  if (resave.length > 0) {
+    const result = await saveToCredentialsFile({ roleArns: resave });
+    if (result.ok) savedCount = result.saved;
+  }
+  const current = await renewals.get(record.key);
+  if (current) await renewals.set([{ ...current, captureId, lastRun: { at: deps.now(), renewed, failed: failures, saved: savedCount } }]);
+  await scheduleExpiry();
+  const expirations = fresh.map((o) => Date.parse(o.credentials.expiration));
+  const lifetimeMs = fresh.length ? Math.min(...fresh.map((o) => Date.parse(o.credentials.expiration) - o.assumedAt)) : 0;
+  return { ok: renewed > 0 && failures === 0, expirations, lifetimeMs };
+}
+
+// ── tier 2: a background tab, for tenants that need the browser's device sign-in ─────────────────────────────────
+
+async function openTier2(record: RenewalRecord, flightId: string, requestId: string): Promise<void> {
+  if (!canRenewSilently(record)) return;
+  const url = await signInUrl(record.source, requestId, true);
+  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => undefined);
+  const tab = await browser.tabs.create({ url, active: false, ...(win?.id !== undefined ? { windowId: win.id } : {}) });
+  if (tab.id === undefined) return;
+  const current = (await renewals.get(record.key)) ?? record;
+  await renewals.set([{ ...current, tab: { tabId: tab.id, flightId, requestId, openedAt: deps.now() } }]);
+  await browser.alarms.create(TAB_ALARM + record.key, { when: deps.now() + TAB_TIMEOUT_MS });
+}
+
+/** The renewal whose background tab this is, if any. */
+export async function tier2TabOwner(tabId: number | undefined): Promise<RenewalRecord | undefined> {
+  if (tabId === undefined || tabId < 0) return undefined;
+  const { renewals: all } = await readState();
+  return Object.values(all).find((r) => r.tab?.tabId === tabId);
+}
+
+/**
+ * A SAMLResponse posted by a renewal's background tab: checked like tier 1's answer (our request, Success, the
+ * source's ACS), the tab closed, and the answer fed back. Never shown as a sign-in problem.
+ */
+export async function onTier2Post(record: RenewalRecord, samlResponse: string, acsUrl: string): Promise<void> {
+  const tab = record.tab;
+  if (!tab) return;
+  await closeTab(record);
+  const html = `<form method="POST" action="${escapeAttr(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${escapeAttr(samlResponse)}"></form>`;
+  const summary = (await getCapture(record.captureId))?.summary;
+  const answer = classifyIdpAnswer({
+    status: 200,
+    finalUrl: acsUrl,
+    html,
+    expect: {
+      requestId: tab.requestId,
+      acsUrl: canRenewSilently(record) ? record.source.acsUrl : '',
+      ...(summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {}),
+    },
+  });
+  if (answer.kind !== 'assertion') {
+    await dispatch(record.key, {
+      type: 'tier2-result',
+      flightId: tab.flightId,
+      outcome: 'needs-user',
+      ...(answer.kind === 'needs-user' ? { reason: answer.reason } : {}),
+    });
+    return;
+  }
+  assertions.set(tab.flightId, { samlResponse: answer.samlResponse, action: answer.action });
+  await dispatch(record.key, { type: 'tier2-result', flightId: tab.flightId, outcome: 'captured' });
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+async function closeTab(record: RenewalRecord): Promise<void> {
+  if (!record.tab) return;
+  await browser.tabs.remove(record.tab.tabId).catch(() => undefined);
+  await browser.alarms.clear(TAB_ALARM + record.key);
+  const current = await renewals.get(record.key);
+  if (current) {
+    const { tab: _tab, ...rest } = current;
+    await renewals.set([rest]);
+  }
+}
+
+async function tabTimedOut(key: string): Promise<void> {
+  const record = await renewals.get(key);
+  if (!record?.tab) return;
+  const flightId = record.tab.flightId;
+  await closeTab(record);
+  await dispatch(key, { type: 'tier2-result', flightId, outcome: 'timeout' });
+}
+
+// ── the person: one notification, one button ─────────────────────────────────────────────────────────────────────
+
+async function notifyNeedsYou(record: RenewalRecord, reason: NeedsUserReason): Promise<void> {
+  const capture = await getCapture(record.captureId);
+  const idp = identifyIdp(capture?.summary.issuer).kind;
+  await browser.notifications
+    .create(NEEDS_YOU_NOTIFICATION + record.key, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: 'Sign in to keep your AWS credentials fresh',
+      message: `${needsUserWords(reason, idp)} Click to sign in.`,
+    })
+    .catch(() => undefined);
+  await refreshBadge();
+}
+
+/** The SP-initiated sign-in URL for a source: passive for renewal, interactive for the person's own sign-in. */
+async function signInUrl(source: RefreshSource, requestId: string, passive: boolean): Promise<string> {
+  const xml = buildAuthnRequest({ id: requestId, issuer: source.spIssuer ?? '', acsUrl: source.acsUrl, issueInstant: new Date(deps.now()), passive });
+  return renewalUrl({
+    idpHost: source.idpHost ?? '',
+    tenant: source.tenant ?? '',
+    samlRequest: await encodeRedirectRequest(xml),
+    ...(source.loginHint ? { loginHint: source.loginHint } : {}),
+  });
+}
+
+/** A click on the needs-you notification: the sign-in, in a normal tab the person sees. Returns whether it was ours. */
+export async function onNeedsYouClicked(notificationId: string): Promise<boolean> {
+  if (!notificationId.startsWith(NEEDS_YOU_NOTIFICATION)) return false;
+  await browser.notifications.clear(notificationId).catch(() => undefined);
+  const record = await renewals.get(notificationId.slice(NEEDS_YOU_NOTIFICATION.length));
+  if (record && canRenewSilently(record)) await browser.tabs.create({ url: await signInUrl(record.source, newRequestId(), false), active: true });
+  return true;
+}
+
+/** The popup's "Sign in" on a source that needs the person. */
+export async function openSignIn({ sourceKey }: { sourceKey: string }): Promise<{ ok: boolean }> {
+  const record = await renewals.get(sourceKey);
+  if (!record || !canRenewSilently(record)) return { ok: false };
+  await browser.tabs.create({ url: await signInUrl(record.source, newRequestId(), false), active: true });
+  return { ok: true };
+}
+
+// ── what the rest of the background tells this module ───────────────────────────────────────────────────────────
+
+/**
+ * The browser sent an SP-initiated request to Entra (My Apps does, for the AWS app): remember its ID and the exact
+ * app identifier (with any `#N`), so the sign-in that answers it tells which identifier to renew with.
+ */
+export async function observeSignInRequest(details: { url: string; type?: string }): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(details.url);
+  } catch {
+    return;
+  }
+  if (!isEntraSignInHost(url.hostname)) return;
+  const tenant = /^\/([^/]+)\/saml2\/?$/i.exec(url.pathname)?.[1];
+  const param = url.searchParams.get('SAMLRequest');
+  if (!tenant || !param) return;
+  const decoded = await decodeRedirectRequest(param);
+  if ('error' in decoded) return;
+  const now = deps.now();
+  const list = (await observedRequestsItem.getValue()) ?? [];
+  await observedRequestsItem.setValue(rememberRequest(list, { ...decoded, host: url.hostname, tenant, at: now }, now));
+}
+
+/**
+ * A new capture was saved (the person's sign-in, or a background tab's). Records the source's facts (the exact app
+ * identifier from the request it answered, when seen) and tells its state machine.
+ */
+export async function trackCapture(capture: Capture, interactive: boolean): Promise<void> {
+  const key = sourceKeyFor(capture);
+  const now = deps.now();
+  const observed = requestAnswered((await observedRequestsItem.getValue()) ?? [], capture.summary.inResponseTo, now);
+  const facts = refreshSourceFor(capture, observed);
+  const existing = await renewals.get(key);
+  // A source learnt from the request keeps its identifier when a later sign-in (IdP-initiated) does not show it.
+  const keepLearnt =
+    existing && canRenewSilently(existing) && !('manual' in facts) && facts.spIssuerFrom === 'audience' && existing.source.spIssuerFrom !== 'audience';
+  const source: RenewalRecord['source'] = keepLearnt ? { ...facts, spIssuer: existing.source.spIssuer, spIssuerFrom: existing.source.spIssuerFrom } : facts;
+  const { on, granted } = await gates(key);
+  const manual = 'manual' in source ? source.code : undefined;
+  const state = existing?.state ?? initialSourceState({ on, permission: granted, ...(manual ? { manual } : {}) });
+  await renewals.set([{ ...(existing ?? {}), key, captureId: capture.id, source, state }]);
+  await dispatch(key, { type: 'switched', on });
+  await dispatch(key, { type: 'permission', granted });
+  await dispatch(key, { type: 'captured', interactive, expirations: [], lifetimeMs: 0, ...(manual ? { manual } : {}) });
+}
+
+/** Roles of a capture were assumed (by the person, zero-click, or a renewal): the schedule follows the new expiry. */
+export async function onAssumed(captureId: string): Promise<void> {
+  const state = await readState();
+  const record = Object.values(state.renewals).find((r) => r.captureId === captureId);
+  if (!record) return;
+  const now = deps.now();
+  const live = Object.values(state.outcomes).filter(
+    (o): o is Extract<typeof o, { status: 'ok' }> => o.status === 'ok' && o.captureId === captureId && Date.parse(o.credentials.expiration) > now,
+  );
+  if (live.length === 0) return;
+  // What is kept fresh from now on: the roles live from this sign-in (chained ones follow their source).
+  const roles = live
+    .filter((o) => o.chainedFrom === undefined)
+    .map((o) => ({ roleArn: o.roleArn, durationSeconds: o.durationSeconds, saved: state.saved[o.roleArn] !== undefined }));
+  await renewals.set([{ ...record, roles }]);
+  await dispatch(record.key, {
+    type: 'assumed',
+    ok: true,
+    expirations: live.map((o) => Date.parse(o.credentials.expiration)),
+    lifetimeMs: Math.min(...live.map((o) => Date.parse(o.credentials.expiration) - o.assumedAt)),
+  });
+}
+
+/** The popup's "Keep fresh" switch for one source (the popup asked for the IdP hosts first, on the person's click). */
+export async function setKeepFresh({ sourceKey, on }: { sourceKey: string; on: boolean }): Promise<{ ok: boolean }> {
+  const stored = await keepFreshOffItem.getValue();
+  const off = new Set(Array.isArray(stored) ? stored.filter((k): k is string => typeof k === 'string') : []);
+  if (on) off.delete(sourceKey);
+  else off.add(sourceKey);
+  // Bounded: a list of source keys the person switched off, never more than a few hundred.
+  await keepFreshOffItem.setValue([...off].slice(-200));
+  const granted = await browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false);
+  await dispatch(sourceKey, { type: 'permission', granted });
+  await dispatch(sourceKey, { type: 'switched', on: on && (await readSettings()).renewal.keepFresh });
+  return { ok: true };
+}
+
+/** An alarm of this module fired. Returns whether it was one. */
+export async function onRenewalAlarm(name: string): Promise<boolean> {
+  if (name.startsWith(RENEW_ALARM)) {
+    await dispatch(name.slice(RENEW_ALARM.length), { type: 'tick' });
+    return true;
+  }
+  if (name.startsWith(TAB_ALARM)) {
+    await tabTimedOut(name.slice(TAB_ALARM.length));
+    return true;
+  }
+  return false;
+}
+
+/** At each worker start: flights cut off by a stopped worker are settled, alarms re-armed. */
+export async function onRenewalWorkerStart(): Promise<void> {
+  const { renewals: all } = await readState();
+  await Promise.all(Object.keys(all).map((key) => dispatch(key, { type: 'worker-started' })));
+}
+
+/** The IdP host permission was granted or withdrawn (the person, in the browser's own settings too). */
+export async function onPermissionsChanged(): Promise<void> {
+  const granted = await browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false);
+  const { renewals: all } = await readState();
+  await Promise.all(Object.keys(all).map((key) => dispatch(key, { type: 'permission', granted })));
+}
+
+/** Whether any source needs the person (the badge shows it). */
+export function needsYou(records: readonly RenewalRecord[]): boolean {
+  return records.some((r) => r.state.kind === 'needs-you');
+}
+
+/** For tests: replace the clock, the fetch or the schedule. */
+export function setRenewalDeps(change: Partial<RenewalDeps>): void {
+  Object.assign(deps, change);
+}

@@ -1,0 +1,188 @@
+/**
+ * Always fresh, end to end in Chromium: one ordinary sign-in, then credentials renewed from the browser's own Entra
+ * session before they run low — with the real AWS CLI reading the saved profile all along, the real helper writing
+ * it, and the emulators strict about every request (passive, the app's exact identifier, signatures, expiry).
+ * Time is compressed: STS issues 60-second credentials, so a renewal comes every ~30 s (the rule is
+ * `remaining ≤ min(30 min, lifetime / 2)`).
+ */
+import { readFileSync } from 'node:fs';
+import type { Worker } from '@playwright/test';
+import { parseCredentialsFile } from '../../lib/credentials-file';
+import { idpHostPermissions } from '../../lib/renewal/entra-hosts';
+import { LOCAL_KEYS, SESSION_KEYS } from '../../lib/storage-keys';
+import { APP_IDS, rolesFor } from '../emulators/world';
+import { runAws } from '../support/aws-cli';
+import { launchWithExtension, openAwsTile, openPopup, signInToMyApps, stopServiceWorker, type ExtensionBrowser } from '../support/browser';
+import { profileNameOf } from '../support/profile-names';
+import { expect, storageArea, testWithHost } from './fixtures';
+
+const ALICE = 'alice@contoso.com';
+const LIFETIME_S = 60;
+
+/** The helper's fixtures, with the Entra sign-in hosts granted (as after the person's click on "Keep fresh"). */
+const test = testWithHost.extend<{ ext: ExtensionBrowser }>({
+  ext: async ({ emulators, sandbox }, use) => {
+    emulators.reset();
+    const ext = await launchWithExtension({
+      hostResolverRules: emulators.chromiumHostResolverRules,
+      userDataDir: sandbox.userDataDir,
+      env: { HOME: sandbox.home },
+      grantedOptionalHosts: idpHostPermissions(),
+    });
+    await use(ext);
+    await ext.close();
+  },
+});
+
+/** The renewal record of the (only) source, read from the worker. */
+async function renewalState(sw: Worker): Promise<{ kind: string; reason?: string } | undefined> {
+  return sw.evaluate(async (prefix) => {
+    const items = await chrome.storage.session.get(null);
+    const record = Object.entries(items).find(([k]) => k.startsWith(prefix))?.[1] as { state: { kind: string; reason?: string } } | undefined;
+    return record?.state;
+  }, SESSION_KEYS.renewal.prefix);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < 10_000; i++) {
+    const got = await probe();
+    if (got !== undefined && got !== false) return got;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** Keys of the saved profile, as the CLI would read them. */
+function savedKeyId(file: string, profile: string): string | undefined {
+  const parsed = parseCredentialsFile(readFileSync(file, 'utf8'));
+  return parsed.ok ? parsed.sections.get(profile)?.get('aws_access_key_id') : undefined;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a compressed day: one sign-in, ≥ 6 silent renewals, the AWS CLI never sees an expired key; a lost session asks once and resumes', async ({
+  ext,
+  page,
+  emulators,
+  sandbox,
+  installHost,
+}) => {
+  test.setTimeout(8 * 60_000);
+  installHost();
+  emulators.sts.setLifetimeSeconds(LIFETIME_S);
+  const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
+  const profile = profileNameOf(role);
+
+  // Any tab or window the extension opens from now on would show up here (tier 1 must open none).
+  const opened: string[] = [];
+  ext.context.on('page', (p) => opened.push(p.url()));
+
+  // The morning: one ordinary sign-in, pick a role, save it.
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await expect(popup.page.getByTestId('keep-fresh')).toBeVisible();
+  await popup.assume([role.roleArn]);
+  await popup.save();
+  await expect(popup.saveStatus()).toContainText('Saved 1 profile');
+  await popup.page.close();
+  const sw = await ext.serviceWorker();
+  await waitFor('the source to be fresh', async () => (await renewalState(sw))?.kind === 'fresh', 15_000);
+  const clicksBefore = emulators.idp.samlRequests.filter((r) => !r.passive).length;
+  opened.length = 0;
+
+  // The day: the CLI reads the profile every few seconds while the extension renews by itself.
+  const keyIds = new Set<string>([savedKeyId(sandbox.credentialsFile, profile)!]);
+  const failures: string[] = [];
+  let calls = 0;
+  const renewals = () => emulators.idp.samlRequests.filter((r) => r.passive && r.answer === 'ok').length;
+  for (let i = 0; i < 120 && renewals() < 6; i++) {
+    const cli = await runAws(['sts', 'get-caller-identity'], { port: emulators.port, home: sandbox.home, profile });
+    calls++;
+    if (cli.code !== 0) failures.push(cli.stderr.trim());
+    else expect(JSON.parse(cli.stdout).Arn).toContain(`assumed-role/${role.roleName}/`);
+    keyIds.add(savedKeyId(sandbox.credentialsFile, profile)!);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  expect(renewals()).toBeGreaterThanOrEqual(6);
+  expect(failures, 'the CLI never met an expired or refused key').toEqual([]);
+  expect(calls).toBeGreaterThan(10);
+  // Every renewal wrote new keys to the file.
+  expect(keyIds.size).toBeGreaterThanOrEqual(6);
+  // Invisible: no tab, no window, no MFA push, only passive requests for the app's exact identifier.
+  expect(opened).toEqual([]);
+  expect(emulators.idp.pushesSent).toBe(0);
+  const requests = emulators.idp.samlRequests.filter((r) => r.passive);
+  expect(requests.every((r) => r.issuer === 'https://signin.aws.amazon.com/saml' && r.loginHint === ALICE)).toBe(true);
+  expect(emulators.idp.samlRequests.filter((r) => !r.passive).length).toBe(clicksBefore);
+  // No more than the budget: ≤ 12 IdP requests per source per hour (here: one per cycle).
+  expect(requests.length).toBeLessThanOrEqual(renewals() + 1);
+
+  // Mid-day the Entra session ends: the next renewal fails closed, one notification, the badge says so.
+  emulators.idp.endSession(ALICE);
+  await waitFor('needs-you', async () => (await renewalState(sw))?.kind === 'needs-you', 90_000);
+  expect((await renewalState(sw))?.reason).toBe('no-session');
+  const notifications = await sw.evaluate(() => chrome.notifications.getAll());
+  expect(Object.keys(notifications).filter((id) => id.startsWith('renew-needs-you|'))).toHaveLength(1);
+  expect(await sw.evaluate(() => chrome.action.getBadgeText({}))).toBe('!');
+  const askedWhileNeeded = emulators.idp.samlRequests.filter((r) => r.passive).length;
+  // It does not keep asking while the person is needed.
+  await new Promise((r) => setTimeout(r, LIFETIME_S * 1000));
+  expect(emulators.idp.samlRequests.filter((r) => r.passive).length).toBe(askedWhileNeeded);
+
+  // The person signs in again (the ordinary way): renewal resumes with no further action.
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  await waitFor('fresh again', async () => (await renewalState(sw))?.kind === 'fresh', 30_000);
+  const resumed = renewals();
+  await waitFor('a renewal after resuming', async () => renewals() > resumed, 90_000);
+  const cli = await runAws(['sts', 'get-caller-identity'], { port: emulators.port, home: sandbox.home, profile });
+  expect(cli.code, cli.stderr).toBe(0);
+
+  // Nothing secret outside storage.session after the whole day.
+  for (const area of ['local', 'sync'] as const) {
+    const text = JSON.stringify(await storageArea(ext, area));
+    for (const issued of emulators.sts.issued) {
+      expect(text).not.toContain(issued.secretAccessKey);
+      expect(text).not.toContain(issued.sessionToken);
+    }
+    expect(text).not.toMatch(/SAMLResponse|PHNhbWxw/);
+  }
+  expect(Object.keys(await storageArea(ext, 'local')).every((k) => (Object.values(LOCAL_KEYS) as string[]).includes(k))).toBe(true);
+});
+
+test('a worker stopped mid-renewal: the renewal completes after the restart, with no second IdP request', async ({
+  ext,
+  page,
+  emulators,
+  sandbox,
+  installHost,
+}) => {
+  test.setTimeout(4 * 60_000);
+  installHost();
+  emulators.sts.setLifetimeSeconds(LIFETIME_S);
+  const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await popup.assume([role.roleArn]);
+  await popup.save();
+  await expect(popup.saveStatus()).toContainText('Saved 1 profile');
+  const sw = await ext.serviceWorker();
+  await waitFor('the source to be fresh', async () => (await renewalState(sw))?.kind === 'fresh', 15_000);
+  const before = emulators.idp.samlRequests.filter((r) => r.passive).length;
+  // Stop the worker as soon as the renewal's request reached the IdP.
+  await waitFor('the renewal request', async () => emulators.idp.samlRequests.filter((r) => r.passive).length > before, 60_000);
+  await stopServiceWorker(ext, popup.page);
+  // The alarm (or the popup) wakes it again; the flight is settled and the next renewal still comes.
+  const key = savedKeyId(sandbox.credentialsFile, profileNameOf(role));
+  await popup.page.reload();
+  await waitFor('new keys in the file', async () => savedKeyId(sandbox.credentialsFile, profileNameOf(role)) !== key, 120_000);
+  const passive = emulators.idp.samlRequests.filter((r) => r.passive);
+  // No duplicate: at most one request per renewal cycle that happened.
+  const cycles = new Set(passive.map((r) => Math.floor(r.at.getTime() / ((LIFETIME_S / 2) * 1000)))).size;
+  expect(passive.length - before).toBeLessThanOrEqual(cycles + 1);
+  void sandbox;
+});
