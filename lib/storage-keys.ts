@@ -38,6 +38,8 @@ export const SESSION_KEYS = {
   saveProblem: 'save-problem',
   /** The sessions already reminded about before they expire (background only). */
   reminded: 'reminded',
+  /** Whether the credential_process agent is serving, or why not (no secrets; lib/agent-link.ts). */
+  agentStatus: 'agent-status',
 } as const;
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */

@@ -14,7 +14,9 @@ import { openConsole } from './console';
 import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
-import { onNotificationClicked } from './reminder-click';
+import { onNotificationClicked, openPopupOrTab, type ReminderClickApi } from './reminder-click';
+import { syncAgent, watchAgentSessions } from './agent';
+import { watchSettings } from '../browser/settings-store';
 import { SignInRequests } from './sign-in-requests';
 
 /** What the popup and options pages may ask of the background (typed by `BackgroundRequests`). */
@@ -58,14 +60,18 @@ export function registerListeners(): void {
     return handler(message.data);
   });
 
-  browser.notifications.onClicked.addListener((id) => {
-    void onNotificationClicked(id, {
-      ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
-      openTab: (url) => browser.tabs.create({ url, active: true }),
-      clearNotification: (n) => browser.notifications.clear(n),
-      popupUrl: browser.runtime.getURL('/popup.html'),
-    });
+  const popupApi = (): ReminderClickApi => ({
+    ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
+    openTab: (url) => browser.tabs.create({ url, active: true }),
+    clearNotification: (n) => browser.notifications.clear(n),
+    popupUrl: browser.runtime.getURL('/popup.html'),
   });
+  browser.notifications.onClicked.addListener((id) => {
+    void onNotificationClicked(id, popupApi());
+  });
+  // credential_process: the agent's port follows the setting; sessions are pushed on every change.
+  watchAgentSessions();
+  watchSettings((snapshot) => syncAgent(snapshot.settings, () => void openPopupOrTab(popupApi()).catch(() => undefined)));
   // Settings stored by an older version are written back in the current shape once, on update.
   browser.runtime.onInstalled.addListener(() => {
     void migrateStoredSettings().catch(() => undefined);

@@ -248,6 +248,8 @@ export function readNested<T extends object>(v: unknown, path: string, issues: I
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
   autoSaveToHost: readBoolean,
   formatOrder: readFormatOrder,
+  // credential_process (issue 12 §3)
+  credentialProcess: readBoolean,
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

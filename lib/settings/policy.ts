@@ -152,6 +152,8 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   lock('defaultRegion', managed.defaultRegion, (v) => (s.defaultRegion = v));
   lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost, (v) => (s.delivery.autoSaveToHost = v));
   lock('delivery.formatOrder', managed.delivery?.formatOrder, (v) => (s.delivery.formatOrder = [...v]));
+  // credential_process (issue 12 §3)
+  lock('delivery.credentialProcess', managed.delivery?.credentialProcess, (v) => (s.delivery.credentialProcess = v));
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
   lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));

@@ -37,6 +37,9 @@ export interface DeliverySettings {
   autoSaveToHost: boolean;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
+  // ── credential_process (issue 12 §3) ──
+  /** Lend live sessions to the helper's agent for `aws-saml-bridge credential-process` (memory only, no file). */
+  credentialProcess: boolean;
 }
 
 /**
@@ -95,7 +98,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id), credentialProcess: false },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
