@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { formatExpiration } from '../../lib/credentials';
 import { EXIT } from '../../native-host/agent/exit-codes';
@@ -64,18 +65,18 @@ function credentialProcessRun(home: string, runtimeDir: string, profile: string,
   });
 }
 
-/** The planned tests/support/aws-cli.ts (another branch): loaded when present, so the AWS CLI part switches on by itself. */
+/**
+ * The planned tests/support/aws-cli.ts (another branch): once that file exists, the AWS CLI part runs by itself, and a
+ * module that is there but cannot be loaded fails the test instead of silently falling back.
+ */
 type RunAws = (
   args: readonly string[],
   opts: { port: number; home?: string; configFile?: string; profile?: string; env?: Record<string, string> },
 ) => Promise<Run>;
 async function loadRunAws(): Promise<RunAws | null> {
+  if (!existsSync(fileURLToPath(new URL('../support/aws-cli.ts', import.meta.url)))) return null;
   const modulePath = '../support/aws-cli';
-  try {
-    return ((await import(/* @vite-ignore */ modulePath)) as { runAws: RunAws }).runAws;
-  } catch {
-    return null;
-  }
+  return ((await import(/* @vite-ignore */ modulePath)) as { runAws: RunAws }).runAws;
 }
 
 async function signInAndAssume15Minutes(ext: Parameters<typeof openPopup>[0], page: Page, roleArns: string[]) {
