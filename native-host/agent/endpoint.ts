@@ -149,21 +149,32 @@ export function socketAnswers(path: string, timeoutMs = 500): Promise<boolean> {
   });
 }
 
-/** Server: removes a stale socket; refuses when a live agent (another browser) holds it or it is not a socket. */
-export async function clearStaleSocket(paths: AgentPaths): Promise<void> {
+/**
+ * Server: removes a stale socket; refuses when it is not a socket, or when a live agent still holds it after
+ * `waitMs` (the previous helper of this same browser may still be closing when the extension reconnects; another
+ * browser's stays).
+ */
+export async function clearStaleSocket(paths: AgentPaths, waitMs = 3_000): Promise<void> {
   if (process.platform === 'win32') return;
-  let stat;
-  try {
-    stat = await lstat(paths.endpoint);
-  } catch (e) {
-    if (errnoOf(e) === 'ENOENT') return;
-    throw e;
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    let stat;
+    try {
+      stat = await lstat(paths.endpoint);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT') return;
+      throw e;
+    }
+    if (!stat.isSocket()) throw new AgentRefusal('unsafe', `${paths.endpoint} is not a socket; remove it and restart the browser`);
+    if (!(await socketAnswers(paths.endpoint))) {
+      await rm(paths.endpoint, { force: true });
+      return;
+    }
+    if (Date.now() >= giveUpAt) {
+      throw new AgentRefusal('unsafe', 'another browser already serves credential_process for this user; close it or turn the setting off there');
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
-  if (!stat.isSocket()) throw new AgentRefusal('unsafe', `${paths.endpoint} is not a socket; remove it and restart the browser`);
-  if (await socketAnswers(paths.endpoint)) {
-    throw new AgentRefusal('unsafe', 'another browser already serves credential_process for this user; close it or turn the setting off there');
-  }
-  await rm(paths.endpoint, { force: true });
 }
 
 /** Client: the socket must be a socket of this user (Linux and macOS); a missing one means no agent. */

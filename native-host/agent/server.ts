@@ -17,6 +17,8 @@ export const MAX_CONNECTIONS = 64;
 
 export interface AgentServerOptions {
   handshakeTimeoutMs?: number;
+  /** How long a live agent on the socket may take to go away before this one refuses to start. */
+  takeoverWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -35,7 +37,7 @@ export class AgentServer {
   async start(): Promise<string> {
     const log = this.options.log ?? (() => undefined);
     await prepareRunDir(this.paths, log);
-    await clearStaleSocket(this.paths);
+    await clearStaleSocket(this.paths, this.options.takeoverWaitMs);
     this.secret = await writeSecret(this.paths);
     const server = createServer((socket) => this.onConnection(socket));
     server.maxConnections = MAX_CONNECTIONS;

@@ -173,9 +173,21 @@ describe('credential-process against the agent', () => {
     expect((await credentialProcess({ profile: 'dev-admin', wait: 0, paths })).code).toBe(EXIT.ok);
   });
 
-  it('a second agent for the same user is refused while the first one serves', async () => {
+  it('a new agent takes over from one that is still closing (the same browser reconnecting)', async () => {
     await startAgent();
-    const other = new AgentServer(paths, new AgentState({ renew: () => Promise.resolve({ ok: true }), openSignIn: () => undefined }));
+    const previous = server!;
+    setTimeout(() => previous.stop(), 300);
+    const next = new AgentServer(paths, new AgentState({ renew: () => Promise.resolve({ ok: true }), openSignIn: () => undefined }), { takeoverWaitMs: 2_000 });
+    await next.start();
+    server = next;
+    expect(statSync(paths.endpoint).isSocket()).toBe(true);
+    // The new agent answers (its own secret, no sessions pushed yet).
+    expect((await credentialProcess({ profile: 'dev-admin', wait: 0, paths })).code).toBe(EXIT.needsSignIn);
+  });
+
+  it('a second agent for the same user is refused while the first one keeps serving', async () => {
+    await startAgent();
+    const other = new AgentServer(paths, new AgentState({ renew: () => Promise.resolve({ ok: true }), openSignIn: () => undefined }), { takeoverWaitMs: 300 });
     await expect(other.start()).rejects.toMatchObject({ kind: 'unsafe', message: expect.stringContaining('another browser already serves') as unknown });
     expect((await credentialProcess({ profile: 'dev-admin', wait: 0, paths })).code).toBe(EXIT.ok);
   });
