@@ -10,6 +10,7 @@ import { sendMessage } from '../lib/browser/messages';
 import { useCopyStatus } from './CopyButtons';
 import { downloadPackagedFile, downloadText } from './download';
 import { useCredentialsFile } from './popup/use-credentials-file';
+import { AgentStatusLine } from './popup/AgentStatusLine';
 import { countOf } from './view-model';
 import { errorText } from '../lib/error-text';
 import { HELPER_FILE_NAME, HELPER_PACKAGE_PATH, helperOsOf, installHelperCommand } from '../lib/helper-install';
@@ -184,6 +185,7 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
           <span class="mono">{host.credentialsFile}</span>
         </p>
         {host.fileOpenToOthers && <OpenFileWarning mode={host.fileMode} onFixed={control.show} />}
+        <AgentStatusLine />
       </>
     );
   }

@@ -6,7 +6,8 @@
  * for the codes in `HostErrorData`, the facts each side words for itself (`data`: added within version 1, optional).
  */
 import type { AwsCredentials } from './credentials';
-import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
+import { CREDENTIAL_VALUE, isValidProfileName, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
+import { parseRoleArn } from './arn';
 
 export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
@@ -66,7 +67,43 @@ export interface ListProfilesRequest extends RequestBase {
 export interface MakeFilePrivateRequest extends RequestBase {
   type: 'make-file-private';
 }
-export type HostRequest = PingRequest | WriteProfilesRequest | RemoveProfilesRequest | ListProfilesRequest | MakeFilePrivateRequest;
+// ── the credential_process agent (docs/credential-process.md) ───────────────────────────────────────────────────
+
+/** One live session the extension lends the agent (kept in the host's memory only, never on disk). */
+export interface AgentSession {
+  /** The profile name `credential-process --profile` asks for. */
+  profile: string;
+  roleArn: string;
+  credentials: AwsCredentials;
+  /** The sign-in source (`sourceKeyFor`): renewals of roles of one source are coalesced. */
+  sourceKey?: string;
+}
+/** Starts the agent on this (long-lived) port: the host listens on its local endpoint until the port closes. */
+export interface AgentStartRequest extends RequestBase {
+  type: 'agent-start';
+}
+/** The extension's live sessions, replacing whatever the agent had. */
+export interface AgentSessionsRequest extends RequestBase {
+  type: 'agent-sessions';
+  sessions: AgentSession[];
+}
+/** How a renewal the agent asked for (`agent-renew` event) ended. */
+export type AgentRenewResult = { ok: true } | { ok: false; reason: 'needs-sign-in' | 'blocked'; message: string };
+/** The extension's answer to an `agent-renew` event, sent after it pushed the renewed sessions. */
+export interface AgentRenewResultRequest extends RequestBase {
+  type: 'agent-renew-result';
+  renewId: string;
+  result: AgentRenewResult;
+}
+export type AgentRequest = AgentStartRequest | AgentSessionsRequest | AgentRenewResultRequest;
+/** At most this many sessions per push (as many as profiles per write). */
+export const MAX_AGENT_SESSIONS = MAX_PROFILES_PER_REQUEST;
+/** The longest sign-in source key (issuer | audience | ACS URL). */
+export const MAX_SOURCE_KEY_LENGTH = 2048;
+/** The longest message in a renewal result. */
+export const MAX_AGENT_MESSAGE_LENGTH = 500;
+
+export type HostRequest = PingRequest | WriteProfilesRequest | RemoveProfilesRequest | ListProfilesRequest | MakeFilePrivateRequest | AgentRequest;
 export type HostRequestType = HostRequest['type'];
 
 // ── replies ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -105,6 +142,11 @@ export interface ReplyBodies {
   'list-profiles': { credentialsFile: string; profiles: ProfileSummary[] };
   /** `changed` is false when the file was already private. */
   'make-file-private': { credentialsFile: CredentialsFileStatus; changed: boolean };
+  /** `endpoint`: the socket (or Windows pipe) the agent listens on. */
+  'agent-start': { endpoint: string };
+  /** `count`: how many sessions the agent now holds. */
+  'agent-sessions': { count: number };
+  'agent-renew-result': Record<string, never>;
 }
 export type OkReply<T extends HostRequestType = HostRequestType> = {
   [K in T]: { v: typeof PROTOCOL_VERSION; id: string; ok: true; type: K } & ReplyBodies[K];
@@ -136,6 +178,8 @@ export type HostErrorCode =
   | 'LOCKED'
   /** The credentials path is a symlink to nothing. */
   | 'DANGLING_SYMLINK'
+  /** The agent cannot serve: its folder is unsafe, another agent serves, or the request needs `agent-start` first. */
+  | 'AGENT_UNAVAILABLE'
   /** The file system refused (permissions, disk full…): `data` says which operation on which path, and why. */
   | 'FILE_ERROR'
   | 'INTERNAL';
@@ -271,6 +315,9 @@ const FIELDS: ReadonlyMap<string, readonly string[]> = new Map<HostRequestType, 
   ['remove-profiles', ['names']],
   ['list-profiles', []],
   ['make-file-private', []],
+  ['agent-start', []],
+  ['agent-sessions', ['sessions']],
+  ['agent-renew-result', ['renewId', 'result']],
 ]);
 
 /**
@@ -396,7 +443,85 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
       noDuplicates(names, 'names');
       return { ...base, type: t, names };
     }
+    case 'agent-start':
+      return { ...base, type: t };
+    case 'agent-sessions': {
+      if (!Array.isArray(value.sessions)) return fail('INVALID_REQUEST', 'sessions must be an array');
+      if (value.sessions.length > MAX_AGENT_SESSIONS) fail('INVALID_REQUEST', `sessions has ${value.sessions.length} entries; at most ${MAX_AGENT_SESSIONS}`);
+      const sessions = value.sessions.map((x: unknown, i) => agentSession(x, `sessions[${i}]`));
+      noDuplicates(
+        sessions.map((x) => x.profile),
+        'sessions',
+      );
+      return { ...base, type: t, sessions };
+    }
+    case 'agent-renew-result': {
+      if (typeof value.renewId !== 'string' || !ID.test(value.renewId)) fail('INVALID_REQUEST', 'renewId must be 1–128 printable ASCII characters');
+      return { ...base, type: t, renewId: value.renewId as string, result: renewResult(value.result) };
+    }
   }
+}
+
+const isSourceKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_SOURCE_KEY_LENGTH && /^[\x20-\x7e]+$/.test(x);
+const isRoleArn = (x: unknown): x is string => typeof x === 'string' && x.length <= 2048 && parseRoleArn(x) !== null;
+
+function agentSession(value: unknown, where: string): AgentSession {
+  if (!isRecord(value)) return fail('INVALID_REQUEST', `${where} must be an object`);
+  onlyKeys(value, ['profile', 'roleArn', 'credentials', 'sourceKey'], where);
+  if (typeof value.profile !== 'string' || !isValidProfileName(value.profile)) fail('INVALID_REQUEST', `${where}.profile is not a valid profile name`);
+  if (!isRoleArn(value.roleArn)) fail('INVALID_REQUEST', `${where}.roleArn is not an IAM role ARN`);
+  if (value.sourceKey !== undefined && !isSourceKey(value.sourceKey))
+    fail('INVALID_REQUEST', `${where}.sourceKey must be 1–${MAX_SOURCE_KEY_LENGTH} printable ASCII characters`);
+  return {
+    profile: value.profile as string,
+    roleArn: value.roleArn as string,
+    credentials: credentials(value.credentials, `${where}.credentials`),
+    ...(value.sourceKey === undefined ? {} : { sourceKey: value.sourceKey as string }),
+  };
+}
+
+const boundedMessage = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_AGENT_MESSAGE_LENGTH && !/[\x00-\x1f\x7f]/.test(x);
+
+function renewResult(value: unknown): AgentRenewResult {
+  if (!isRecord(value)) return fail('INVALID_REQUEST', 'result must be an object');
+  if (value.ok === true) {
+    onlyKeys(value, ['ok'], 'result');
+    return { ok: true };
+  }
+  onlyKeys(value, ['ok', 'reason', 'message'], 'result');
+  if (value.ok !== false) fail('INVALID_REQUEST', 'result.ok must be true or false');
+  if (value.reason !== 'needs-sign-in' && value.reason !== 'blocked') fail('INVALID_REQUEST', 'result.reason must be needs-sign-in or blocked');
+  if (!boundedMessage(value.message)) fail('INVALID_REQUEST', `result.message must be 1–${MAX_AGENT_MESSAGE_LENGTH} characters on one line`);
+  return { ok: false, reason: value.reason as 'needs-sign-in' | 'blocked', message: value.message as string };
+}
+
+// ── host → extension events (the agent's port only) ───────────────────────────────────────────────────────────
+
+/**
+ * What the agent asks of the extension over the open port: renew these roles (answer with `agent-renew-result`
+ * after pushing the new sessions), or open the sign-in for a profile (`credential-process --wait`).
+ * Events carry `event` instead of `id`, so they can never be taken for a reply.
+ */
+export type HostEvent =
+  | { v: typeof PROTOCOL_VERSION; event: 'agent-renew'; renewId: string; roleArns: string[] }
+  | { v: typeof PROTOCOL_VERSION; event: 'agent-sign-in'; profile: string; roleArn: string | null };
+
+/** Checks a message from the host that is not a reply; null when it is not a valid event (native messages are hostile data). */
+export function parseHostEvent(value: unknown): HostEvent | null {
+  if (!isRecord(value) || value.v !== PROTOCOL_VERSION || 'id' in value) return null;
+  const keys = Object.keys(value);
+  if (value.event === 'agent-renew') {
+    if (keys.length !== 4 || typeof value.renewId !== 'string' || !ID.test(value.renewId)) return null;
+    const arns = value.roleArns;
+    if (!Array.isArray(arns) || arns.length === 0 || arns.length > MAX_AGENT_SESSIONS || !arns.every(isRoleArn)) return null;
+    return { v: PROTOCOL_VERSION, event: 'agent-renew', renewId: value.renewId, roleArns: [...(arns as string[])] };
+  }
+  if (value.event === 'agent-sign-in') {
+    if (keys.length !== 4 || typeof value.profile !== 'string' || !isValidProfileName(value.profile)) return null;
+    if (value.roleArn !== null && !isRoleArn(value.roleArn)) return null;
+    return { v: PROTOCOL_VERSION, event: 'agent-sign-in', profile: value.profile, roleArn: value.roleArn as string | null };
+  }
+  return null;
 }
 
 /** Checks every field of a decoded frame; a refusal comes as the error reply to send. Messages never echo secrets. */

@@ -39,6 +39,12 @@ export class NativeHostError extends Error {
   }
 }
 
+/** For a port kept open (the credential_process agent): messages that are not replies, and the port closing on its own. */
+export interface LongLivedPort {
+  onEvent(message: unknown): void;
+  onClose(error: NativeHostError): void;
+}
+
 type RequestBody<K extends HostRequestType> = Omit<Extract<HostRequest, { type: K }>, 'v' | 'id' | 'type'>;
 
 interface Pending {
@@ -80,11 +86,13 @@ export class NativeHostClient {
    * @param timeoutMs how long the host may take over one request, from when it can start on it.
    * @param idleMs the port is closed this long after the last reply: an open native port keeps Chrome's service
    *   worker and the host process alive, and neither should outlive the work.
+   * @param longLived keeps the port open (no idle close) and hears what is not a reply, and the port dropping.
    */
   constructor(
     private readonly connect: () => PortLike,
     private readonly timeoutMs = CLIENT_REQUEST_TIMEOUT_MS,
     private readonly idleMs = 5_000,
+    private readonly longLived?: LongLivedPort,
   ) {}
 
   /** Sends one request and resolves with its successful reply; rejects with a NativeHostError otherwise. */
@@ -129,7 +137,10 @@ export class NativeHostClient {
   }
 
   private onMessage(message: unknown): void {
-    if (!isRecord(message) || typeof message.id !== 'string') return;
+    if (!isRecord(message) || typeof message.id !== 'string') {
+      this.longLived?.onEvent(message);
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     const error = message.ok === false ? parseHostError(message.error) : null;
@@ -171,7 +182,9 @@ export class NativeHostClient {
   private onDisconnect(reason: string | undefined): void {
     clearTimeout(this.idleTimer);
     this.port = undefined;
-    this.failPending(describeDisconnect(reason));
+    const error = describeDisconnect(reason);
+    this.failPending(error);
+    this.longLived?.onClose(error);
   }
 
   private failPending(error: NativeHostError): void {
@@ -189,7 +202,7 @@ export class NativeHostClient {
     this.armTimer();
     if (error) p.reject(error);
     else p.resolve(reply!);
-    if (this.pending.size === 0 && this.port) {
+    if (this.pending.size === 0 && this.port && !this.longLived) {
       clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => {
         if (this.pending.size === 0) this.close();

@@ -44,6 +44,8 @@ export const SESSION_KEYS = {
   renewal: keyFamily('renewal:'),
   /** The SP-initiated sign-in requests the browser sent to Entra lately (request ID → app identifier; background only). */
   observedRequests: 'observed-sign-in-requests',
+  /** Whether the credential_process agent is serving, or why not (no secrets; lib/agent-link.ts). */
+  agentStatus: 'agent-status',
 } as const;
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */

@@ -5,7 +5,8 @@
  *   uninstall-host  remove it
  *   doctor          check registration, launcher, allowed callers and the credentials file
  *   list            the profiles in the credentials file (names, expiry, region; never secrets)
- * Exit codes: 0 done / healthy, 1 failed / problems found, 2 wrong usage.
+ *   credential-process  one profile's credentials from the running browser, as credential_process JSON
+ * Exit codes: 0 done / healthy, 1 failed / problems found, 2 wrong usage; credential-process: native-host/agent/exit-codes.ts.
  */
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -31,6 +32,11 @@ import {
   type RegistryRunner,
 } from './installer';
 import { HOST_VERSION } from './version';
+import { credentialProcess } from './agent/client';
+import { currentAgentPaths } from './agent/endpoint';
+import { EXIT_CODE_TABLE } from './agent/exit-codes';
+import { MAX_WAIT_SECONDS } from './agent/wire';
+import { isValidProfileName } from '../lib/credentials-file';
 
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
 
@@ -45,9 +51,13 @@ Commands:
   uninstall-host  Remove the registration (same --browser, --user-data-dir, --system)
   doctor          Check the registration and the credentials file [--user-data-dir <dir>] [--json]
   list            List the profiles in the credentials file
+  credential-process --profile <name> [--wait <seconds>]
+                  Print the profile's credentials from the running browser as credential_process
+                  JSON (for ~/.aws/config); --wait (at most ${MAX_WAIT_SECONDS}) opens the sign-in and waits
   --version       Print the version
 
 Exit codes: 0 done or healthy, 1 failed or problems found, 2 wrong usage.
+credential-process: ${EXIT_CODE_TABLE.map(([code, what]) => `${code} ${what}`).join('; ')}.
 `;
 
 /** Everything the CLI reads from or does to the outside world. */
@@ -75,6 +85,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  profile: { type: 'string' },
+  wait: { type: 'string' },
 } as const;
 /** Each command's options. A Map: a command such as "constructor" or "__proto__" must not find anything. */
 const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map([
@@ -82,6 +94,7 @@ const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map(
   ['uninstall-host', ['browser', 'user-data-dir', 'system']],
   ['doctor', ['user-data-dir', 'json']],
   ['list', []],
+  ['credential-process', ['profile', 'wait']],
 ] as const);
 
 function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undefined {
@@ -119,6 +132,18 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
     if (userDataDir && named?.some((b) => !supportsUserDataDir(b))) throw new UsageError('--user-data-dir works for Chrome-family browsers only');
 
     switch (command) {
+      case 'credential-process': {
+        const profile = values.profile;
+        if (profile === undefined || !isValidProfileName(profile)) throw new UsageError('credential-process needs --profile <name> (a valid profile name)');
+        const waitText = values.wait ?? '0';
+        if (!/^\d{1,2}$/.test(waitText) || Number(waitText) > MAX_WAIT_SECONDS)
+          throw new UsageError(`--wait takes whole seconds from 0 to ${MAX_WAIT_SECONDS}`);
+        // stdout carries the JSON and nothing else: botocore parses all of it.
+        const result = await credentialProcess({ profile, wait: Number(waitText), paths: currentAgentPaths(io.env, io.home) });
+        if (result.stdout) io.stdout(result.stdout);
+        if (result.stderr) io.stderr(result.stderr);
+        return result.code;
+      }
       case 'install-host': {
         const ids = values['extension-id'] ?? [];
         const bad = ids.find((id) => !CHROME_EXTENSION_ID_PATTERN.test(id));
@@ -174,7 +199,8 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
     return 2;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.stderr(`aws-saml-bridge: ${e.message}\n\n${USAGE}`);
+      // credential_process callers show stderr verbatim: one line there, not the whole usage.
+      io.stderr(args[0] === 'credential-process' ? `aws-saml-bridge: ${e.message}\n` : `aws-saml-bridge: ${e.message}\n\n${USAGE}`);
       return 2;
     }
     io.stderr(`aws-saml-bridge: ${e instanceof StoreError || e instanceof Error ? e.message : String(e)}\n`);

@@ -13,11 +13,14 @@ import {
   type ReplyBodies,
 } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
+import type { AgentControl } from './agent/host';
 
 /** What a request needs from the outside world. */
 export interface HostContext {
   /** The credentials file path (from the environment, `~` expanded). */
   credentialsFile: string;
+  /** The credential_process agent of this host process (absent: agent requests are refused). */
+  agent?: AgentControl;
 }
 
 function ok<T extends HostRequestType>(request: { id: string; type: T }, body: ReplyBodies[T]): OkReply<T> {
@@ -45,6 +48,17 @@ export async function handleRequest(request: HostRequest, context: HostContext):
         return ok(request, await listProfiles(context.credentialsFile));
       case 'make-file-private':
         return ok(request, await makeFilePrivate(context.credentialsFile, { deadline }));
+      case 'agent-start': {
+        if (!context.agent) return errorReply(request.id, 'AGENT_UNAVAILABLE', 'this host cannot run the credential_process agent');
+        const started = await context.agent.start();
+        return started.ok ? ok(request, { endpoint: started.endpoint }) : errorReply(request.id, 'AGENT_UNAVAILABLE', started.message);
+      }
+      case 'agent-sessions':
+        if (!context.agent) return errorReply(request.id, 'AGENT_UNAVAILABLE', 'send agent-start first');
+        return ok(request, { count: context.agent.setSessions(request.sessions) });
+      case 'agent-renew-result':
+        context.agent?.renewResult(request.renewId, request.result);
+        return ok(request, {});
     }
   } catch (e) {
     if (e instanceof StoreError) return hostErrorReply(request.id, e.error);

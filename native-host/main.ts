@@ -7,10 +7,16 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentialsFilePath } from './credentials-store';
-import { FrameDecoder, MAX_REQUEST_BYTES } from './framing';
+import { encodeFrame, FrameDecoder, MAX_REQUEST_BYTES } from './framing';
 import { encodeReply, handleFrame, type HostContext } from './handlers';
 import { HOST_CONFIG_FILE, identifyCaller, isAllowedCaller, loadHostConfig } from './host-config';
-import { errorReply, type HostReply } from '../lib/host-protocol';
+import { errorReply, type HostEvent, type HostReply } from '../lib/host-protocol';
+import { createAgentControl } from './agent/host';
+import { currentAgentPaths } from './agent/endpoint';
+
+function sendEvent(event: HostEvent): void {
+  process.stdout.write(encodeFrame(JSON.stringify(event)));
+}
 
 function send(reply: HostReply): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(encodeReply(reply), (e) => (e ? reject(e) : resolve())));
@@ -33,19 +39,29 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const context: HostContext = { credentialsFile: credentialsFilePath(process.env, homedir()) };
+  // The agent listens only after the extension's `agent-start`; its socket and secret go when the port closes.
+  const agent = createAgentControl(
+    () => currentAgentPaths(),
+    sendEvent,
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  process.on('exit', () => agent.stop());
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
+  const context: HostContext = { credentialsFile: credentialsFilePath(process.env, homedir()), agent };
   const decoder = new FrameDecoder(MAX_REQUEST_BYTES);
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     for (const event of decoder.push(chunk)) {
       if (event.kind === 'oversized') {
         // The rest of the stream cannot be framed reliably: say why and stop.
         await send(errorReply(null, 'REQUEST_TOO_LARGE', `a message of ${event.length} bytes is over this host's limit of ${MAX_REQUEST_BYTES}`));
+        agent.stop();
         return 1;
       }
       await send(await handleFrame(event.body, context));
     }
   }
   // EOF (the browser closed the port). A partial frame left over is dropped: nothing to answer.
+  agent.stop();
   return 0;
 }
 

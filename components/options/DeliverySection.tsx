@@ -25,6 +25,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
     };
   }, [autoSave]);
   const orderLocked = ctx.isLocked('delivery.formatOrder');
+  const processLocked = ctx.isLocked('delivery.credentialProcess');
   const order = (orderLocked ? ctx.settings : ctx.local).delivery.formatOrder;
   return (
     <Section id="delivery" title="Delivery">
@@ -61,6 +62,28 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
               </button>
             </>
           )}
+        </p>
+      </div>
+      {/* credential_process (issue 12 §3) */}
+      <div class="field">
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="credential-process"
+            checked={(processLocked ? ctx.settings : ctx.local).delivery.credentialProcess}
+            disabled={processLocked}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              ctx.save((s) => withDelivery(s, { credentialProcess: on }), on ? 'serving credential_process' : 'not serving credential_process');
+            }}
+          />
+          Serve credentials to <code>credential_process</code>
+        </label>
+        {processLocked && <LockedNote path="delivery.credentialProcess" />}
+        <p class="hint">
+          While the browser runs, the credentials helper hands live credentials to <code>aws-saml-bridge credential-process --profile &lt;name&gt;</code> from
+          memory (never a file), renewing them first when fewer than 20 minutes are left. Put that command, with absolute paths, as{' '}
+          <code>credential_process</code> in <code>~/.aws/config</code>.
         </p>
       </div>
       <div class="field">

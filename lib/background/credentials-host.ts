@@ -30,7 +30,7 @@ let client: NativeHostClient | undefined;
  * `runtime.lastError` while the onDisconnect listener runs ("Specified native messaging host not found."), so the
  * reason is read there and then.
  */
-function connectPort(): PortLike {
+export function connectPort(): PortLike {
   const port = browser.runtime.connectNative(NATIVE_HOST_NAME);
   const wrapped: PortLike = {
     postMessage: (message) => port.postMessage(message),

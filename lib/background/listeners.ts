@@ -14,7 +14,9 @@ import { openConsole } from './console';
 import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
-import { onNotificationClicked } from './reminder-click';
+import { onNotificationClicked, openPopupOrTab, type ReminderClickApi } from './reminder-click';
+import { syncAgent, watchAgentSessions } from './agent';
+import { watchSettings } from '../browser/settings-store';
 import {
   IDP_ORIGINS,
   observeSignInRequest,
@@ -88,18 +90,19 @@ export function registerListeners(): void {
   browser.permissions.onAdded.addListener(() => void onPermissionsChanged().catch(() => undefined));
   browser.permissions.onRemoved.addListener(() => void onPermissionsChanged().catch(() => undefined));
 
-  browser.notifications.onClicked.addListener((id) => {
-    if (id.startsWith('renew-')) {
-      void onNeedsYouClicked(id).catch(() => undefined);
-      return;
-    }
-    void onNotificationClicked(id, {
-      ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
-      openTab: (url) => browser.tabs.create({ url, active: true }),
-      clearNotification: (n) => browser.notifications.clear(n),
-      popupUrl: browser.runtime.getURL('/popup.html'),
-    });
+  const popupApi = (): ReminderClickApi => ({
+    ...(browser.action.openPopup ? { openPopup: () => browser.action.openPopup() } : {}),
+    openTab: (url) => browser.tabs.create({ url, active: true }),
+    clearNotification: (n) => browser.notifications.clear(n),
+    popupUrl: browser.runtime.getURL('/popup.html'),
   });
+  browser.notifications.onClicked.addListener((id) => {
+    if (id.startsWith('renew-')) void onNeedsYouClicked(id).catch(() => undefined);
+    else void onNotificationClicked(id, popupApi());
+  });
+  // credential_process: the agent's port follows the setting; sessions are pushed on every change.
+  watchAgentSessions();
+  watchSettings((snapshot) => syncAgent(snapshot.settings, () => void openPopupOrTab(popupApi()).catch(() => undefined)));
   // Settings stored by an older version are written back in the current shape once, on update.
   browser.runtime.onInstalled.addListener(() => {
     void migrateStoredSettings().catch(() => undefined);

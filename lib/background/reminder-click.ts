@@ -19,6 +19,11 @@ export interface ReminderClickApi {
 export async function onNotificationClicked(notificationId: string, api: ReminderClickApi): Promise<'popup' | 'tab' | 'none'> {
   if (notificationId !== REMINDER_NOTIFICATION) return 'none';
   await api.clearNotification(notificationId).catch(() => undefined);
+  return openPopupOrTab(api);
+}
+
+/** Opens the popup, or the same page in a tab where the browser refuses (also for `credential-process --wait`). */
+export async function openPopupOrTab(api: Pick<ReminderClickApi, 'openPopup' | 'openTab' | 'popupUrl'>): Promise<'popup' | 'tab'> {
   if (api.openPopup) {
     try {
       await api.openPopup();

@@ -13,6 +13,7 @@ import type { SavedProfile, SaveProblem } from '../delivery';
 import type { Reminded } from '../reminders';
 import type { ZeroClickRun } from '../remembered';
 import type { ObservedRequest, RenewalRecord } from '../renewal/record';
+import type { AgentStatus } from '../agent-link';
 import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 
 // `defineItem` reads its key as soon as it is called; `@__PURE__` lets a bundle that never uses an item leave it
@@ -29,6 +30,8 @@ export const rememberedItem = /* @__PURE__ */ storage.defineItem<unknown>(`local
 export const problemItem = /* @__PURE__ */ storage.defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
 /** storage.session: why the last save to the credentials file failed. */
 export const saveProblemItem = /* @__PURE__ */ storage.defineItem<SaveProblem>(`session:${SESSION_KEYS.saveProblem}`);
+/** storage.session: whether the credential_process agent serves, or why not (lib/agent-link.ts). */
+export const agentStatusItem = /* @__PURE__ */ storage.defineItem<AgentStatus>(`session:${SESSION_KEYS.agentStatus}`);
 /** storage.session: the sessions already reminded about (background only, lib/reminders.ts). */
 export const remindedItem = /* @__PURE__ */ storage.defineItem<Reminded>(`session:${SESSION_KEYS.reminded}`);
 

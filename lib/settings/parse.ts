@@ -259,6 +259,8 @@ const readAutoSave: Reader<boolean | null> = (v, path, issues) => (v === null ? 
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
   autoSaveToHost: readAutoSave,
   formatOrder: readFormatOrder,
+  // credential_process (issue 12 §3)
+  credentialProcess: readBoolean,
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

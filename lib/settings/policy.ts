@@ -170,6 +170,8 @@ export function applyManaged(local: Readonly<Settings>, managed: ManagedSettings
   // Only true or false lock auto-save; "when the helper is installed" (null) is the user's default, not a policy.
   lock('delivery.autoSaveToHost', managed.delivery?.autoSaveToHost ?? undefined, (v) => (s.delivery.autoSaveToHost = v));
   lock('delivery.formatOrder', managed.delivery?.formatOrder, (v) => (s.delivery.formatOrder = [...v]));
+  // credential_process (issue 12 §3)
+  lock('delivery.credentialProcess', managed.delivery?.credentialProcess, (v) => (s.delivery.credentialProcess = v));
   lock('reminders.enabled', managed.reminders?.enabled, (v) => (s.reminders.enabled = v));
   lock('reminders.minutesBefore', managed.reminders?.minutesBefore, (v) => (s.reminders.minutesBefore = v));
   lock('trustedSignInHosts', managed.trustedSignInHosts, (v) => (s.trustedSignInHosts = [...v]));

@@ -44,6 +44,9 @@ export interface DeliverySettings {
   autoSaveToHost: boolean | null;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
+  // ── credential_process (issue 12 §3) ──
+  /** Lend live sessions to the helper's agent for `aws-saml-bridge credential-process` (memory only, no file). */
+  credentialProcess: boolean;
 }
 
 // ── always-fresh (issue 11) ──
@@ -126,7 +129,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id), credentialProcess: false },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],
