@@ -13,11 +13,16 @@ import {
   type ReplyBodies,
 } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
+import { removeConfigProfiles, writeConfigProfiles, type HelperCommand } from './config-store';
 
 /** What a request needs from the outside world. */
 export interface HostContext {
   /** The credentials file path (from the environment, `~` expanded). */
   credentialsFile: string;
+  /** The config file path (`AWS_CONFIG_FILE`, else `~/.aws/config`); requests for it fail without one. */
+  configFile?: string;
+  /** What `credential_process` lines run: this helper's own absolute paths. */
+  helperCommand?: HelperCommand;
 }
 
 function ok<T extends HostRequestType>(request: { id: string; type: T }, body: ReplyBodies[T]): OkReply<T> {
@@ -45,6 +50,12 @@ export async function handleRequest(request: HostRequest, context: HostContext):
         return ok(request, await listProfiles(context.credentialsFile));
       case 'make-file-private':
         return ok(request, await makeFilePrivate(context.credentialsFile, { deadline }));
+      case 'write-config':
+        if (!context.configFile || !context.helperCommand) return errorReply(request.id, 'INTERNAL', 'this host was started without a config file path');
+        return ok(request, await writeConfigProfiles(context.configFile, request.profiles, context.helperCommand, { deadline }));
+      case 'remove-config':
+        if (!context.configFile) return errorReply(request.id, 'INTERNAL', 'this host was started without a config file path');
+        return ok(request, await removeConfigProfiles(context.configFile, request.names, { deadline }));
     }
   } catch (e) {
     if (e instanceof StoreError) return hostErrorReply(request.id, e.error);

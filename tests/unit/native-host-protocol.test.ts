@@ -35,7 +35,7 @@ describe('request types named like Object.prototype members', () => {
       ok: false,
       error: {
         code: 'UNKNOWN_TYPE',
-        message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private`,
+        message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private, write-config, remove-config`,
       },
     });
   });
