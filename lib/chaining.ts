@@ -18,10 +18,34 @@ export interface ChainPlan {
   sessionName: string;
 }
 
-/** The chained roles whose source is among `assumedSources`, in settings order; a target is never its own source. */
+/**
+ * The chained roles the extension assumes whose source is among `assumedSources`, in settings order; a target is never
+ * its own source. Roles the AWS CLI assumes itself (`assumedBy: 'cli'`) are left to it.
+ */
 export function chainedRolesFrom(chains: readonly ChainedRole[], assumedSources: Iterable<string>): ChainedRole[] {
   const sources = new Set(assumedSources);
-  return chains.filter((c) => sources.has(c.sourceRoleArn) && c.targetRoleArn !== c.sourceRoleArn);
+  return chains.filter((c) => sources.has(c.sourceRoleArn) && c.targetRoleArn !== c.sourceRoleArn && c.assumedBy !== 'cli');
+}
+
+/** A role and the profile it is saved as. */
+export interface NamedRole {
+  roleArn: string;
+  profileName: string;
+}
+
+/**
+ * The first chained role whose profile name is a sign-in role's, in plain words naming both (each would replace the
+ * other's section); null when the names are distinct. The same role on both sides is no clash.
+ */
+export function profileNameClash(chained: readonly NamedRole[], signIn: readonly NamedRole[]): string | null {
+  const byName = new Map(signIn.map((r) => [r.profileName, r.roleArn] as const));
+  for (const c of chained) {
+    const other = byName.get(c.profileName);
+    if (other !== undefined && other !== c.roleArn) {
+      return `The chained role ${roleLabel(c.roleArn)} and the sign-in role ${roleLabel(other)} would both be saved as profile ${c.profileName}. Give one of them another profile name in Options.`;
+    }
+  }
+  return null;
 }
 
 /** The duration to ask for: the chained role's own, else one hour; never above AWS's one-hour cap for chains. */

@@ -3,6 +3,7 @@ import { EXPORT_FORMATS } from '../../lib/export-formats';
 import { withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
+import { DeliveryModeSelect } from './RolesSection';
 
 const LABEL = new Map(EXPORT_FORMATS.map((f) => [f.id, f]));
 
@@ -29,6 +30,24 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
         {autoLocked && <LockedNote path="delivery.autoSaveToHost" />}
         <p class="hint">
           Needs the credentials helper: the popup offers to download it and shows the one command that installs it. Without it nothing is saved.
+        </p>
+      </div>
+      <div class="field">
+        <label class="label" for="default-delivery-mode">
+          How roles reach the AWS CLI (unless a role has its own choice under Roles)
+        </label>
+        <DeliveryModeSelect
+          id="default-delivery-mode"
+          testId="default-delivery-mode"
+          ariaLabel="How roles reach the AWS CLI"
+          value={(ctx.isLocked('delivery.defaultMode') ? ctx.settings : ctx.local).delivery.defaultMode ?? 'file'}
+          disabled={ctx.isLocked('delivery.defaultMode')}
+          onChange={(mode) => ctx.save((s) => withDelivery(s, { defaultMode: mode ?? 'file' }), 'the default delivery')}
+        />
+        {ctx.isLocked('delivery.defaultMode') && <LockedNote path="delivery.defaultMode" />}
+        <p class="hint">
+          Credentials file: keys in ~/.aws/credentials. credential_process: a section in ~/.aws/config runs the helper, which hands the AWS CLI fresh
+          credentials from the browser, and no keys stay on disk. Both: keys and the section (the keys win while they are valid).
         </p>
       </div>
       <div class="field">

@@ -11,7 +11,7 @@ import { restrictSessionStorage } from '../browser/session-store';
 import { assumeRoles } from './assume-roles';
 import { captureSignIn } from './capture-sign-in';
 import { openConsole } from './console';
-import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
+import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile, setUpCredentialProcess } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
 import { onNotificationClicked } from './reminder-click';
@@ -23,6 +23,7 @@ export const handlers: Handlers = {
   forget,
   hostStatus,
   save: saveToCredentialsFile,
+  setUpCredentialProcess,
   makeFilePrivate: makeCredentialsFilePrivate,
   openConsole,
 };

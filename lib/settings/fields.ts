@@ -11,7 +11,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
 import { isRegionName } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';
 import { normaliseTrustedHost } from '../sign-in-origin';
-import type { ChainedRole } from './schema';
+import { CHAIN_ASSUMERS, DELIVERY_MODES, type ChainAssumer, type ChainedRole, type DeliveryMode } from './schema';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────────────────────
 export const MAX_ACCOUNT_NAME_LENGTH = 64;
@@ -186,6 +186,20 @@ export function checkChainedDuration(value: unknown): FieldCheck<number> {
       );
 }
 
+/** Config-file delivery: how a role's credentials reach the AWS CLI. */
+export function checkDeliveryMode(value: unknown): FieldCheck<DeliveryMode> {
+  return (DELIVERY_MODES as readonly unknown[]).includes(value)
+    ? ok(value as DeliveryMode)
+    : fail(`${shown(value)} is not a delivery (${DELIVERY_MODES.join(', ')})`);
+}
+
+/** Config-file delivery: who assumes a chained role. */
+export function checkChainAssumer(value: unknown): FieldCheck<ChainAssumer> {
+  return (CHAIN_ASSUMERS as readonly unknown[]).includes(value)
+    ? ok(value as ChainAssumer)
+    : fail(`${shown(value)} is not who assumes a chained role (${CHAIN_ASSUMERS.join(', ')})`);
+}
+
 const chainedRoleChecks: { [K in keyof ChainedRole]-?: (value: unknown) => FieldCheck<ChainedRole[K] & {}> } = {
   targetRoleArn: checkRoleArn,
   sourceRoleArn: checkRoleArn,
@@ -193,6 +207,7 @@ const chainedRoleChecks: { [K in keyof ChainedRole]-?: (value: unknown) => Field
   profileName: checkProfileName,
   durationSeconds: checkChainedDuration,
   sessionName: checkSessionName,
+  assumedBy: checkChainAssumer,
 };
 
 /**

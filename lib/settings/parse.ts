@@ -11,6 +11,7 @@ import {
   checkAccountName,
   checkBoolean,
   checkChainedRole,
+  checkDeliveryMode,
   checkDuration,
   checkExportFormat,
   checkProfileName,
@@ -185,6 +186,7 @@ const rolePreferenceReaders: { [K in keyof RolePreferences]-?: Reader<RolePrefer
   profileName: reader(checkProfileName),
   duration: readDuration,
   region: readRegion,
+  delivery: reader(checkDeliveryMode),
 };
 
 /** Role ARN → preferences; `partial`: keep a role even with no valid preference (a policy locks what it names). */
@@ -206,7 +208,7 @@ export function readRolePreferences(v: unknown, path: string, issues: Issues, pa
     for (const [key, value] of Object.entries(prefs)) {
       const kp = settingPath(p, key);
       if (!(ROLE_PREFERENCE_KEYS as readonly string[]).includes(key)) {
-        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region); ignored' });
+        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region, delivery); ignored' });
         continue;
       }
       // Absent, null and "" all mean "use the default"; the options page stores nothing for them.
@@ -248,6 +250,7 @@ export function readNested<T extends object>(v: unknown, path: string, issues: I
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
   autoSaveToHost: readBoolean,
   formatOrder: readFormatOrder,
+  defaultMode: reader(checkDeliveryMode),
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

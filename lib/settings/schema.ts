@@ -21,10 +21,24 @@ export interface RolePreferences {
   duration?: DurationChoice;
   /** `region = …` written with this role's profile. */
   region?: string;
+  /** How the role's credentials reach the AWS CLI (config-file delivery); absent: `delivery.defaultMode`. */
+  delivery?: DeliveryMode;
 }
 
 /** The keys of `RolePreferences`, for readers and locks. */
-export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region'] as const;
+export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region', 'delivery'] as const;
+
+// ── config-file delivery (~/.aws/config): credential_process and CLI-side chaining ──────────────────────────────
+/**
+ * `file`: keys in ~/.aws/credentials (as always); `process`: a `credential_process` section in ~/.aws/config and no
+ * keys on disk; `both`: both (the credentials file's keys win for the AWS CLI while they are there).
+ */
+export const DELIVERY_MODES = ['file', 'process', 'both'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+/** Who assumes a chained role: the extension (default), or the AWS CLI from `[profile x] role_arn/source_profile`. */
+export const CHAIN_ASSUMERS = ['extension', 'cli'] as const;
+export type ChainAssumer = (typeof CHAIN_ASSUMERS)[number];
+// ── end config-file delivery ──
 
 export interface ReminderSettings {
   /** Notify shortly before credentials expire. */
@@ -37,6 +51,8 @@ export interface DeliverySettings {
   autoSaveToHost: boolean;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
+  /** Config-file delivery: how a role without its own choice reaches the AWS CLI; absent: `file`. */
+  defaultMode?: DeliveryMode;
 }
 
 /**
@@ -54,10 +70,12 @@ export interface ChainedRole {
   durationSeconds?: number;
   /** RoleSessionName; absent: the source session's. */
   sessionName?: string;
+  /** Config-file delivery: `cli` writes `role_arn` + `source_profile` so the AWS CLI assumes it; absent: the extension. */
+  assumedBy?: ChainAssumer;
 }
 
 /** The optional keys of `ChainedRole`, for readers. */
-export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName'] as const;
+export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName', 'assumedBy'] as const;
 
 export interface Settings {
   version: typeof SETTINGS_VERSION;
