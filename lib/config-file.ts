@@ -192,13 +192,12 @@ export function configEntries(update: ConfigProfileUpdate): [string, string][] {
   if ((credentialProcess === undefined) === (chain === undefined)) throw bad('kind', 'needs exactly one of credential_process or a role to chain');
   const entries: [string, string][] = [];
   if (credentialProcess !== undefined) {
-    const words = shlexSplit(credentialProcess);
+    // The first word, quoted or not, must be an absolute POSIX or Windows path (Windows lines are not shlex's to split).
     if (
       credentialProcess.length > MAX_COMMAND_LENGTH ||
       credentialProcess !== credentialProcess.trim() ||
       /[\x00-\x1f\x7f]/.test(credentialProcess) ||
-      !words?.[0] ||
-      !(words[0].startsWith('/') || /^[A-Za-z]:\\/.test(words[0]))
+      !/^["']?(\/|[A-Za-z]:\\)/.test(credentialProcess)
     ) {
       throw bad('credentialProcess', 'must be one line starting with an absolute command path');
     }

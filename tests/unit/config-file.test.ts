@@ -79,6 +79,11 @@ describe('mergeConfigFile — examples', () => {
     expect(mergeConfigFile(before, [processProfile('new')]).startsWith(start)).toBe(true);
   });
 
+  it('takes a Windows command line as the host builds it', () => {
+    const line = credentialProcessCommand('dev', ['C:\\nodejs\\node.exe', 'C:\\Users\\ana\\AppData\\Local\\aws-saml-bridge\\aws-saml-bridge.mjs'], 'win32');
+    expect(mergeConfigFile('', [{ name: 'dev', credentialProcess: line }])).toBe(`[profile dev]\ncredential_process = ${line}\n`);
+  });
+
   it('refuses a file that starts with a byte-order mark (the AWS CLI cannot read it) instead of changing it', () => {
     expect(failure(() => mergeConfigFile('\ufeff[profile dev]\nregion = us-east-1\n', [processProfile('new')]))).toBe('DAMAGED_FILE');
   });
