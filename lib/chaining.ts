@@ -6,7 +6,7 @@
 import { parseRoleArn } from './arn';
 import { PARTITION_INFO, type Partition } from './partitions';
 import { resolveProfileNames, type NamingRole, type NamingRules } from './profile-template';
-import { MAX_CHAINED_DURATION_SECONDS, type ChainedRole } from './settings';
+import { MAX_CHAINED_DURATION_SECONDS, type ChainedRole, type Settings } from './settings';
 import { classifyStsError, describeStsError, plainError, stsErrorCode, type PlainError } from './sts-errors';
 
 /** What one chained role is asked for, worked out from its settings and its source's session. */
@@ -69,6 +69,18 @@ export function planChainedRole(chain: ChainedRole, rules: NamingRules, sourceSe
   const overrides = chain.profileName ? { ...rules.overrides, [target.roleArn]: chain.profileName } : rules.overrides;
   const name = resolveProfileNames([target], { ...rules, overrides }, (r) => ({ ...r, sessionName })).get(target.roleArn)!;
   return { chain, target, profileName: name.name, durationSeconds: chainedDuration(chain), sessionName };
+}
+
+/**
+ * Settings validation: each chained role whose own profile name is a role's own profile name in the settings, in plain
+ * words naming both (names from the template are checked when saving, where the sign-in's roles are known).
+ */
+export function chainedProfileClashes(settings: Pick<Settings, 'chainedRoles' | 'roles'>): { targetRoleArn: string; message: string }[] {
+  const named = Object.entries(settings.roles).flatMap(([roleArn, p]) => (p.profileName ? [{ roleArn, profileName: p.profileName }] : []));
+  return settings.chainedRoles.flatMap((c) => {
+    const message = c.profileName ? profileNameClash([{ roleArn: c.targetRoleArn, profileName: c.profileName }], named) : null;
+    return message ? [{ targetRoleArn: c.targetRoleArn, message }] : [];
+  });
 }
 
 /** The signing region of an STS host (`sts.eu-west-1.amazonaws.com`); the partition's default for the global host. */

@@ -1,6 +1,6 @@
 /** Roles reached by role chaining: assumed with the session of a role of the sign-in, right after it. */
 import { useMemo, useState } from 'preact/hooks';
-import { planChainedRole, profileNameClash, roleLabel } from '../../lib/chaining';
+import { chainedProfileClashes, planChainedRole, profileNameClash, roleLabel } from '../../lib/chaining';
 import { resolveProfileNames } from '../../lib/profile-template';
 import { checkChainedRole, MAX_CHAINED_ROLES, namingRules, withChainedRole, type ChainedRole } from '../../lib/settings';
 import type { OptionsContext } from './context';
@@ -55,6 +55,7 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
           ? `At most ${MAX_CHAINED_ROLES} chained roles.`
           : undefined;
   const canAdd = !locked && checked?.ok === true && !error;
+  const clashes = chainedProfileClashes(ctx.settings);
 
   return (
     <Section
@@ -97,6 +98,11 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
           ))}
         </ul>
       )}
+      {clashes.map((c) => (
+        <p key={c.targetRoleArn} class="banner error" data-testid="chained-role-clash">
+          {c.message}
+        </p>
+      ))}
       {!locked && (
         <form
           class="inline-form"

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { chainedRolesFrom, profileNameClash } from '../../lib/chaining';
+import { chainedProfileClashes, chainedRolesFrom, profileNameClash } from '../../lib/chaining';
 import { deliveryModeFor, planCliChains, planSave, type ProfileToDeliver } from '../../lib/delivery';
 import type { HostRequest } from '../../lib/host-protocol';
 import { DEFAULT_SETTINGS, parseManagedSettings, parseSettings, type Settings } from '../../lib/settings';
@@ -103,6 +103,23 @@ describe('planCliChains and the profile-name clash', () => {
         'The chained role OrgAuditor in 777777777777 and the sign-in role ReadOnly in 222222222222 would both be saved as profile shared. Give one of them another profile name in Options.',
     });
     expect(profileNameClash([{ roleArn: AUDITOR, profileName: 'x' }], [{ roleArn: AUDITOR, profileName: 'x' }])).toBeNull();
+  });
+
+  it('settings validation: a chained role’s own profile name that is a role’s own name is reported, naming both', () => {
+    const s = settingsWith({
+      roles: { [READ]: { profileName: 'shared' } },
+      chainedRoles: [
+        { ...chain, profileName: 'shared' },
+        { ...chain, targetRoleArn: GOV },
+      ],
+    });
+    expect(chainedProfileClashes(s)).toEqual([
+      {
+        targetRoleArn: AUDITOR,
+        message:
+          'The chained role OrgAuditor in 777777777777 and the sign-in role ReadOnly in 222222222222 would both be saved as profile shared. Give one of them another profile name in Options.',
+      },
+    ]);
   });
 
   it('the extension does not assume a chained role the AWS CLI assumes', () => {
