@@ -65,13 +65,14 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
   const profiles = countOf(count, 'profile');
   const file = useCredentialsFile(sessions, delivery);
 
-  const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}) => {
+  const save = async (options: { roleArns?: string[]; overwriteUnmanaged?: boolean } = {}, setUpProcess = false) => {
     if (saving) return;
     setSaving(true);
     setSaveStatus('');
     try {
-      const result = await sendMessage('save', options);
-      if (result.ok) setSaveStatus(`Saved ${result.saved} ${result.saved === 1 ? 'profile' : 'profiles'} to ${shortPath(result.file)}`);
+      const result = setUpProcess ? await sendMessage('setUpCredentialProcess', {}) : await sendMessage('save', options);
+      if (result.ok && setUpProcess) setSaveStatus(`credential_process set up for ${countOf(result.saved, 'profile')} in ${shortPath(result.file)}`);
+      else if (result.ok) setSaveStatus(`Saved ${result.saved} ${result.saved === 1 ? 'profile' : 'profiles'} to ${shortPath(result.file)}`);
       // A failure is recorded in storage.session and shown as `saveProblem`.
     } catch (e) {
       setSaveStatus(`The extension did not answer (${errorText(e)}). Close this popup and try again.`);
@@ -119,6 +120,17 @@ export function DeliveryPanel({ sessions, saveProblem, delivery }: DeliveryPanel
             onClick={() => file?.ok && void copy(() => file.text, profiles)}
           >
             Copy all
+          </button>
+          <button
+            type="button"
+            class="btn btn-small"
+            data-testid="set-up-credential-process"
+            disabled={host.state !== 'ready'}
+            aria-disabled={saving || undefined}
+            title={`Write credential_process sections for ${profiles} to ~/.aws/config and take their keys out of the credentials file`}
+            onClick={() => void save({}, true)}
+          >
+            Set up credential_process
           </button>
         </div>
       )}

@@ -29,7 +29,7 @@ export function RoleResult({ outcome, saved, announce, standalone }: RoleResultP
           {outcome.chainedFrom && (
             <span class="muted" data-testid="chained-from">
               {' '}
-              · via {parseRoleArn(outcome.chainedFrom)?.roleName ?? 'another role'}
+              · via {parseRoleArn(outcome.chainedFrom)?.roleName ?? 'another role'}, assumed by the extension
             </span>
           )}
         </p>

@@ -6,7 +6,7 @@
 import { parseRoleArn } from './arn';
 import { PARTITION_INFO, type Partition } from './partitions';
 import { resolveProfileNames, type NamingRole, type NamingRules } from './profile-template';
-import { MAX_CHAINED_DURATION_SECONDS, type ChainedRole } from './settings';
+import { MAX_CHAINED_DURATION_SECONDS, type ChainedRole, type Settings } from './settings';
 import { classifyStsError, describeStsError, plainError, stsErrorCode, type PlainError } from './sts-errors';
 
 /** What one chained role is asked for, worked out from its settings and its source's session. */
@@ -18,10 +18,34 @@ export interface ChainPlan {
   sessionName: string;
 }
 
-/** The chained roles whose source is among `assumedSources`, in settings order; a target is never its own source. */
+/**
+ * The chained roles the extension assumes whose source is among `assumedSources`, in settings order; a target is never
+ * its own source. Roles the AWS CLI assumes itself (`assumedBy: 'cli'`) are left to it.
+ */
 export function chainedRolesFrom(chains: readonly ChainedRole[], assumedSources: Iterable<string>): ChainedRole[] {
   const sources = new Set(assumedSources);
-  return chains.filter((c) => sources.has(c.sourceRoleArn) && c.targetRoleArn !== c.sourceRoleArn);
+  return chains.filter((c) => sources.has(c.sourceRoleArn) && c.targetRoleArn !== c.sourceRoleArn && c.assumedBy !== 'cli');
+}
+
+/** A role and the profile it is saved as. */
+export interface NamedRole {
+  roleArn: string;
+  profileName: string;
+}
+
+/**
+ * The first chained role whose profile name is a sign-in role's, in plain words naming both (each would replace the
+ * other's section); null when the names are distinct. The same role on both sides is no clash.
+ */
+export function profileNameClash(chained: readonly NamedRole[], signIn: readonly NamedRole[]): string | null {
+  const byName = new Map(signIn.map((r) => [r.profileName, r.roleArn] as const));
+  for (const c of chained) {
+    const other = byName.get(c.profileName);
+    if (other !== undefined && other !== c.roleArn) {
+      return `The chained role ${roleLabel(c.roleArn)} and the sign-in role ${roleLabel(other)} would both be saved as profile ${c.profileName}. Give one of them another profile name in Options.`;
+    }
+  }
+  return null;
 }
 
 /** The duration to ask for: the chained role's own, else one hour; never above AWS's one-hour cap for chains. */
@@ -45,6 +69,18 @@ export function planChainedRole(chain: ChainedRole, rules: NamingRules, sourceSe
   const overrides = chain.profileName ? { ...rules.overrides, [target.roleArn]: chain.profileName } : rules.overrides;
   const name = resolveProfileNames([target], { ...rules, overrides }, (r) => ({ ...r, sessionName })).get(target.roleArn)!;
   return { chain, target, profileName: name.name, durationSeconds: chainedDuration(chain), sessionName };
+}
+
+/**
+ * Settings validation: each chained role whose own profile name is a role's own profile name in the settings, in plain
+ * words naming both (names from the template are checked when saving, where the sign-in's roles are known).
+ */
+export function chainedProfileClashes(settings: Pick<Settings, 'chainedRoles' | 'roles'>): { targetRoleArn: string; message: string }[] {
+  const named = Object.entries(settings.roles).flatMap(([roleArn, p]) => (p.profileName ? [{ roleArn, profileName: p.profileName }] : []));
+  return settings.chainedRoles.flatMap((c) => {
+    const message = c.profileName ? profileNameClash([{ roleArn: c.targetRoleArn, profileName: c.profileName }], named) : null;
+    return message ? [{ targetRoleArn: c.targetRoleArn, message }] : [];
+  });
 }
 
 /** The signing region of an STS host (`sts.eu-west-1.amazonaws.com`); the partition's default for the global host. */

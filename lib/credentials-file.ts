@@ -462,8 +462,30 @@ export function mergeCredentialsFile(existing: string, updates: readonly Profile
     if (seen.has(name)) throw new CredentialsFileError({ code: 'DUPLICATE_PROFILE', profile: name });
     seen.add(name);
   }
-  const wanted = new Map(updates.map((u) => [u.name, entriesFor(u)] as const));
+  return editSections(
+    existing,
+    updates.map((u) => ({ section: u.name, set: entriesFor(u) })),
+    removals,
+  );
+}
 
+/** One section's change for `editSections`: keys to set (in this order when added), keys to delete. */
+export interface SectionEdit {
+  /** The section name as in its header (`dev`, `profile dev`). */
+  section: string;
+  set: readonly (readonly [string, string])[];
+  /** Keys deleted with their continuation lines (keys absent from the section are ignored). */
+  drop?: readonly string[];
+}
+
+/**
+ * The line editor behind both writers (credentials and config file): each edit's section created or changed,
+ * each `removals` section deleted, every other byte kept; refuses a file botocore cannot read, and re-reads its
+ * result to prove that only the intended keys changed (`UNSAFE_EDIT` otherwise). Names and values must already
+ * be valid for the file: this checks the file, not them.
+ */
+export function editSections(existing: string, edits: readonly SectionEdit[], removals: ReadonlySet<string> = new Set()): string {
+  const wanted = new Map(edits.map((e) => [e.section, e] as const));
   const before = scan(existing);
   if (before.issues.length) throw new CredentialsFileError({ code: 'DAMAGED_FILE', issues: [...before.issues] });
   const nl = fileNewline(before.lines);
@@ -479,14 +501,15 @@ export function mergeCredentialsFile(existing: string, updates: readonly Profile
       for (let i = section.headerLine; i < end; i++) replace.set(i, null);
       continue;
     }
-    const entries = wanted.get(section.name);
-    if (!entries) continue;
-    const pending = new Map(entries);
+    const edit = wanted.get(section.name);
+    if (!edit) continue;
+    const pending = new Map(edit.set);
+    const drop = new Set(edit.drop ?? []);
     for (const o of section.options) {
       const value = pending.get(o.key);
-      if (value === undefined) continue;
+      if (value === undefined && !drop.has(o.key)) continue;
       pending.delete(o.key);
-      replace.set(o.line, `${o.indent}${o.key} = ${value}`);
+      replace.set(o.line, value === undefined ? null : `${o.indent}${o.key} = ${value}`);
       for (let i = o.line + 1; i <= o.lastLine; i++) if (before.kinds[i] !== 'comment') replace.set(i, null);
     }
     if (pending.size) {
@@ -512,16 +535,16 @@ export function mergeCredentialsFile(existing: string, updates: readonly Profile
       out.push(...added.map((text) => ({ text, eol: nl })));
     }
   });
-  for (const [name, entries] of wanted) {
+  for (const { section, set } of wanted.values()) {
     const last = out.at(-1);
     if (last) {
       if (!last.eol) last.eol = nl;
       if (pyStrip(last.text)) out.push({ text: '', eol: nl });
     }
-    out.push({ text: `[${name}]`, eol: nl }, ...entries.map(([k, v]) => ({ text: `${k} = ${v}`, eol: nl })));
+    out.push({ text: `[${section}]`, eol: nl }, ...set.map(([k, v]) => ({ text: `${k} = ${v}`, eol: nl })));
   }
   const result = out.map((l) => l.text + l.eol).join('');
-  verifyMerge(before, result, updates, removals);
+  verifyEdits(before, result, edits, removals);
   return result;
 }
 
@@ -530,8 +553,8 @@ export function renderCredentialsFile(updates: readonly ProfileUpdate[]): string
   return mergeCredentialsFile('', updates);
 }
 
-/** Re-reads the merged text: other sections unchanged, targets hold exactly the new values, removals gone. */
-function verifyMerge(before: Scan, merged: string, updates: readonly ProfileUpdate[], removals: ReadonlySet<string>): void {
+/** Re-reads the edited text: other sections unchanged, targets hold exactly the new values and their other keys, removals gone. */
+function verifyEdits(before: Scan, merged: string, edits: readonly SectionEdit[], removals: ReadonlySet<string>): void {
   const after = scan(merged);
   const fail = (section: string | null, issue: CredentialsFileIssue | null = null): never => {
     throw new CredentialsFileError({ code: 'UNSAFE_EDIT', section, issue });
@@ -539,7 +562,7 @@ function verifyMerge(before: Scan, merged: string, updates: readonly ProfileUpda
   if (after.issues.length) fail(null, { ...after.issues[0]! });
   const old = optionsBySection(before);
   const now = optionsBySection(after);
-  const targets = new Map(updates.map((u) => [u.name, u] as const));
+  const targets = new Map(edits.map((e) => [e.section, e] as const));
   for (const name of removals) if (now.has(name)) fail(name);
   for (const [name, options] of old) {
     if (targets.has(name) || removals.has(name)) continue;
@@ -549,14 +572,16 @@ function verifyMerge(before: Scan, merged: string, updates: readonly ProfileUpda
       if (next[i]!.key !== o.key || joinValue(next[i]!.pieces) !== joinValue(o.pieces)) fail(name);
     });
   }
-  for (const [name, update] of targets) {
+  for (const [name, edit] of targets) {
     const options = now.get(name);
     if (!options) return fail(name);
     const keys = new Map(options.map((o) => [o.key, joinValue(o.pieces)]));
-    for (const [k, v] of profileEntries(update.credentials, update.region)) if (keys.get(k) !== v) fail(name);
+    for (const [k, v] of edit.set) if (keys.get(k) !== v) fail(name);
+    const set = new Set(edit.set.map(([k]) => k));
+    const drop = new Set(edit.drop ?? []);
+    for (const k of drop) if (!set.has(k) && keys.has(k)) fail(name);
     for (const o of old.get(name) ?? []) {
-      const ours = (MANAGED_KEYS as readonly string[]).includes(o.key) && (o.key !== 'region' || update.region !== undefined);
-      if (!ours && keys.get(o.key) !== joinValue(o.pieces)) fail(name);
+      if (!set.has(o.key) && !drop.has(o.key) && keys.get(o.key) !== joinValue(o.pieces)) fail(name);
     }
   }
   if (now.size !== [...new Set([...old.keys(), ...targets.keys()])].filter((n) => !removals.has(n)).length) fail(null);

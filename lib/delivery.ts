@@ -3,7 +3,10 @@
  * popup says about each afterwards ("Saved as dev-admin, expires 14:32"). Pure; the background sends the result to
  * the native host (lib/background/credentials-host.ts) and the popup renders the same profiles as a download.
  */
-import { isOpenToOthers, PROTOCOL_VERSION, type OkReply } from './host-protocol';
+import { isOpenToOthers, PROTOCOL_VERSION, type ConfigProfileToWrite, type OkReply } from './host-protocol';
+import { planChainedRole, profileNameClash } from './chaining';
+import type { NamingRules } from './profile-template';
+import type { DeliveryMode } from './settings';
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
 import { failureReason } from './host-errors';
@@ -204,4 +207,87 @@ export function makePrivateFailure(failure: NativeHostFailure, file: string): st
     return `This version of the credentials helper cannot change the file's permissions. Update it with: ${INSTALL_HOST_COMMAND}, or run: chmod 600 ${file}`;
   }
   return `Could not make ${file} private (${failureReason(failure)}). Run: chmod 600 ${file}`;
+}
+
+// ── config-file delivery (~/.aws/config): credential_process and CLI-side chaining ──────────────────────────────
+
+/** How a role's credentials reach the AWS CLI: its own choice, else the default, else keys in the credentials file. */
+export function deliveryModeFor(settings: Readonly<Settings>, roleArn: string): DeliveryMode {
+  return settings.roles[roleArn]?.delivery ?? settings.delivery.defaultMode ?? 'file';
+}
+
+/** Short words for a delivery, for the popup and the options. */
+export const DELIVERY_MODE_WORDS: Record<DeliveryMode, string> = {
+  file: 'keys in ~/.aws/credentials',
+  process: 'credential_process in ~/.aws/config (no keys on disk)',
+  both: 'keys and credential_process',
+};
+
+/** What one Save sends to the host: keys, config sections, and keys to take out of the credentials file. */
+export interface SavePlan {
+  /** Sections with keys (`file` and `both`; the `[default]` copy follows its role). */
+  fileProfiles: ProfileToDeliver[];
+  /** `credential_process` sections (`process` and `both`) and chains the AWS CLI assumes itself. */
+  configProfiles: ConfigProfileToWrite[];
+  /** `process` profiles: keys left from an earlier save would win over credential_process, so they go. */
+  removeFromFile: string[];
+}
+
+/** Splits a delivery plan by each role's delivery (`modeOf`), adding `chains` to the config sections. */
+export function planSave(
+  profiles: readonly ProfileToDeliver[],
+  modeOf: (roleArn: string) => DeliveryMode,
+  chains: readonly ConfigProfileToWrite[] = [],
+): SavePlan {
+  const plan: SavePlan = { fileProfiles: [], configProfiles: [], removeFromFile: [] };
+  for (const p of profiles) {
+    const mode = modeOf(p.roleArn);
+    if (mode !== 'process') plan.fileProfiles.push(p);
+    if (mode !== 'file') plan.configProfiles.push({ name: p.name, credentialProcess: true, ...(p.region ? { region: p.region } : {}) });
+    if (mode === 'process') plan.removeFromFile.push(p.name);
+  }
+  plan.configProfiles.push(...chains);
+  return plan;
+}
+
+export type CliChainsPlan = { ok: true; profiles: ConfigProfileToWrite[] } | { ok: false; message: string };
+
+/**
+ * `[profile x] role_arn/source_profile` sections for the chained roles the AWS CLI assumes itself whose source role is
+ * among `saved` (profiles this helper writes: a chain from anything else is not written). Refused, naming both roles,
+ * when a chained profile would take a saved sign-in role's name.
+ */
+export function planCliChains(settings: Readonly<Settings>, rules: NamingRules, saved: readonly ProfileToDeliver[]): CliChainsPlan {
+  const sources = new Map(saved.filter((p) => p.name !== DEFAULT_PROFILE).map((p) => [p.roleArn, p.name] as const));
+  const profiles: ConfigProfileToWrite[] = [];
+  const named: { roleArn: string; profileName: string }[] = [];
+  for (const chain of settings.chainedRoles) {
+    const sourceProfile = sources.get(chain.sourceRoleArn);
+    if (chain.assumedBy !== 'cli' || sourceProfile === undefined) continue;
+    const plan = planChainedRole(chain, rules, chain.sessionName ?? '');
+    if (!plan) continue;
+    named.push({ roleArn: chain.targetRoleArn, profileName: plan.profileName });
+    profiles.push({
+      name: plan.profileName,
+      chain: {
+        roleArn: chain.targetRoleArn,
+        sourceProfile,
+        ...(chain.externalId ? { externalId: chain.externalId } : {}),
+        ...(chain.durationSeconds ? { durationSeconds: chain.durationSeconds } : {}),
+        ...(chain.sessionName ? { sessionName: chain.sessionName } : {}),
+      },
+    });
+  }
+  const clash = profileNameClash(
+    named,
+    saved.map((p) => ({ roleArn: p.roleArn, profileName: p.name })),
+  );
+  return clash ? { ok: false, message: clash } : { ok: true, profiles };
+}
+
+/** Whether a chained role is assumed by the AWS CLI from the config file, in one short line for the popup. */
+export function chainDeliveryText(assumedBy: 'extension' | 'cli' | undefined, sourceProfile: string): string {
+  return assumedBy === 'cli'
+    ? `Assumed by the AWS CLI from profile ${sourceProfile} (source_profile in ~/.aws/config)`
+    : 'Assumed by the extension after its source role';
 }

@@ -6,6 +6,7 @@
  * for the codes in `HostErrorData`, the facts each side words for itself (`data`: added within version 1, optional).
  */
 import type { AwsCredentials } from './credentials';
+import { chainEntries, ConfigValueError, type ConfigChain } from './config-file';
 import { CREDENTIAL_VALUE, isValidProfileName, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
 import { parseRoleArn } from './arn';
 
@@ -103,7 +104,35 @@ export const MAX_SOURCE_KEY_LENGTH = 2048;
 /** The longest message in a renewal result. */
 export const MAX_AGENT_MESSAGE_LENGTH = 500;
 
-export type HostRequest = PingRequest | WriteProfilesRequest | RemoveProfilesRequest | ListProfilesRequest | MakeFilePrivateRequest | AgentRequest;
+// config-file delivery (~/.aws/config): credential_process and CLI-side chaining
+/** One `~/.aws/config` profile: `credential_process` (the host builds the command from its own path) or a chain. */
+export interface ConfigProfileToWrite {
+  name: string;
+  /** Write `credential_process = <absolute node> <absolute helper> credential-process --profile <name>`. */
+  credentialProcess?: true;
+  region?: string;
+  /** `role_arn` + `source_profile` (+ options): the AWS CLI assumes the role itself. */
+  chain?: ConfigChain;
+}
+/** Creates or updates helper-managed `[profile <name>]` sections; profiles the user defines are `skipped`. */
+export interface WriteConfigRequest extends RequestBase {
+  type: 'write-config';
+  profiles: ConfigProfileToWrite[];
+}
+/** Removes helper-managed config sections; others are reported as `skipped`. */
+export interface RemoveConfigRequest extends RequestBase {
+  type: 'remove-config';
+  names: string[];
+}
+export type HostRequest =
+  | PingRequest
+  | WriteProfilesRequest
+  | RemoveProfilesRequest
+  | ListProfilesRequest
+  | MakeFilePrivateRequest
+  | AgentRequest
+  | WriteConfigRequest
+  | RemoveConfigRequest;
 export type HostRequestType = HostRequest['type'];
 
 // ── replies ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -147,6 +176,9 @@ export interface ReplyBodies {
   /** `count`: how many sessions the agent now holds. */
   'agent-sessions': { count: number };
   'agent-renew-result': Record<string, never>;
+  /** `skipped`: profiles the config file already defines in sections this host did not write (left as they are). */
+  'write-config': { configFile: string; written: string[]; skipped: string[]; changed: boolean; backupFile: string | null };
+  'remove-config': { configFile: string; removed: string[]; skipped: string[] };
 }
 export type OkReply<T extends HostRequestType = HostRequestType> = {
   [K in T]: { v: typeof PROTOCOL_VERSION; id: string; ok: true; type: K } & ReplyBodies[K];
@@ -318,6 +350,8 @@ const FIELDS: ReadonlyMap<string, readonly string[]> = new Map<HostRequestType, 
   ['agent-start', []],
   ['agent-sessions', ['sessions']],
   ['agent-renew-result', ['renewId', 'result']],
+  ['write-config', ['profiles']],
+  ['remove-config', ['names']],
 ]);
 
 /**
@@ -414,6 +448,38 @@ function profileToWrite(value: unknown, where: string): ProfileToWrite {
   return profile;
 }
 
+const CHAIN_FIELDS = ['roleArn', 'sourceProfile', 'externalId', 'durationSeconds', 'sessionName'] as const;
+
+function configChain(value: unknown, profile: string, where: string): ConfigChain {
+  if (!isRecord(value)) return fail('INVALID_REQUEST', `${where} must be an object`);
+  onlyKeys(value, CHAIN_FIELDS, where);
+  const chain = Object.fromEntries(CHAIN_FIELDS.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as unknown as ConfigChain;
+  try {
+    chainEntries(profile, chain);
+  } catch (e) {
+    if (e instanceof ConfigValueError) fail('INVALID_REQUEST', `${where}.${e.field} ${e.reason}`);
+    throw e;
+  }
+  return chain;
+}
+
+function configProfileToWrite(value: unknown, where: string): ConfigProfileToWrite {
+  if (!isRecord(value)) return fail('INVALID_REQUEST', `${where} must be an object`);
+  onlyKeys(value, ['name', 'credentialProcess', 'region', 'chain'], where);
+  const name = profileName(value.name, `${where}.name`);
+  if (value.credentialProcess !== undefined && value.credentialProcess !== true) fail('INVALID_REQUEST', `${where}.credentialProcess must be true or absent`);
+  if ((value.credentialProcess === undefined) === (value.chain === undefined))
+    fail('INVALID_REQUEST', `${where} needs exactly one of credentialProcess or chain`);
+  const profile: ConfigProfileToWrite = { name };
+  if (value.credentialProcess === true) profile.credentialProcess = true;
+  if (value.chain !== undefined) profile.chain = configChain(value.chain, name, `${where}.chain`);
+  if (value.region !== undefined) {
+    if (typeof value.region !== 'string' || !REGION_VALUE.test(value.region)) fail('INVALID_REQUEST', `${where}.region must match [a-z0-9-]+ (e.g. eu-west-1)`);
+    profile.region = value.region as string;
+  }
+  return profile;
+}
+
 function requestOf(value: Record<string, unknown>, id: string): HostRequest {
   const type = value.type;
   const fields = typeof type === 'string' ? FIELDS.get(type) : undefined;
@@ -438,7 +504,8 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
       if (overwrite !== undefined && typeof overwrite !== 'boolean') fail('INVALID_REQUEST', 'overwriteUnmanaged must be true or false');
       return { ...base, type: t, profiles, ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }) };
     }
-    case 'remove-profiles': {
+    case 'remove-profiles':
+    case 'remove-config': {
       const names = nameList(value.names, 'names').map((n, i) => profileName(n, `names[${i}]`));
       noDuplicates(names, 'names');
       return { ...base, type: t, names };
@@ -458,6 +525,14 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
     case 'agent-renew-result': {
       if (typeof value.renewId !== 'string' || !ID.test(value.renewId)) fail('INVALID_REQUEST', 'renewId must be 1–128 printable ASCII characters');
       return { ...base, type: t, renewId: value.renewId as string, result: renewResult(value.result) };
+    }
+    case 'write-config': {
+      const profiles = nameList(value.profiles, 'profiles').map((p, i) => configProfileToWrite(p, `profiles[${i}]`));
+      noDuplicates(
+        profiles.map((p) => p.name),
+        'profiles',
+      );
+      return { ...base, type: t, profiles };
     }
   }
 }

@@ -6,19 +6,23 @@
  *   doctor          check registration, launcher, allowed callers and the credentials file
  *   list            the profiles in the credentials file (names, expiry, region; never secrets)
  *   credential-process  one profile's credentials from the running browser, as credential_process JSON
+ *   configure-profiles  credential_process sections in ~/.aws/config instead of keys in the credentials file
  * Exit codes: 0 done / healthy, 1 failed / problems found, 2 wrong usage; credential-process: native-host/agent/exit-codes.ts.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isWritableProfileName } from '../lib/credentials-file';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
-import { BROWSERS, type BrowserId, type HostPlatform, type PathContext } from './browsers';
-import { credentialsFilePath, listProfiles, StoreError } from './credentials-store';
+import { BROWSERS, installDir, pathFor, type BrowserId, type HostPlatform, type PathContext } from './browsers';
+import { configFilePath, managedConfigProfiles, removeConfigProfiles, writeConfigProfiles } from './config-store';
+import { credentialsFilePath, listProfiles, locate, readManaged, removeProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
 import {
+  CLI_SCRIPT_NAME,
   applyInstall,
   applyUninstall,
   detectBrowsers,
@@ -54,6 +58,10 @@ Commands:
   credential-process --profile <name> [--wait <seconds>]
                   Print the profile's credentials from the running browser as credential_process
                   JSON (for ~/.aws/config); --wait (at most ${MAX_WAIT_SECONDS}) opens the sign-in and waits
+  configure-profiles  Write credential_process sections for these profiles to ~/.aws/config
+                  (AWS_CONFIG_FILE) and remove their keys from the credentials file
+                    --profile <name>        (repeatable; default: every profile the helper saved)
+                    --remove                remove those sections from the config file instead
   --version       Print the version
 
 Exit codes: 0 done or healthy, 1 failed or problems found, 2 wrong usage.
@@ -85,8 +93,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
-  profile: { type: 'string' },
+  profile: { type: 'string', multiple: true },
   wait: { type: 'string' },
+  remove: { type: 'boolean' },
 } as const;
 /** Each command's options. A Map: a command such as "constructor" or "__proto__" must not find anything. */
 const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map([
@@ -95,6 +104,7 @@ const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map(
   ['doctor', ['user-data-dir', 'json']],
   ['list', []],
   ['credential-process', ['profile', 'wait']],
+  ['configure-profiles', ['profile', 'remove']],
 ] as const);
 
 function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undefined {
@@ -133,8 +143,11 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
 
     switch (command) {
       case 'credential-process': {
-        const profile = values.profile;
-        if (profile === undefined || !isValidProfileName(profile)) throw new UsageError('credential-process needs --profile <name> (a valid profile name)');
+        // --profile is repeatable for configure-profiles; credential-process takes exactly one.
+        const profiles = values.profile ?? [];
+        const profile = profiles[0];
+        if (profiles.length !== 1 || profile === undefined || !isValidProfileName(profile))
+          throw new UsageError('credential-process needs one --profile <name> (a valid profile name)');
         const waitText = values.wait ?? '0';
         if (!/^\d{1,2}$/.test(waitText) || Number(waitText) > MAX_WAIT_SECONDS)
           throw new UsageError(`--wait takes whole seconds from 0 to ${MAX_WAIT_SECONDS}`);
@@ -195,6 +208,8 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
         }
         return 0;
       }
+      case 'configure-profiles':
+        return await configureProfiles(values.profile, values.remove ?? false, context, io);
     }
     return 2;
   } catch (e) {
@@ -206,6 +221,54 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
     io.stderr(`aws-saml-bridge: ${e instanceof StoreError || e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+}
+
+/**
+ * `configure-profiles`: per profile, a `credential_process` section in the config file running the installed helper
+ * (never a copy in Downloads, which may be deleted), then that profile's keys out of the credentials file, where
+ * they would win over `credential_process`. With `remove`, the config sections go (the next save writes keys again).
+ */
+async function configureProfiles(named: readonly string[] | undefined, remove: boolean, context: PathContext, io: CliEnvironment): Promise<number> {
+  const bad = named?.find((n) => !isWritableProfileName(n));
+  if (bad !== undefined) throw new UsageError(`"${bad}" is not a valid profile name (1–64 letters, digits, _ and -)`);
+  const credentialsFile = credentialsFilePath(io.env, io.home);
+  const configFile = configFilePath(io.env, io.home);
+  if (remove) {
+    const names = named ?? (await managedConfigProfiles(configFile));
+    if (!names.length) {
+      io.stdout(`${configFile}: no profile of AWS SAML Bridge to remove\n`);
+      return 0;
+    }
+    const { removed, skipped } = await removeConfigProfiles(configFile, names);
+    for (const n of removed) io.stdout(`${n}: removed from ${configFile}; save it from the extension again to get keys in ${credentialsFile}\n`);
+    for (const n of skipped) io.stdout(`${n}: not written by AWS SAML Bridge in ${configFile}, left as it is\n`);
+    return skipped.length ? 1 : 0;
+  }
+  const helperPath = pathFor(io.platform).join(installDir(context, { system: false }), CLI_SCRIPT_NAME);
+  if (!existsSync(helperPath)) {
+    io.stderr(
+      `aws-saml-bridge: the helper is not installed in ${dirname(helperPath)}; run install-host first (credential_process must run the installed copy)\n`,
+    );
+    return 1;
+  }
+  const names = named ?? [...(await readManaged((await locate(credentialsFile, false)).stateFile)).names].sort();
+  if (!names.length) {
+    io.stdout(`No profiles to configure: save some from the extension first, or name them with --profile <name>\n`);
+    return 0;
+  }
+  const command = { nodePath: io.nodePath, helperPath, platform: io.platform };
+  const { written, skipped } = await writeConfigProfiles(
+    configFile,
+    names.map((name) => ({ name, credentialProcess: true as const })),
+    command,
+  );
+  const keys = written.length ? await removeProfiles(credentialsFile, written) : { removed: [] as string[] };
+  for (const n of written) {
+    const also = keys.removed.includes(n) ? `; its keys removed from ${credentialsFile}` : '';
+    io.stdout(`${n}: credential_process in ${configFile}${also}\n`);
+  }
+  for (const n of skipped) io.stdout(`${n}: skipped, ${configFile} already defines it (not written by AWS SAML Bridge)\n`);
+  return skipped.length ? 1 : 0;
 }
 
 /** The host's text, baked into the built CLI by scripts/build-host.mjs (undefined when run from source). */

@@ -74,8 +74,8 @@ function fileError(e: unknown, operation: FileOperation, path: string): Error {
   return refusal({ code: 'FILE_ERROR', data: { path, operation, errno: code !== undefined && ERRNO_CODE.test(code) ? code : null } });
 }
 
-/** Resolves `configured` to the file to write; with `create`, makes a missing directory (0700). */
-export async function locate(configured: string, create: boolean): Promise<StoreLocation> {
+/** Resolves `configured` to the file to write; with `create`, makes a missing directory (0700). `stateFileName`: the list of managed sections next to it. */
+export async function locate(configured: string, create: boolean, stateFileName: string = STATE_FILE_NAME): Promise<StoreLocation> {
   let file: string;
   const link = await lstat(configured).catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(fileError(e, 'inspect', configured))));
   if (link?.isSymbolicLink()) {
@@ -91,7 +91,7 @@ export async function locate(configured: string, create: boolean): Promise<Store
     const realDir = await realpath(dir).catch((e: unknown) => (errno(e) === 'ENOENT' ? dir : Promise.reject(fileError(e, 'resolve', dir))));
     file = join(realDir, basename(configured));
   }
-  return { configured, file, backupFile: `${file}${BACKUP_SUFFIX}`, stateFile: join(dirname(file), STATE_FILE_NAME) };
+  return { configured, file, backupFile: `${file}${BACKUP_SUFFIX}`, stateFile: join(dirname(file), stateFileName) };
 }
 
 /** The file's path, whether it exists, its permission bits and its symlink target. */
@@ -102,7 +102,7 @@ export async function credentialsFileStatus(configured: string): Promise<Credent
   return { path: configured, exists: st !== null, mode: st ? `0${(st.mode & 0o777).toString(8)}` : null, target };
 }
 
-interface CurrentFile {
+export interface CurrentFile {
   exists: boolean;
   bytes: Buffer;
   text: string;
@@ -145,7 +145,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-async function readCurrent(file: string): Promise<CurrentFile> {
+export async function readCurrent(file: string): Promise<CurrentFile> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -166,13 +166,13 @@ async function readCurrent(file: string): Promise<CurrentFile> {
 }
 
 /** The state file: the names this host wrote, and its raw bytes (null when absent) to tell later whether it changed. */
-interface Managed {
+export interface Managed {
   names: Set<string>;
   raw: Buffer | null;
 }
 
 /** Names of the profiles this host wrote, from the state file (an unreadable state file counts as empty). */
-async function readManaged(stateFile: string): Promise<Managed> {
+export async function readManaged(stateFile: string): Promise<Managed> {
   let raw: Buffer;
   try {
     raw = await readFile(stateFile);
@@ -191,7 +191,7 @@ async function readManaged(stateFile: string): Promise<Managed> {
 }
 
 /** Writes the state file (after `beforeRename`); returns the bytes written. */
-async function writeManaged(stateFile: string, names: ReadonlySet<string>, beforeRename: () => Promise<void>): Promise<Buffer> {
+export async function writeManaged(stateFile: string, names: ReadonlySet<string>, beforeRename: () => Promise<void>): Promise<Buffer> {
   const bytes = Buffer.from(JSON.stringify({ version: 1, profiles: [...names].sort() }, null, 2) + '\n');
   await writeFileAtomic(stateFile, bytes, { mode: 0o600, syncDirectory: false, beforeRename }).catch((e: unknown) =>
     Promise.reject(fileError(e, 'write', stateFile)),
@@ -212,7 +212,7 @@ const MAX_ATTEMPTS = 3;
  * program that writes the file without the lock (`aws configure set`), unless it writes in the microseconds between
  * this check and the rename (POSIX has no compare-and-rename).
  */
-class Snapshot {
+export class Snapshot {
   constructor(
     private readonly lock: HeldLock,
     private readonly location: StoreLocation,
@@ -264,7 +264,7 @@ async function lock(location: StoreLocation, deadline: number): Promise<HeldLock
  * An attempt that finds the file changed before it commits (Conflict) is run again on the new content, after
  * taking the lock again if it was lost. Bounded: no waiting for the lock past `deadline`, at most MAX_ATTEMPTS.
  */
-async function withLock<T>(
+export async function withLock<T>(
   location: StoreLocation,
   deadline: number,
   attempt: (snapshot: (file: CurrentFile, managed: Managed) => Snapshot) => Promise<T>,
@@ -300,7 +300,7 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
 }
 
 /** Backs up the current content (one backup, 0600) and replaces the file, keeping its mode (0600 when new). */
-async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
+export async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
     await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>

@@ -14,6 +14,7 @@ import {
 } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
 import type { AgentControl } from './agent/host';
+import { removeConfigProfiles, writeConfigProfiles, type HelperCommand } from './config-store';
 
 /** What a request needs from the outside world. */
 export interface HostContext {
@@ -21,6 +22,10 @@ export interface HostContext {
   credentialsFile: string;
   /** The credential_process agent of this host process (absent: agent requests are refused). */
   agent?: AgentControl;
+  /** The config file path (`AWS_CONFIG_FILE`, else `~/.aws/config`); requests for it fail without one. */
+  configFile?: string;
+  /** What `credential_process` lines run: this helper's own absolute paths. */
+  helperCommand?: HelperCommand;
 }
 
 function ok<T extends HostRequestType>(request: { id: string; type: T }, body: ReplyBodies[T]): OkReply<T> {
@@ -59,6 +64,12 @@ export async function handleRequest(request: HostRequest, context: HostContext):
       case 'agent-renew-result':
         context.agent?.renewResult(request.renewId, request.result);
         return ok(request, {});
+      case 'write-config':
+        if (!context.configFile || !context.helperCommand) return errorReply(request.id, 'INTERNAL', 'this host was started without a config file path');
+        return ok(request, await writeConfigProfiles(context.configFile, request.profiles, context.helperCommand, { deadline }));
+      case 'remove-config':
+        if (!context.configFile) return errorReply(request.id, 'INTERNAL', 'this host was started without a config file path');
+        return ok(request, await removeConfigProfiles(context.configFile, request.names, { deadline }));
     }
   } catch (e) {
     if (e instanceof StoreError) return hostErrorReply(request.id, e.error);

@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentialsFilePath } from './credentials-store';
+import { configFilePath } from './config-store';
+import { CLI_SCRIPT_NAME } from './installer';
 import { encodeFrame, FrameDecoder, MAX_REQUEST_BYTES } from './framing';
 import { encodeReply, handleFrame, type HostContext } from './handlers';
 import { HOST_CONFIG_FILE, identifyCaller, isAllowedCaller, loadHostConfig } from './host-config';
@@ -47,7 +49,13 @@ async function main(): Promise<number> {
   );
   process.on('exit', () => agent.stop());
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => process.exit(0));
-  const context: HostContext = { credentialsFile: credentialsFilePath(process.env, homedir()), agent };
+  const context: HostContext = {
+    credentialsFile: credentialsFilePath(process.env, homedir()),
+    agent,
+    configFile: configFilePath(process.env, homedir()),
+    // install-host puts the CLI next to this host; credential_process runs it with the Node that runs this host.
+    helperCommand: { nodePath: process.execPath, helperPath: join(dirname(fileURLToPath(import.meta.url)), CLI_SCRIPT_NAME), platform: process.platform },
+  };
   const decoder = new FrameDecoder(MAX_REQUEST_BYTES);
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
     for (const event of decoder.push(chunk)) {

@@ -1,7 +1,8 @@
 /** Roles reached by role chaining: assumed with the session of a role of the sign-in, right after it. */
-import { useState } from 'preact/hooks';
-import { roleLabel } from '../../lib/chaining';
-import { checkChainedRole, MAX_CHAINED_ROLES, withChainedRole, type ChainedRole } from '../../lib/settings';
+import { useMemo, useState } from 'preact/hooks';
+import { chainedProfileClashes, planChainedRole, profileNameClash, roleLabel } from '../../lib/chaining';
+import { resolveProfileNames } from '../../lib/profile-template';
+import { checkChainedRole, MAX_CHAINED_ROLES, namingRules, withChainedRole, type ChainedRole } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
 import { fieldError } from './options-model';
@@ -33,18 +34,34 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
   const locked = ctx.isLocked(PATH);
   const chains = (locked ? ctx.settings : ctx.local).chainedRoles;
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [byCli, setByCli] = useState(false);
   const started = draft.targetRoleArn.trim() !== '' || draft.sourceRoleArn.trim() !== '';
-  const checked = started ? checkChainedRole(fromDraft(draft)) : undefined;
+  const checked = started ? checkChainedRole({ ...fromDraft(draft), ...(byCli ? { assumedBy: 'cli' } : {}) }) : undefined;
   const replacing = checked?.ok && chains.some((c) => c.targetRoleArn === checked.value.targetRoleArn);
+  // A chained profile must not take the name of a sign-in role's profile: each would replace the other's section.
+  const rules = useMemo(() => namingRules(ctx.settings, ctx.learnt), [ctx.settings, ctx.learnt]);
+  const signInNames = useMemo(
+    () => [...resolveProfileNames(ctx.roles, rules, (r) => r)].map(([roleArn, n]) => ({ roleArn, profileName: n.name })),
+    [ctx.roles, rules],
+  );
+  const draftPlan = checked?.ok ? planChainedRole(checked.value, rules, '') : null;
+  const clash = draftPlan ? profileNameClash([{ roleArn: draftPlan.target.roleArn, profileName: draftPlan.profileName }], signInNames) : null;
   const error =
-    checked && !checked.ok ? fieldError(checked) : !replacing && chains.length >= MAX_CHAINED_ROLES ? `At most ${MAX_CHAINED_ROLES} chained roles.` : undefined;
+    checked && !checked.ok
+      ? fieldError(checked)
+      : clash
+        ? clash
+        : !replacing && chains.length >= MAX_CHAINED_ROLES
+          ? `At most ${MAX_CHAINED_ROLES} chained roles.`
+          : undefined;
   const canAdd = !locked && checked?.ok === true && !error;
+  const clashes = chainedProfileClashes(ctx.settings);
 
   return (
     <Section
       id="chained-roles"
       title="Roles reached by chaining"
-      intro="Roles your sign-in does not offer, reached with the session of one it does (role chaining). Each is assumed right after its source role. AWS allows at most one hour for such a session."
+      intro="Roles your sign-in does not offer, reached with the session of one it does (role chaining). Each is assumed right after its source role. AWS allows at most one hour for such a session. Assumed by the AWS CLI: the helper writes role_arn and source_profile to ~/.aws/config instead, only while the source role is saved through the helper."
     >
       {locked && (
         <p>
@@ -61,7 +78,11 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
             <li key={c.targetRoleArn} data-testid="chained-role" data-role-arn={c.targetRoleArn}>
               <span class="mono">{roleLabel(c.targetRoleArn)}</span> <span class="muted">via</span> <span class="mono">{roleLabel(c.sourceRoleArn)}</span>
               {c.externalId && <span class="muted"> · external ID set</span>}
-              {c.durationSeconds && <span class="muted"> · {c.durationSeconds} s</span>}{' '}
+              {c.durationSeconds && <span class="muted"> · {c.durationSeconds} s</span>}
+              <span class="muted" data-testid="chained-role-assumed-by">
+                {' '}
+                · {c.assumedBy === 'cli' ? 'assumed by the AWS CLI (source_profile in ~/.aws/config)' : 'assumed by the extension'}
+              </span>{' '}
               {!locked && (
                 <button
                   type="button"
@@ -77,6 +98,11 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
           ))}
         </ul>
       )}
+      {clashes.map((c) => (
+        <p key={c.targetRoleArn} class="banner error" data-testid="chained-role-clash">
+          {c.message}
+        </p>
+      ))}
       {!locked && (
         <form
           class="inline-form"
@@ -86,6 +112,7 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
             const chain = checked.value;
             ctx.save((s) => withChainedRole(s, chain.targetRoleArn, chain), `reaching ${roleLabel(chain.targetRoleArn)}`);
             setDraft(EMPTY);
+            setByCli(false);
           }}
         >
           {FIELDS.map((key) => (
@@ -104,6 +131,19 @@ export function ChainedRolesSection({ ctx }: { ctx: OptionsContext }) {
               />
             </label>
           ))}
+          <label>
+            <span>Assumed by</span>
+            <select
+              class="select"
+              data-testid="new-chained-assumedBy"
+              value={byCli ? 'cli' : 'extension'}
+              title="The AWS CLI chains it itself from the source role's profile, which the helper must save"
+              onChange={(e) => setByCli(e.currentTarget.value === 'cli')}
+            >
+              <option value="extension">the extension</option>
+              <option value="cli">the AWS CLI (source_profile)</option>
+            </select>
+          </label>
           <datalist id="chain-source-roles">
             {ctx.roles.map((r) => (
               <option key={r.roleArn} value={r.roleArn} />

@@ -5,6 +5,7 @@ import { EXPORT_FORMATS } from '../../lib/export-formats';
 import { withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
+import { DeliveryModeSelect } from './RolesSection';
 
 const LABEL = new Map(EXPORT_FORMATS.map((f) => [f.id, f]));
 
@@ -84,6 +85,24 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
           While the browser runs, the credentials helper hands live credentials to <code>aws-saml-bridge credential-process --profile &lt;name&gt;</code> from
           memory (never a file), renewing them first when fewer than 20 minutes are left. Put that command, with absolute paths, as{' '}
           <code>credential_process</code> in <code>~/.aws/config</code>.
+        </p>
+      </div>
+      <div class="field">
+        <label class="label" for="default-delivery-mode">
+          How roles reach the AWS CLI (unless a role has its own choice under Roles)
+        </label>
+        <DeliveryModeSelect
+          id="default-delivery-mode"
+          testId="default-delivery-mode"
+          ariaLabel="How roles reach the AWS CLI"
+          value={(ctx.isLocked('delivery.defaultMode') ? ctx.settings : ctx.local).delivery.defaultMode ?? 'file'}
+          disabled={ctx.isLocked('delivery.defaultMode')}
+          onChange={(mode) => ctx.save((s) => withDelivery(s, { defaultMode: mode ?? 'file' }), 'the default delivery')}
+        />
+        {ctx.isLocked('delivery.defaultMode') && <LockedNote path="delivery.defaultMode" />}
+        <p class="hint">
+          Credentials file: keys in ~/.aws/credentials. credential_process: a section in ~/.aws/config runs the helper, which hands the AWS CLI fresh
+          credentials from the browser, and no keys stay on disk. Both: keys and the section (the keys win while they are valid).
         </p>
       </div>
       <div class="field">

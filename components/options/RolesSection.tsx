@@ -4,15 +4,18 @@ import { parseRoleArn } from '../../lib/arn';
 import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../../lib/console';
 import { formatDuration } from '../../lib/duration';
 import { resolveProfileNames } from '../../lib/profile-template';
+import { DELIVERY_MODE_WORDS } from '../../lib/delivery';
 import {
   checkConsoleDestination,
   checkProfileName,
   checkRegion,
   checkRoleArn,
+  DELIVERY_MODES,
   namingRules,
   settingPath,
   withPinned,
   withRolePreference,
+  type DeliveryMode,
 } from '../../lib/settings';
 import { DurationSelect } from '../DurationSelect';
 import type { OptionsContext } from './context';
@@ -145,7 +148,52 @@ function RoleRow({ ctx, role, templateName }: { ctx: OptionsContext; role: Optio
         {lockedRegion && <LockedNote path={prefsPath('region')} />}
       </td>
       <ConsoleDestinationCell ctx={ctx} role={role} label={label} />
+      <td>
+        <DeliveryModeSelect
+          testId="role-delivery"
+          ariaLabel={`How ${label} in ${role.accountId} reaches the AWS CLI`}
+          value={ctx.isLocked(prefsPath('delivery')) ? effective.delivery : prefs.delivery}
+          unsetLabel={`Default (${ctx.settings.delivery.defaultMode ?? 'file'})`}
+          disabled={ctx.isLocked(prefsPath('delivery'))}
+          onChange={(mode) => ctx.save((s) => withRolePreference(s, arn, 'delivery', mode), `the delivery of ${label}`)}
+        />
+        {ctx.isLocked(prefsPath('delivery')) && <LockedNote path={prefsPath('delivery')} />}
+      </td>
     </tr>
+  );
+}
+
+/** Config-file delivery: keys in the credentials file, credential_process in the config file, or both. */
+export function DeliveryModeSelect(props: {
+  id?: string;
+  testId: string;
+  ariaLabel: string;
+  value: DeliveryMode | undefined;
+  /** The "use the default" choice; absent: a mode must be chosen. */
+  unsetLabel?: string;
+  disabled?: boolean;
+  onChange: (mode: DeliveryMode | undefined) => void;
+}) {
+  return (
+    <select
+      id={props.id}
+      class="select"
+      data-testid={props.testId}
+      aria-label={props.ariaLabel}
+      value={props.value ?? ''}
+      disabled={props.disabled}
+      onChange={(e) => {
+        const v = e.currentTarget.value;
+        props.onChange((DELIVERY_MODES as readonly string[]).includes(v) ? (v as DeliveryMode) : undefined);
+      }}
+    >
+      {props.unsetLabel !== undefined && <option value="">{props.unsetLabel}</option>}
+      {DELIVERY_MODES.map((m) => (
+        <option key={m} value={m} title={DELIVERY_MODE_WORDS[m]}>
+          {m === 'file' ? 'Credentials file' : m === 'process' ? 'credential_process' : 'Both'}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -187,6 +235,7 @@ export function RolesSection({ ctx }: { ctx: OptionsContext }) {
               <th scope="col">Duration</th>
               <th scope="col">Region</th>
               <th scope="col">Open console on</th>
+              <th scope="col">Delivery</th>
             </tr>
           </thead>
           <tbody>

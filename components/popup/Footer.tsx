@@ -4,7 +4,8 @@
  */
 import { useMemo } from 'preact/hooks';
 import type { Capture, RoleOutcome } from '../../lib/capture';
-import { deliveryOptions, liveOkOutcomes, type SaveProblem } from '../../lib/delivery';
+import { chainDeliveryText, deliveryOptions, liveOkOutcomes, type SaveProblem } from '../../lib/delivery';
+import { roleLabel } from '../../lib/chaining';
 import type { DurationChoice } from '../../lib/duration';
 import type { Settings } from '../../lib/settings';
 import { DeliveryPanel } from '../DeliveryPanel';
@@ -64,6 +65,18 @@ export function Footer({ captures, outcomes, saveProblem, settings, count, busy,
         </p>
       )}
       <DeliveryPanel sessions={sessions} saveProblem={saveProblem} delivery={delivery} />
+      {settings.chainedRoles
+        .filter((c) => c.assumedBy === 'cli')
+        .map((c) => {
+          const source = sessions.find((s) => s.roleArn === c.sourceRoleArn);
+          return (
+            source && (
+              <p class="muted small" data-testid="chain-delivery" data-role-arn={c.targetRoleArn} key={c.targetRoleArn}>
+                {roleLabel(c.targetRoleArn)}: {chainDeliveryText('cli', source.profileName)}
+              </p>
+            )
+          );
+        })}
     </footer>
   );
 }

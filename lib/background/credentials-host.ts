@@ -8,8 +8,11 @@ import {
   hostStatusOf,
   liveOkOutcomes,
   makePrivateFailure,
+  deliveryModeFor,
   deliveryOptions,
+  planCliChains,
   planDelivery,
+  planSave,
   savedRecords,
   type HostStatus,
   type MakePrivateResult,
@@ -20,8 +23,11 @@ import { hostFailureText, saveFailureText } from '../host-errors';
 import { NativeHostClient, NativeHostError, type PortLike } from '../native-port';
 import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
-import { readSettings } from '../browser/settings-store';
+import { readSettings, updateLocalSettings } from '../browser/settings-store';
 import { errorText } from '../error-text';
+import { aliasNames } from '../account-aliases';
+import { readLearntAliases } from '../browser/account-names-store';
+import { namingRules, withRolePreference } from '../settings';
 
 let client: NativeHostClient | undefined;
 
@@ -96,23 +102,49 @@ function describeSaveError(e: unknown): { code: string; message: string } {
 
 /** Writes live sessions (all, or `roleArns`) to the credentials file; all or nothing, like the host itself. */
 export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { roleArns?: string[]; overwriteUnmanaged?: boolean }): Promise<SaveResult> {
-  const [state, settings] = await Promise.all([readState(), readSettings()]);
+  const [state, settings, learnt] = await Promise.all([readState(), readSettings(), readLearntAliases()]);
   const now = Date.now();
   const plan = planDelivery(liveOkOutcomes(state.outcomes, now, roleArns), deliveryOptions(settings));
   const wanted = roleArns ?? [];
-  if (!plan.ok) {
-    const problem: SaveProblem = { at: now, code: 'NOTHING_TO_SAVE', message: plan.message, roleArns: wanted };
+  const chains = plan.ok ? planCliChains(settings, namingRules(settings, aliasNames(learnt)), plan.profiles) : plan;
+  if (!plan.ok || !chains.ok) {
+    const message = !plan.ok ? plan.message : !chains.ok ? chains.message : '';
+    const problem: SaveProblem = { at: now, code: 'NOTHING_TO_SAVE', message, roleArns: wanted };
     await saveSaveProblem(problem);
     return { ok: false, problem };
   }
+  // Each role by its delivery: keys, credential_process (config file), or both; chains the AWS CLI assumes itself.
+  const save = planSave(plan.profiles, (arn) => deliveryModeFor(settings, arn), chains.profiles);
   try {
-    const reply = await hostClient().request('write-profiles', {
-      profiles: plan.profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
-      ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
-    });
-    const records = savedRecords(plan.profiles, reply.credentialsFile, Date.now());
+    let file: string | undefined;
+    let skipped: string[] = [];
+    let configFile = '~/.aws/config';
+    if (save.fileProfiles.length) {
+      const reply = await hostClient().request('write-profiles', {
+        profiles: save.fileProfiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
+        ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
+      });
+      file = reply.credentialsFile;
+    }
+    if (save.configProfiles.length) {
+      const reply = await hostClient().request('write-config', { profiles: save.configProfiles });
+      ({ skipped, configFile } = reply);
+      file ??= reply.configFile;
+    }
+    if (save.removeFromFile.length) await hostClient().request('remove-profiles', { names: save.removeFromFile });
+    const records = savedRecords(plan.profiles, file ?? '', Date.now());
     await recordSaved(records);
-    return { ok: true, saved: plan.profiles.length, file: reply.credentialsFile };
+    if (skipped.length) {
+      const problem: SaveProblem = {
+        at: Date.now(),
+        code: 'CONFIG_PROFILE_SKIPPED',
+        message: `${configFile} already defines ${skipped.map((n) => `[profile ${n}]`).join(', ')}, which AWS SAML Bridge did not write, so no credential_process was set up there. Remove or rename that section, then save again.`,
+        roleArns: plan.profiles.filter((p) => skipped.includes(p.name)).map((p) => p.roleArn),
+      };
+      await saveSaveProblem(problem);
+      return { ok: false, problem };
+    }
+    return { ok: true, saved: plan.profiles.length, file: file ?? '' };
   } catch (e) {
     const { code, message } = describeSaveError(e);
     const problem: SaveProblem = {
@@ -125,4 +157,12 @@ export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { 
     await saveSaveProblem(problem);
     return { ok: false, problem };
   }
+}
+
+/** Config-file delivery: the chosen live sessions' roles (all, or `roleArns`) become `credential_process`, then saved. */
+export async function setUpCredentialProcess({ roleArns }: { roleArns?: string[] }): Promise<SaveResult> {
+  const state = await readState();
+  const arns = liveOkOutcomes(state.outcomes, Date.now(), roleArns).map((o) => o.roleArn);
+  await updateLocalSettings((local) => arns.reduce((s, arn) => withRolePreference(s, arn, 'delivery', 'process'), local));
+  return saveToCredentialsFile({ roleArns: arns });
 }

@@ -11,7 +11,7 @@ import { restrictSessionStorage } from '../browser/session-store';
 import { assumeRoles } from './assume-roles';
 import { captureSignIn } from './capture-sign-in';
 import { openConsole } from './console';
-import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
+import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile, setUpCredentialProcess } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
 import { onNotificationClicked, openPopupOrTab, type ReminderClickApi } from './reminder-click';
@@ -41,6 +41,7 @@ export const handlers: Handlers = {
   forget,
   hostStatus,
   save: saveToCredentialsFile,
+  setUpCredentialProcess,
   makeFilePrivate: makeCredentialsFilePrivate,
   openConsole,
   setKeepFresh,

@@ -21,6 +21,11 @@ export interface BackgroundRequests {
    * recorded in storage.session, so an auto-save with the popup closed shows up when it opens.
    */
   save: { request: { roleArns?: string[]; overwriteUnmanaged?: boolean }; response: SaveResult };
+  /**
+   * Config-file delivery: set the chosen live sessions' roles (all, or `roleArns`) to `credential_process`, then save,
+   * which writes their config sections (`write-config`) and takes their keys out of the credentials file.
+   */
+  setUpCredentialProcess: { request: { roleArns?: string[] }; response: SaveResult };
   /** Set the credentials file to 0600 through the native host (only on the user's click). */
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
   /** Open the AWS console as a role with a live session, in a new tab (lib/background/console.ts). */

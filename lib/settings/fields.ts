@@ -12,7 +12,7 @@ import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../
 import { isRegionName, PARTITION_INFO, type Partition } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';
 import { normaliseTrustedHost } from '../sign-in-origin';
-import type { ChainedRole } from './schema';
+import { CHAIN_ASSUMERS, DELIVERY_MODES, type ChainAssumer, type ChainedRole, type DeliveryMode } from './schema';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────────────────────
 export const MAX_ACCOUNT_NAME_LENGTH = 64;
@@ -222,6 +222,20 @@ export function checkChainedDuration(value: unknown): FieldCheck<number> {
       );
 }
 
+/** Config-file delivery: how a role's credentials reach the AWS CLI. */
+export function checkDeliveryMode(value: unknown): FieldCheck<DeliveryMode> {
+  return (DELIVERY_MODES as readonly unknown[]).includes(value)
+    ? ok(value as DeliveryMode)
+    : fail(`${shown(value)} is not a delivery (${DELIVERY_MODES.join(', ')})`);
+}
+
+/** Config-file delivery: who assumes a chained role. */
+export function checkChainAssumer(value: unknown): FieldCheck<ChainAssumer> {
+  return (CHAIN_ASSUMERS as readonly unknown[]).includes(value)
+    ? ok(value as ChainAssumer)
+    : fail(`${shown(value)} is not who assumes a chained role (${CHAIN_ASSUMERS.join(', ')})`);
+}
+
 const chainedRoleChecks: { [K in keyof ChainedRole]-?: (value: unknown) => FieldCheck<ChainedRole[K] & {}> } = {
   targetRoleArn: checkRoleArn,
   sourceRoleArn: checkRoleArn,
@@ -229,6 +243,7 @@ const chainedRoleChecks: { [K in keyof ChainedRole]-?: (value: unknown) => Field
   profileName: checkProfileName,
   durationSeconds: checkChainedDuration,
   sessionName: checkSessionName,
+  assumedBy: checkChainAssumer,
 };
 
 /**

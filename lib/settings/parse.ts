@@ -13,6 +13,7 @@ import {
   checkBoolean,
   checkChainedRole,
   checkConsoleDestination,
+  checkDeliveryMode,
   checkDuration,
   checkExportFormat,
   checkProfileName,
@@ -192,6 +193,7 @@ const rolePreferenceReaders = (roleArn: string): { [K in keyof RolePreferences]-
   duration: readDuration,
   region: readRegion,
   consoleDestination: reader((v) => checkConsoleDestination(v, parseRoleArn(roleArn)?.partition)),
+  delivery: reader(checkDeliveryMode),
 });
 
 /** Role ARN → preferences; `partial`: keep a role even with no valid preference (a policy locks what it names). */
@@ -214,7 +216,7 @@ export function readRolePreferences(v: unknown, path: string, issues: Issues, pa
     for (const [key, value] of Object.entries(prefs)) {
       const kp = settingPath(p, key);
       if (!(ROLE_PREFERENCE_KEYS as readonly string[]).includes(key)) {
-        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region, consoleDestination); ignored' });
+        issues.push({ path: kp, message: 'is not a role preference (profileName, duration, region, consoleDestination, delivery); ignored' });
         continue;
       }
       // Absent, null and "" all mean "use the default"; the options page stores nothing for them.
@@ -261,6 +263,7 @@ export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySe
   formatOrder: readFormatOrder,
   // credential_process (issue 12 §3)
   credentialProcess: readBoolean,
+  defaultMode: reader(checkDeliveryMode),
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

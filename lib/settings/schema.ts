@@ -25,10 +25,24 @@ export interface RolePreferences {
   // ── console destination (issue 13) ──
   /** Where Open console lands for this role: a service's page (in its own region or the role's); absent: the console home. */
   consoleDestination?: ConsoleDestination;
+  /** How the role's credentials reach the AWS CLI (config-file delivery); absent: `delivery.defaultMode`. */
+  delivery?: DeliveryMode;
 }
 
 /** The keys of `RolePreferences`, for readers and locks. */
-export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region', 'consoleDestination'] as const;
+export const ROLE_PREFERENCE_KEYS = ['profileName', 'duration', 'region', 'consoleDestination', 'delivery'] as const;
+
+// ── config-file delivery (~/.aws/config): credential_process and CLI-side chaining ──────────────────────────────
+/**
+ * `file`: keys in ~/.aws/credentials (as always); `process`: a `credential_process` section in ~/.aws/config and no
+ * keys on disk; `both`: both (the credentials file's keys win for the AWS CLI while they are there).
+ */
+export const DELIVERY_MODES = ['file', 'process', 'both'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+/** Who assumes a chained role: the extension (default), or the AWS CLI from `[profile x] role_arn/source_profile`. */
+export const CHAIN_ASSUMERS = ['extension', 'cli'] as const;
+export type ChainAssumer = (typeof CHAIN_ASSUMERS)[number];
+// ── end config-file delivery ──
 
 export interface ReminderSettings {
   /** Notify shortly before credentials expire. */
@@ -44,6 +58,8 @@ export interface DeliverySettings {
   autoSaveToHost: boolean | null;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
+  /** Config-file delivery: how a role without its own choice reaches the AWS CLI; absent: `file`. */
+  defaultMode?: DeliveryMode;
   // ── credential_process (issue 12 §3) ──
   /** Lend live sessions to the helper's agent for `aws-saml-bridge credential-process` (memory only, no file). */
   credentialProcess: boolean;
@@ -75,10 +91,12 @@ export interface ChainedRole {
   durationSeconds?: number;
   /** RoleSessionName; absent: the source session's. */
   sessionName?: string;
+  /** Config-file delivery: `cli` writes `role_arn` + `source_profile` so the AWS CLI assumes it; absent: the extension. */
+  assumedBy?: ChainAssumer;
 }
 
 /** The optional keys of `ChainedRole`, for readers. */
-export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName'] as const;
+export const CHAINED_ROLE_KEYS = ['targetRoleArn', 'sourceRoleArn', 'externalId', 'profileName', 'durationSeconds', 'sessionName', 'assumedBy'] as const;
 
 // ── zero-click sign-in (issue 11) ────────────────────────────────────────────────────────────────────────────────
 export interface ZeroClickSettings {

@@ -35,7 +35,7 @@ describe('request types named like Object.prototype members', () => {
       ok: false,
       error: {
         code: 'UNKNOWN_TYPE',
-        message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private, agent-start, agent-sessions, agent-renew-result`,
+        message: `unknown request type ${JSON.stringify(type)}; this host knows ping, write-profiles, remove-profiles, list-profiles, make-file-private, agent-start, agent-sessions, agent-renew-result, write-config, remove-config`,
       },
     });
   });
