@@ -167,6 +167,8 @@ export interface HostErrorData {
   LOCKED: { path: string; lock: string; reason: 'held' | 'changing' };
   /** `path`: the symlink. */
   DANGLING_SYMLINK: { path: string };
+  /** `hostProtocol`: the version this host speaks, so the extension can say which side to update. */
+  UNSUPPORTED_VERSION: { hostProtocol: number };
   /** `path`: what was being worked on; `errno`: Node's error code (EACCES, ENOSPC…), null when there was none. */
   FILE_ERROR: { path: string; operation: FileOperation; errno: string | null };
 }
@@ -234,6 +236,7 @@ const DATA_OF: { [K in HostErrorCodeWithData]: (d: Record<string, unknown>) => H
   LOCKED: (d) =>
     isPath(d.path) && isPath(d.lock) && (d.reason === 'held' || d.reason === 'changing') ? { path: d.path, lock: d.lock, reason: d.reason } : null,
   DANGLING_SYMLINK: (d) => (isPath(d.path) ? { path: d.path } : null),
+  UNSUPPORTED_VERSION: (d) => (isCount(d.hostProtocol) && d.hostProtocol > 0 ? { hostProtocol: d.hostProtocol } : null),
   FILE_ERROR: (d) =>
     isPath(d.path) &&
     (FILE_OPERATIONS as readonly unknown[]).includes(d.operation) &&
@@ -405,8 +408,12 @@ export function parseRequest(value: unknown): ParsedRequest {
   const id = typeof value.id === 'string' && ID.test(value.id) ? value.id : null;
   try {
     if (value.v === undefined) fail('INVALID_REQUEST', 'the request has no protocol version "v"');
-    if (value.v !== PROTOCOL_VERSION)
-      fail('UNSUPPORTED_VERSION', `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
+    // A ping of any version is answered (it has no fields), so an extension of another version learns this host's.
+    const anyPing = value.type === 'ping' && isCount(value.v) && value.v > 0;
+    if (value.v !== PROTOCOL_VERSION && !anyPing) {
+      const message = `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`;
+      throw new Invalid({ code: 'UNSUPPORTED_VERSION', message, data: { hostProtocol: PROTOCOL_VERSION } });
+    }
     if (id === null) fail('INVALID_REQUEST', 'the request needs an "id": 1–128 printable ASCII characters');
     return { ok: true, request: requestOf(value, id!) };
   } catch (e) {

@@ -58,7 +58,7 @@ function hostClient(): NativeHostClient {
 /** Whether the host answers, where it writes, and whether that file is open to other users. */
 export async function hostStatus(): Promise<HostStatus> {
   try {
-    return hostStatusOf(await hostClient().request('ping', {}));
+    return hostStatusOf(await hostClient().request('ping', {}), browser.runtime.getManifest().version);
   } catch (e) {
     if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message };
     return { state: 'error', message: e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e) };
