@@ -11,6 +11,8 @@ import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE, type Credentials
 export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
 export const MAX_PROFILES_PER_REQUEST = 500;
+/** The longest "remove sections expired more than N days ago" (ten years). */
+export const MAX_EXPIRED_DAYS = 3650;
 
 // ── timing: the host answers before the extension gives up ───────────────────────────────────────────────────
 // The host handles one request at a time; the extension's clock for a request starts when the host can start on
@@ -53,6 +55,11 @@ export interface WriteProfilesRequest extends RequestBase {
    * Without it such a write is refused with `UNMANAGED_PROFILE`, so the user can be asked first.
    */
   overwriteUnmanaged?: boolean;
+  /**
+   * Also remove sections this host wrote whose credentials expired more than this many days ago (1–3650; the
+   * setting "remove expired sections"). Never a section it did not write. Absent: keep them.
+   */
+  removeExpiredAfterDays?: number;
 }
 export interface RemoveProfilesRequest extends RequestBase {
   type: 'remove-profiles';
@@ -100,7 +107,8 @@ export interface ProfileSummary {
 }
 export interface ReplyBodies {
   ping: { hostVersion: string; protocol: typeof PROTOCOL_VERSION; platform: string; credentialsFile: CredentialsFileStatus };
-  'write-profiles': { credentialsFile: string; written: string[]; changed: boolean; backupFile: string | null };
+  /** `removedExpired`: the expired sections removed (only when `removeExpiredAfterDays` was asked for). */
+  'write-profiles': { credentialsFile: string; written: string[]; changed: boolean; backupFile: string | null; removedExpired?: string[] };
   'remove-profiles': { credentialsFile: string; removed: string[]; skipped: string[] };
   'list-profiles': { credentialsFile: string; profiles: ProfileSummary[] };
   /** `changed` is false when the file was already private. */
@@ -270,7 +278,7 @@ const CREDENTIAL_LIMITS = { accessKeyId: 128, secretAccessKey: 256, sessionToken
 /** Each request type's own fields. A Map: a `type` such as "constructor" or "__proto__" must not find anything. */
 const FIELDS: ReadonlyMap<string, readonly string[]> = new Map<HostRequestType, readonly string[]>([
   ['ping', []],
-  ['write-profiles', ['profiles', 'overwriteUnmanaged']],
+  ['write-profiles', ['profiles', 'overwriteUnmanaged', 'removeExpiredAfterDays']],
   ['remove-profiles', ['names']],
   ['list-profiles', []],
   ['make-file-private', []],
@@ -392,7 +400,16 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
       );
       const overwrite = value.overwriteUnmanaged;
       if (overwrite !== undefined && typeof overwrite !== 'boolean') fail('INVALID_REQUEST', 'overwriteUnmanaged must be true or false');
-      return { ...base, type: t, profiles, ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }) };
+      const days = value.removeExpiredAfterDays;
+      if (days !== undefined && !(isCount(days) && days >= 1 && days <= MAX_EXPIRED_DAYS))
+        fail('INVALID_REQUEST', `removeExpiredAfterDays must be a whole number of days from 1 to ${MAX_EXPIRED_DAYS}`);
+      return {
+        ...base,
+        type: t,
+        profiles,
+        ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }),
+        ...(days === undefined ? {} : { removeExpiredAfterDays: days as number }),
+      };
     }
     case 'remove-profiles': {
       const names = nameList(value.names, 'names').map((n, i) => profileName(n, `names[${i}]`));
