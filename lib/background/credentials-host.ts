@@ -22,6 +22,7 @@ import { NATIVE_HOST_NAME } from '../native-host-name';
 import { readState, recordSaved, saveSaveProblem } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';
 import { errorText } from '../error-text';
+import { MAX_PROFILES_PER_REQUEST } from '../host-protocol';
 
 let client: NativeHostClient | undefined;
 
@@ -98,6 +99,8 @@ export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { 
     const reply = await hostClient().request('write-profiles', {
       profiles: plan.profiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
       ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
+      // Only sections the helper wrote, and only when the user chose it (default: keep).
+      ...(settings.delivery.removeExpiredAfterDays !== null ? { removeExpiredAfterDays: settings.delivery.removeExpiredAfterDays } : {}),
     });
     const records = savedRecords(plan.profiles, reply.credentialsFile, Date.now());
     await recordSaved(records);
@@ -114,4 +117,25 @@ export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { 
     await saveSaveProblem(problem);
     return { ok: false, problem };
   }
+}
+
+/** What became of a request to remove saved profiles from the credentials file. */
+export type ProfileRemoval = { ok: true; removed: string[] } | { ok: false; message: string };
+
+/**
+ * Removes `names` from the credentials file through the helper, which removes only sections it wrote itself and
+ * leaves every other byte of the file as it was (Forget with "also remove from ~/.aws/credentials").
+ */
+export async function removeSavedProfiles(names: readonly string[]): Promise<ProfileRemoval> {
+  const removed: string[] = [];
+  try {
+    for (let i = 0; i < names.length; i += MAX_PROFILES_PER_REQUEST) {
+      const reply = await hostClient().request('remove-profiles', { names: names.slice(i, i + MAX_PROFILES_PER_REQUEST) });
+      removed.push(...reply.removed);
+    }
+  } catch (e) {
+    const why = e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e);
+    return { ok: false, message: `Forgotten here, but the saved profiles could not be removed from the credentials file: ${why}` };
+  }
+  return { ok: true, removed };
 }

@@ -13,7 +13,11 @@ export interface BackgroundRequests {
     response: { ok: true; succeeded: number; failed: number } | { ok: false; message: string };
   };
   /** Forget captures and credentials: one capture (with its roles' credentials), or everything. */
-  forget: { request: { captureId?: string }; response: { ok: true } };
+  /** `removeFromFile`: also remove the profiles this extension saved for what is forgotten (only its own sections). */
+  forget: {
+    request: { captureId?: string; removeFromFile?: boolean };
+    response: { ok: true; removedFromFile?: string[]; removalError?: string };
+  };
   /** Ask the native host whether it is installed and where it writes. */
   hostStatus: { request: Record<string, never>; response: HostStatus };
   /**

@@ -15,6 +15,7 @@ export {
   checkProfileName,
   checkRegion,
   checkReminderMinutes,
+  checkRemoveExpiredAfterDays,
   checkRoleArn,
   checkSessionName,
   checkTrustedHost,

@@ -17,6 +17,7 @@ import {
   checkProfileTemplate,
   checkRegion,
   checkReminderMinutes,
+  checkRemoveExpiredAfterDays,
   checkRoleArn,
   checkTrustedHost,
   isPlainObject,
@@ -248,6 +249,8 @@ export function readNested<T extends object>(v: unknown, path: string, issues: I
 export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySettings[K]> } = {
   autoSaveToHost: readBoolean,
   formatOrder: readFormatOrder,
+  // tidy credentials file (issue 12 §2)
+  removeExpiredAfterDays: reader(checkRemoveExpiredAfterDays),
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

@@ -37,6 +37,12 @@ export interface DeliverySettings {
   autoSaveToHost: boolean;
   /** Every export format, the ones shown first first. */
   formatOrder: ExportFormat[];
+  // ── tidy credentials file (issue 12 §2) ──
+  /**
+   * Days after their expiry when the helper removes sections it wrote, on each save (only its own sections);
+   * null: keep them (the default).
+   */
+  removeExpiredAfterDays: number | null;
 }
 
 /**
@@ -95,7 +101,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id) },
+  delivery: { autoSaveToHost: false, formatOrder: EXPORT_FORMATS.map((f) => f.id), removeExpiredAfterDays: null },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],

@@ -20,7 +20,11 @@ export function custom(): Settings {
     defaultDuration: 7200,
     defaultRegion: 'us-east-2',
     defaultProfileRole: ADMIN,
-    delivery: { autoSaveToHost: true, formatOrder: ['fish', 'process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'credentials-file'] },
+    delivery: {
+      autoSaveToHost: true,
+      formatOrder: ['fish', 'process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'credentials-file'],
+      removeExpiredAfterDays: 30,
+    },
     pinnedRoles: [DEPLOYER, ADMIN],
     reminders: { enabled: false, minutesBefore: 30 },
     trustedSignInHosts: ['adfs.contoso.com', '*.sso.contoso.com'],
