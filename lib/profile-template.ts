@@ -331,3 +331,53 @@ export function resolveProfileNames<T>(
   }
   return byArn;
 }
+
+// ── names already given: a learnt alias never renames a profile on its own ─────────────────────────────────────
+
+/** What is remembered per role: the name it was given, and what it would have been called without learnt aliases. */
+export interface GivenName {
+  name: string;
+  /** The name from the settings alone (no learnt alias) when `name` was given. */
+  plain: string;
+}
+
+/** The most names remembered (oldest dropped first is not needed: roles are few; this bounds a hostile value). */
+export const MAX_GIVEN_NAMES = 2000;
+
+/** Given names read from storage, keeping only well-formed entries (anything else is dropped, never trusted). */
+export function normaliseGivenNames(value: unknown): Record<string, GivenName> {
+  const out: Record<string, GivenName> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [arn, v] of Object.entries(value).slice(0, MAX_GIVEN_NAMES)) {
+    if (typeof v !== 'object' || v === null) continue;
+    const { name, plain } = v as Record<string, unknown>;
+    if (
+      arn.startsWith('arn:') &&
+      arn.length <= 2048 &&
+      typeof name === 'string' &&
+      isValidProfileName(name) &&
+      typeof plain === 'string' &&
+      isValidProfileName(plain)
+    )
+      out[arn] = { name, plain };
+  }
+  return out;
+}
+
+/**
+ * The name a role is written under, given the name with learnt aliases (`withAliases`), without them (`plain`)
+ * and what it was given before. When only a learnt alias would change the name (the settings give the same plain
+ * name as when it was given), the role keeps its given name and `renameTo` offers the new one; the user accepts a
+ * rename in the popup or options. A role never named before gets `withAliases`; a change of settings renames (the
+ * user made it).
+ */
+export function keepGivenName(
+  withAliases: ResolvedProfileName,
+  plain: ResolvedProfileName,
+  given: GivenName | undefined,
+): { resolved: ResolvedProfileName; remember: GivenName; renameTo?: string } {
+  if (given && given.plain === plain.name && given.name !== withAliases.name && withAliases.source === 'template' && !withAliases.conflict) {
+    return { resolved: { ...withAliases, name: given.name }, remember: given, renameTo: withAliases.name };
+  }
+  return { resolved: withAliases, remember: { name: withAliases.name, plain: plain.name } };
+}

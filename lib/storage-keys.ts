@@ -46,4 +46,6 @@ export const LOCAL_KEYS = {
   settings: 'settings',
   /** Account aliases learnt from the AWS sign-in page (names only). */
   learntAliases: 'learntAccountAliases',
+  /** Role ARN → the profile name it was given (names only), so a learnt alias never renames a profile on its own. */
+  givenProfileNames: 'givenProfileNames',
 } as const;

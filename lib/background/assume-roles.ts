@@ -8,7 +8,8 @@ import { mapWithConcurrency } from '../concurrency';
 import { effectiveDuration } from '../duration';
 import { identifyIdp, idpWords } from '../idp';
 import type { BackgroundRequests } from '../browser/messages';
-import { resolveProfileNames } from '../profile-template';
+import { keepGivenName, resolveProfileNames } from '../profile-template';
+import { readGivenNames, rememberGivenNames } from '../browser/profile-names-store';
 import { getCapture, saveOutcome } from '../browser/session-store';
 import { durationFor, isAccountAllowed, namingRules } from '../settings';
 import { readSettings } from '../browser/settings-store';
@@ -38,7 +39,7 @@ export async function assumeRoles(
     const expired = expiredSignIn(idp.kind);
     return { ok: false, message: `${expired.message} ${expired.action}` };
   }
-  const [settings, learnt] = await Promise.all([readSettings(), readLearntAliases()]);
+  const [settings, learnt, given] = await Promise.all([readSettings(), readLearntAliases(), readGivenNames()]);
   const wanted = new Set(roleArns);
   const roles = summary.roles.filter((r) => wanted.has(r.roleArn) && isAccountAllowed(settings, r.accountId));
   if (roles.length === 0) {
@@ -51,7 +52,12 @@ export async function assumeRoles(
   }
   // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
   const rules = namingRules(settings, aliasNames(learnt));
-  const names = resolveProfileNames(summary.roles, rules, (r) => ({ ...r, sessionName: summary.roleSessionName }));
+  const withSession = (r: (typeof summary.roles)[number]) => ({ ...r, sessionName: summary.roleSessionName });
+  const named = resolveProfileNames(summary.roles, rules, withSession);
+  // A learnt alias names roles that have no name yet; a role named before keeps its name (lib/profile-template.ts).
+  const plain = resolveProfileNames(summary.roles, namingRules(settings, {}), withSession);
+  const kept = new Map(roles.map((r) => [r.roleArn, keepGivenName(named.get(r.roleArn)!, plain.get(r.roleArn)!, given[r.roleArn])] as const));
+  const names = new Map([...named].map(([arn, n]) => [arn, kept.get(arn)?.resolved ?? n] as const));
   const direct = new Set(roles.map((r) => r.roleArn));
 
   const results = await mapWithConcurrency(roles, ASSUME_CONCURRENCY, async (role) => {
@@ -104,6 +110,7 @@ export async function assumeRoles(
     return { succeeded: [role.roleArn, ...chained.succeeded], failed: chained.failed };
   });
   const succeeded = results.flatMap((r) => r?.succeeded ?? []);
+  await rememberGivenNames(Object.fromEntries(roles.filter((r) => succeeded.includes(r.roleArn)).map((r) => [r.roleArn, kept.get(r.roleArn)!.remember])));
   await scheduleExpiry();
   // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
   if (settings.delivery.autoSaveToHost && succeeded.length > 0) await saveToCredentialsFile({ roleArns: succeeded });

@@ -21,6 +21,8 @@ import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 export const settingsItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.settings}`);
 /** storage.local: account aliases learnt from the AWS sign-in page as stored (validated on read, lib/account-aliases.ts). */
 export const learntAliasesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);
+/** Role ARN → the profile name it was given (lib/browser/profile-names-store.ts); names only. */
+export const givenNamesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.givenProfileNames}`);
 /** storage.session: why the last sign-in could not be captured. */
 export const problemItem = /* @__PURE__ */ storage.defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
 /** storage.session: why the last save to the credentials file failed. */

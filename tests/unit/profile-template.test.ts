@@ -12,7 +12,11 @@ import {
   resolveProfileNames,
   roleTag,
   sanitizeProfileNamePart,
+  keepGivenName,
+  normaliseGivenNames,
+  type GivenName,
   type NamingContext,
+  type ResolvedProfileName,
   type NamingRole,
   type NamingRules,
   type TemplatePart,
@@ -297,5 +301,70 @@ describe('sanitizeProfileNamePart', () => {
     ['Ｆｕｌｌ', 'Full'],
   ])('%j → %j', (input, expected) => {
     expect(sanitizeProfileNamePart(input)).toBe(expected);
+  });
+});
+
+describe('names already given (keepGivenName)', () => {
+  const resolved = (name: string, over: Partial<ResolvedProfileName> = {}): ResolvedProfileName => ({ name, source: 'template', truncated: false, ...over });
+  it.each<[string, string, string, GivenName | undefined, string, string | undefined]>([
+    ['never named: the alias applies', 'contoso-prod-Admin', '111111111111-Admin', undefined, 'contoso-prod-Admin', undefined],
+    [
+      'named by id, alias learnt since: keeps the name, offers the rename',
+      'contoso-prod-Admin',
+      '111111111111-Admin',
+      { name: '111111111111-Admin', plain: '111111111111-Admin' },
+      '111111111111-Admin',
+      'contoso-prod-Admin',
+    ],
+    [
+      'named with an alias that changed since: keeps it',
+      'contoso-new-Admin',
+      '111111111111-Admin',
+      { name: 'contoso-prod-Admin', plain: '111111111111-Admin' },
+      'contoso-prod-Admin',
+      'contoso-new-Admin',
+    ],
+    [
+      'the settings changed (template): the new name applies',
+      'Admin',
+      'Admin',
+      { name: '111111111111-Admin', plain: '111111111111-Admin' },
+      'Admin',
+      undefined,
+    ],
+    [
+      'nothing changed',
+      'contoso-prod-Admin',
+      '111111111111-Admin',
+      { name: 'contoso-prod-Admin', plain: '111111111111-Admin' },
+      'contoso-prod-Admin',
+      undefined,
+    ],
+  ])('%s', (_title, withAliases, plain, given, name, renameTo) => {
+    const r = keepGivenName(resolved(withAliases), resolved(plain), given);
+    expect(r.resolved.name).toBe(name);
+    expect(r.renameTo).toBe(renameTo);
+    expect(r.remember.name).toBe(name);
+  });
+
+  it('an override always wins over a remembered name', () => {
+    const r = keepGivenName(resolved('mine', { source: 'override' }), resolved('mine', { source: 'override' }), {
+      name: '111111111111-Admin',
+      plain: '111111111111-Admin',
+    });
+    expect(r.resolved.name).toBe('mine');
+  });
+
+  it('reads only well-formed remembered names', () => {
+    expect(
+      normaliseGivenNames({
+        [ADMIN.roleArn]: { name: 'a-Admin', plain: '111111111111-Admin' },
+        bad: { name: 'x', plain: 'y' },
+        [GOV.roleArn]: { name: 'has space', plain: 'ok' },
+        [DEPLOYER.roleArn]: 'not an object',
+      }),
+    ).toEqual({ [ADMIN.roleArn]: { name: 'a-Admin', plain: '111111111111-Admin' } });
+    expect(normaliseGivenNames(null)).toEqual({});
+    expect(normaliseGivenNames([1])).toEqual({});
   });
 });
