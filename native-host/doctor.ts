@@ -81,7 +81,7 @@ const SANDBOXED_BROWSERS: readonly { name: string; kind: 'snap' | 'flatpak'; pat
     name: 'Firefox',
     kind: 'snap',
     paths: () => ['/snap/bin/firefox'],
-    note: 'Firefox installed as a snap starts the helper only through the WebExtensions desktop portal (xdg-desktop-portal): it asks you once to allow it. If Save says the helper is not found, install the portal (xdg-desktop-portal 1.18+) or use Firefox from another package',
+    note: 'Firefox installed as a snap starts the helper only through the WebExtensions desktop portal (xdg-desktop-portal): it asks you once to allow it. If Save says the helper is not found, install an xdg-desktop-portal that has the WebExtensions portal, or use Firefox from another package',
   },
   ...(
     [
