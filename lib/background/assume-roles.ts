@@ -95,6 +95,7 @@ export async function assumeRoles(
         notice: outcome.notice,
         assumedAt: Date.now(),
         stsHost: outcome.stsHost,
+        ...(kept.get(role.roleArn)?.renameTo ? { renameTo: kept.get(role.roleArn)!.renameTo } : {}),
       });
     } else {
       await saveOutcome({ ...ref, status: 'error', error: outcome.error, finishedAt: Date.now(), stsHost: outcome.stsHost });

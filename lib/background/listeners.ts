@@ -14,6 +14,7 @@ import { openConsole } from './console';
 import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
+import { renameProfile } from './rename-profile';
 import { onNotificationClicked } from './reminder-click';
 import { SignInRequests } from './sign-in-requests';
 
@@ -25,6 +26,7 @@ export const handlers: Handlers = {
   save: saveToCredentialsFile,
   makeFilePrivate: makeCredentialsFilePrivate,
   openConsole,
+  renameProfile,
 };
 
 /** Registers every listener; call once, synchronously, when the background starts. */

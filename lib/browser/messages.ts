@@ -27,6 +27,11 @@ export interface BackgroundRequests {
   save: { request: { roleArns?: string[]; overwriteUnmanaged?: boolean }; response: SaveResult };
   /** Set the credentials file to 0600 through the native host (only on the user's click). */
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
+  /**
+   * Accept "Rename to <name>" for a role whose learnt alias would name it differently: the role is named so from
+   * now on and, if it was saved, written under the new name with the old section removed (lib/background/rename-profile.ts).
+   */
+  renameProfile: { request: { roleArn: string }; response: { ok: true; name: string } | { ok: false; message: string } };
   /** Open the AWS console as a role with a live session, in a new tab (lib/background/console.ts). */
   openConsole: { request: { roleArn: string }; response: { ok: true } | { ok: false; message: string; action: string } };
 }

@@ -20,6 +20,7 @@ const { messagingFailureText, sendMessage } = await import('@/lib/browser/messag
 const { saveCapture, saveOutcome, readState } = await import('@/lib/browser/session-store');
 const { learnAliases } = await import('@/lib/browser/account-names-store');
 const { readGivenNames } = await import('@/lib/browser/profile-names-store');
+const { renameProfile } = await import('@/lib/background/rename-profile');
 
 const ADMIN = { roleArn: 'arn:aws:iam::111111111111:role/Admin', providerArn: 'arn:aws:iam::111111111111:saml-provider/EntraID' };
 const SIGN_IN_AGAIN: Record<IdpShape, string> = {
@@ -262,5 +263,20 @@ describe('a learnt alias never renames a profile on its own', () => {
     fakeBrowser.reset();
     await learnAliases({ aliases: { '111111111111': 'contoso-prod' }, accountIds: ['111111111111'], source: 'meta' }, 1);
     expect(await assumeOnce()).toBe('contoso-prod-Admin');
+  });
+
+  it('offers the rename; accepting it names the role so from then on', async () => {
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    await learnAliases({ aliases: { '111111111111': 'contoso-prod' }, accountIds: ['111111111111'], source: 'meta' }, 1);
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    expect(await outcomeOf()).toMatchObject({ status: 'ok', renameTo: 'contoso-prod-Admin' });
+
+    expect(await renameProfile({ roleArn: ADMIN.roleArn })).toEqual({ ok: true, name: 'contoso-prod-Admin' });
+    const renamed = await outcomeOf();
+    expect(renamed).toMatchObject({ status: 'ok', profileName: 'contoso-prod-Admin' });
+    expect(renamed).not.toHaveProperty('renameTo');
+    expect(await assumeOnce()).toBe('contoso-prod-Admin');
+    expect(await outcomeOf()).not.toHaveProperty('renameTo');
+    expect(await renameProfile({ roleArn: ADMIN.roleArn })).toEqual({ ok: false, message: 'There is no rename to accept for this role any more.' });
   });
 });
