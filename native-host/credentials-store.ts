@@ -3,7 +3,7 @@
  * through lib's one writer. Next to the file (in its real directory) live one backup of the previous content and
  * the list of profiles this host manages. Nothing here logs a value from the file.
  */
-import { chmod, lstat, mkdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readFile, realpath, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
@@ -299,13 +299,32 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
   }
 }
 
+/**
+ * Makes the backup a second name of the current file (a hard link) instead of a copy: the rename that follows
+ * replaces the file's name only, so the old content lives on under the backup's name without writing (and
+ * syncing) its bytes again. Only for a 0600 file (a link shares the mode, and the backup must be 0600) and where
+ * the file system allows links; false means: copy instead.
+ */
+async function linkBackup(location: StoreLocation, current: CurrentFile): Promise<boolean> {
+  if (process.platform === 'win32' || current.mode !== 0o600) return false;
+  try {
+    await rm(location.backupFile, { force: true });
+    await link(location.file, location.backupFile);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Backs up the current content (one backup, 0600) and replaces the file, keeping its mode (0600 when new). */
 async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
-    await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
-      Promise.reject(fileError(e, 'write-backup', location.backupFile)),
-    );
+    if (!(await linkBackup(location, current))) {
+      await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
+        Promise.reject(fileError(e, 'write-backup', location.backupFile)),
+      );
+    }
     backup = location.backupFile;
   }
   // One directory fsync makes this rename and the backup's and state file's before it durable (same directory).
