@@ -105,7 +105,9 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
   );
 
   const popupSettings = useMemo(() => ({ formatOrder: settings.delivery.formatOrder }), [settings.delivery.formatOrder]);
-  const forget = useForget({ dropSignIn, clearErrors, focusTop, setActionError });
+  const [removeSaved, setRemoveSaved] = useState(false);
+  const forget = useForget({ dropSignIn, clearErrors, focusTop, setActionError, removeFromFile: removeSaved });
+  const anySaved = Object.keys(state.saved).length > 0;
   const keepFresh = useMemo(
     () => ({ idleLimitHours: settings.renewal.idleLimitHours, locked: locked?.has('renewal.keepFresh') ?? false }),
     [settings.renewal.idleLimitHours, locked],
@@ -116,7 +118,15 @@ function Popup({ state, broken, settings, locked, learnt, updateSettings }: Popu
     // The options' copy-format order reaches every Copy button (the rows' and the delivery panel's).
     <PopupSettingsContext.Provider value={popupSettings}>
       <div class="popup">
-        <Header headingRef={headingRef}>{hasAnything && <ForgetAllButton onClick={() => forget()} />}</Header>
+        <Header headingRef={headingRef}>
+          {hasAnything && <ForgetAllButton onClick={() => forget()} />}
+          {anySaved && (
+            <label class="small" title="Only the sections this extension saved; nothing else in the file changes">
+              <input type="checkbox" data-testid="forget-removes-saved" checked={removeSaved} onChange={(e) => setRemoveSaved(e.currentTarget.checked)} />{' '}
+              Forget also removes them from ~/.aws/credentials
+            </label>
+          )}
+        </Header>
         {captures.length > 0 && (
           <Toolbar query={query} onQuery={setQuery} visibleKeys={list.visibleKeys} totalRoles={list.totalRoles} onSetKeys={setKeys} listRef={mainRef} />
         )}

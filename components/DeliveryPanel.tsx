@@ -198,13 +198,19 @@ function HostLine({ host, control }: { host: HostCheck; control: HostStatusContr
         </p>
         {host.fileOpenToOthers && <OpenFileWarning mode={host.fileMode} onFixed={control.show} />}
         <AgentStatusLine />
+        {host.versionNote && (
+          <p class="host-status small" data-testid="host-version-note" data-outdated={host.outdated}>
+            {host.versionNote}
+          </p>
+        )}
       </>
     );
   }
   return (
     <div class="host-status small" data-testid="host-status" data-state={host.state}>
-      {host.state === 'missing' ? (
+      {host.state === 'missing' || host.outdated === 'helper' ? (
         <>
+          {host.state === 'error' && <p data-testid="host-error">{host.message}</p>}
           <p title="Saving to ~/.aws/credentials needs the credentials helper, which comes with this extension">
             <button type="button" class="btn btn-link" data-testid="download-helper" onClick={() => void downloadHelper()}>
               Download the helper

@@ -1,4 +1,7 @@
 /** The result of assuming one role, shown in place under the role: progress, the session, or what went wrong. */
+import { useState } from 'preact/hooks';
+import { sendMessage } from '../lib/browser/messages';
+import { errorText } from '../lib/error-text';
 import { parseRoleArn } from '../lib/arn';
 import type { RoleOutcome } from '../lib/capture';
 import { savedText, type SavedProfile } from '../lib/delivery';
@@ -71,6 +74,7 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
           {savedText(saved)}
         </p>
       )}
+      {outcome.renameTo && <RenameOffer roleArn={outcome.roleArn} to={outcome.renameTo} />}
       {outcome.notice && (
         <p class="notice" data-testid="notice">
           {outcome.notice}
@@ -79,5 +83,31 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
       <CopyButtons subject={subject} credentials={outcome.credentials} profileName={outcome.profileName} disabled={expired} />
       <OpenConsoleButton roleArn={outcome.roleArn} subject={subject} disabled={expired} />
     </>
+  );
+}
+
+/** "Rename to contoso-prod-Admin": a learnt alias names this role differently; nothing is renamed until this click. */
+function RenameOffer({ roleArn, to }: { roleArn: string; to: string }) {
+  const [failure, setFailure] = useState('');
+  const accept = () => {
+    setFailure('');
+    sendMessage('renameProfile', { roleArn }).then(
+      (r) => !r.ok && setFailure(r.message),
+      (e: unknown) => setFailure(`Could not rename: ${errorText(e)}`),
+    );
+  };
+  return (
+    <p class="notice" data-testid="rename-offer">
+      The account now has a name.{' '}
+      <button type="button" class="btn btn-link" data-testid="rename-profile" onClick={accept}>
+        Rename to {to}
+      </button>
+      {failure && (
+        <span class="error-message" role="alert">
+          {' '}
+          {failure}
+        </span>
+      )}
+    </p>
   );
 }

@@ -78,6 +78,8 @@ export type RoleOutcome =
       notice?: string;
       assumedAt: number;
       stsHost: string;
+      /** The name a learnt alias would give it; the role keeps `profileName` until the user accepts the rename. */
+      renameTo?: string;
     })
   | (RoleRef & { status: 'error'; error: PlainError; finishedAt: number; stsHost: string });
 

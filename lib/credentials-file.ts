@@ -499,6 +499,13 @@ export function editSections(existing: string, edits: readonly SectionEdit[], re
       let end = lastKey + 1;
       while (end < section.end && before.kinds[end] === 'blank') end++;
       for (let i = section.headerLine; i < end; i++) replace.set(i, null);
+      // At the end of the file, also the one blank line that adding it put before it (skipping sections removed
+      // just before): adding then removing sections gives the file back byte for byte.
+      if (end === before.lines.length) {
+        let prev = section.headerLine - 1;
+        while (prev >= 0 && replace.get(prev) === null) prev--;
+        if (prev >= 0 && before.kinds[prev] === 'blank') replace.set(prev, null);
+      }
       continue;
     }
     const edit = wanted.get(section.name);

@@ -3,10 +3,11 @@
  * popup says about each afterwards ("Saved as dev-admin, expires 14:32"). Pure; the background sends the result to
  * the native host (lib/background/credentials-host.ts) and the popup renders the same profiles as a download.
  */
-import { isOpenToOthers, PROTOCOL_VERSION, type ConfigProfileToWrite, type OkReply } from './host-protocol';
+import { isOpenToOthers, type ConfigProfileToWrite, type OkReply } from './host-protocol';
 import { planChainedRole, profileNameClash } from './chaining';
 import type { NamingRules } from './profile-template';
 import type { DeliveryMode } from './settings';
+import { checkHelperVersion } from './helper-version';
 import type { RoleOutcome } from './capture';
 import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
 import { failureReason } from './host-errors';
@@ -171,22 +172,28 @@ export type HostStatus =
       fileMode: string | null;
       /** Other users may read the file (never on Windows): the popup offers "Make it private". */
       fileOpenToOthers: boolean;
+      /** The helper works but one side is behind (lib/helper-version.ts): which, and the sentence to show. */
+      outdated?: 'helper' | 'extension';
+      versionNote?: string;
     }
   /** Not registered for this browser (or not allowed for this extension): `command` fixes it. */
   | { state: 'missing'; message: string }
-  /** Registered but failing (crashed, too old, timed out): `message` says what to run. */
-  | { state: 'error'; message: string };
+  /** Registered but failing (crashed, too old, timed out): `message` says what to run; `outdated`: which side to update. */
+  | { state: 'error'; message: string; outdated?: 'helper' | 'extension' };
 
 export type SaveResult = { ok: true; saved: number; file: string } | { ok: false; problem: SaveProblem };
 
-/** The popup's view of the host's answer to a ping. */
-export function hostStatusOf(reply: Pick<OkReply<'ping'>, 'hostVersion' | 'protocol' | 'platform' | 'credentialsFile'>): HostStatus {
-  if (reply.protocol !== PROTOCOL_VERSION) {
-    return {
-      state: 'error',
-      message: `The credentials helper speaks protocol ${String(reply.protocol)}, this extension ${PROTOCOL_VERSION}. Update it with: ${INSTALL_HOST_COMMAND}`,
-    };
-  }
+/**
+ * The popup's view of the host's answer to a ping. `extensionVersion` is the extension's manifest version: a helper
+ * of another protocol cannot be used (which side to update is said), one of another release works and says which
+ * side is behind.
+ */
+export function hostStatusOf(
+  reply: Pick<OkReply<'ping'>, 'hostVersion' | 'protocol' | 'platform' | 'credentialsFile'>,
+  extensionVersion: string = reply.hostVersion,
+): HostStatus {
+  const version = checkHelperVersion({ hostVersion: reply.hostVersion, hostProtocol: reply.protocol }, extensionVersion);
+  if (version.behind !== 'none' && version.blocking) return { state: 'error', message: version.message, outdated: version.behind };
   const file = reply.credentialsFile;
   return {
     state: 'ready',
@@ -195,10 +202,10 @@ export function hostStatusOf(reply: Pick<OkReply<'ping'>, 'hostVersion' | 'proto
     fileExists: file.exists,
     fileMode: file.mode,
     fileOpenToOthers: isOpenToOthers(file, reply.platform),
+    ...(version.behind === 'none' ? {} : { outdated: version.behind, versionNote: version.message }),
   };
 }
 
-/** What "Make it private" did: the refreshed status, or why not, in plain words with the manual fix. */
 export type MakePrivateResult = { ok: true; status: HostStatus } | { ok: false; message: string };
 
 /** Plain words for a failed "Make it private" (`failure` is the host's error, or how the port failed). */

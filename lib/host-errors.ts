@@ -3,7 +3,8 @@
  * host's error (lib/host-protocol.ts `HostErrorData`), never by picking the host's sentence apart. A host older
  * than `data` sends a code alone: the words then say less (no names, no lines) and point at `doctor`. Pure.
  */
-import { HOST_LOCK_WAIT_MS, type HostErrorData } from './host-protocol';
+import { HOST_LOCK_WAIT_MS, PROTOCOL_VERSION, type HostErrorData } from './host-protocol';
+import { EXTENSION_OLDER, HELPER_OLDER } from './helper-version';
 import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
 import { DOCTOR_COMMAND } from './helper-install';
 
@@ -80,6 +81,8 @@ export function hostFailureText(f: NativeHostFailure): string {
     case 'INTERNAL':
       return `The credentials helper failed unexpectedly; the browser's log of the helper's output says why. ${RUN_DOCTOR}`;
     case 'UNSUPPORTED_VERSION':
+      // A host from before `data` had it speaks an older protocol than any extension that can send a newer one.
+      return f.data && f.data.hostProtocol > PROTOCOL_VERSION ? EXTENSION_OLDER : HELPER_OLDER;
     case 'UNKNOWN_TYPE':
     case 'INVALID_REQUEST':
     case 'INVALID_JSON':

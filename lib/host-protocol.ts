@@ -13,6 +13,8 @@ import { parseRoleArn } from './arn';
 export const PROTOCOL_VERSION = 1;
 /** More profiles than anyone assumes at once (the popup handles 300 roles); bounds the work per request. */
 export const MAX_PROFILES_PER_REQUEST = 500;
+/** The longest "remove sections expired more than N days ago" (ten years). */
+export const MAX_EXPIRED_DAYS = 3650;
 
 // ── timing: the host answers before the extension gives up ───────────────────────────────────────────────────
 // The host handles one request at a time; the extension's clock for a request starts when the host can start on
@@ -55,6 +57,11 @@ export interface WriteProfilesRequest extends RequestBase {
    * Without it such a write is refused with `UNMANAGED_PROFILE`, so the user can be asked first.
    */
   overwriteUnmanaged?: boolean;
+  /**
+   * Also remove sections this host wrote whose credentials expired more than this many days ago (1–3650; the
+   * setting "remove expired sections"). Never a section it did not write. Absent: keep them.
+   */
+  removeExpiredAfterDays?: number;
 }
 export interface RemoveProfilesRequest extends RequestBase {
   type: 'remove-profiles';
@@ -166,7 +173,8 @@ export interface ProfileSummary {
 }
 export interface ReplyBodies {
   ping: { hostVersion: string; protocol: typeof PROTOCOL_VERSION; platform: string; credentialsFile: CredentialsFileStatus };
-  'write-profiles': { credentialsFile: string; written: string[]; changed: boolean; backupFile: string | null };
+  /** `removedExpired`: the expired sections removed (only when `removeExpiredAfterDays` was asked for). */
+  'write-profiles': { credentialsFile: string; written: string[]; changed: boolean; backupFile: string | null; removedExpired?: string[] };
   'remove-profiles': { credentialsFile: string; removed: string[]; skipped: string[] };
   'list-profiles': { credentialsFile: string; profiles: ProfileSummary[] };
   /** `changed` is false when the file was already private. */
@@ -243,6 +251,8 @@ export interface HostErrorData {
   LOCKED: { path: string; lock: string; reason: 'held' | 'changing' };
   /** `path`: the symlink. */
   DANGLING_SYMLINK: { path: string };
+  /** `hostProtocol`: the version this host speaks, so the extension can say which side to update. */
+  UNSUPPORTED_VERSION: { hostProtocol: number };
   /** `path`: what was being worked on; `errno`: Node's error code (EACCES, ENOSPC…), null when there was none. */
   FILE_ERROR: { path: string; operation: FileOperation; errno: string | null };
 }
@@ -310,6 +320,7 @@ const DATA_OF: { [K in HostErrorCodeWithData]: (d: Record<string, unknown>) => H
   LOCKED: (d) =>
     isPath(d.path) && isPath(d.lock) && (d.reason === 'held' || d.reason === 'changing') ? { path: d.path, lock: d.lock, reason: d.reason } : null,
   DANGLING_SYMLINK: (d) => (isPath(d.path) ? { path: d.path } : null),
+  UNSUPPORTED_VERSION: (d) => (isCount(d.hostProtocol) && d.hostProtocol > 0 ? { hostProtocol: d.hostProtocol } : null),
   FILE_ERROR: (d) =>
     isPath(d.path) &&
     (FILE_OPERATIONS as readonly unknown[]).includes(d.operation) &&
@@ -343,7 +354,7 @@ const CREDENTIAL_LIMITS = { accessKeyId: 128, secretAccessKey: 256, sessionToken
 /** Each request type's own fields. A Map: a `type` such as "constructor" or "__proto__" must not find anything. */
 const FIELDS: ReadonlyMap<string, readonly string[]> = new Map<HostRequestType, readonly string[]>([
   ['ping', []],
-  ['write-profiles', ['profiles', 'overwriteUnmanaged']],
+  ['write-profiles', ['profiles', 'overwriteUnmanaged', 'removeExpiredAfterDays']],
   ['remove-profiles', ['names']],
   ['list-profiles', []],
   ['make-file-private', []],
@@ -502,7 +513,16 @@ function requestOf(value: Record<string, unknown>, id: string): HostRequest {
       );
       const overwrite = value.overwriteUnmanaged;
       if (overwrite !== undefined && typeof overwrite !== 'boolean') fail('INVALID_REQUEST', 'overwriteUnmanaged must be true or false');
-      return { ...base, type: t, profiles, ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }) };
+      const days = value.removeExpiredAfterDays;
+      if (days !== undefined && !(isCount(days) && days >= 1 && days <= MAX_EXPIRED_DAYS))
+        fail('INVALID_REQUEST', `removeExpiredAfterDays must be a whole number of days from 1 to ${MAX_EXPIRED_DAYS}`);
+      return {
+        ...base,
+        type: t,
+        profiles,
+        ...(overwrite === undefined ? {} : { overwriteUnmanaged: overwrite as boolean }),
+        ...(days === undefined ? {} : { removeExpiredAfterDays: days as number }),
+      };
     }
     case 'remove-profiles':
     case 'remove-config': {
@@ -605,8 +625,12 @@ export function parseRequest(value: unknown): ParsedRequest {
   const id = typeof value.id === 'string' && ID.test(value.id) ? value.id : null;
   try {
     if (value.v === undefined) fail('INVALID_REQUEST', 'the request has no protocol version "v"');
-    if (value.v !== PROTOCOL_VERSION)
-      fail('UNSUPPORTED_VERSION', `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`);
+    // A ping of any version is answered (it has no fields), so an extension of another version learns this host's.
+    const anyPing = value.type === 'ping' && isCount(value.v) && value.v > 0;
+    if (value.v !== PROTOCOL_VERSION && !anyPing) {
+      const message = `protocol version ${shown(value.v)} is not supported; this host speaks version ${PROTOCOL_VERSION}`;
+      throw new Invalid({ code: 'UNSUPPORTED_VERSION', message, data: { hostProtocol: PROTOCOL_VERSION } });
+    }
     if (id === null) fail('INVALID_REQUEST', 'the request needs an "id": 1–128 printable ASCII characters');
     return { ok: true, request: requestOf(value, id!) };
   } catch (e) {

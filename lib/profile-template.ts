@@ -3,8 +3,9 @@
  * when two roles would get the same name. Pure. The one place profile names are made.
  *
  * Stability: a role's name depends only on the role itself (its ARN's parts, its account's name, the sign-in's
- * session name) and the settings — never on its position in the assertion or on which other roles came with it.
- * The one exception is a collision, which is always reported (see `resolveProfileNames`).
+ * session name) and the settings — never on its position in the assertion or on which other roles came with it
+ * (`profileNameFor`). Two roles of one set that still share a name are reported and not written; neither is renamed
+ * (see `resolveProfileNames`).
  */
 import type { SamlRole } from './arn';
 import { isValidProfileName, MAX_PROFILE_NAME_LENGTH, PROFILE_NAME_CHARACTERS } from './credentials-file';
@@ -179,9 +180,22 @@ export function renderTemplate(parts: readonly TemplatePart[], role: NamingRole,
 
 const DEFAULT_PARTS = (parseTemplate(DEFAULT_PROFILE_TEMPLATE) as { ok: true; parts: TemplatePart[] }).parts;
 
-/** The name the default template `{account_name}-{role}` gives a role (it reads only the account and role name). */
-export function defaultProfileName(role: Pick<NamingRole, 'accountId' | 'roleName'>, accountName?: string): string {
-  return renderTemplate(DEFAULT_PARTS, { roleArn: '', rolePath: '/', partition: 'aws', ...role }, { accountName }).name;
+/**
+ * The parts actually rendered for `role`: a role with an IAM path gets `{role_path}-` before `{role}` when the
+ * template does not place the path itself. Why: the path is part of the role's ARN, and a sign-in may list the same
+ * role name under several paths (`role/x/Admin`, `role/y/Admin`); putting the path in the name keeps those apart
+ * by the role's own ARN, so no role's name ever has to change because another role appeared beside it. Roles at `/`
+ * (most roles) keep the template's name as it is.
+ */
+function partsFor(parts: readonly TemplatePart[], role: Pick<NamingRole, 'rolePath'>): readonly TemplatePart[] {
+  if (role.rolePath === '/' || role.rolePath === '' || parts.some((p) => 'placeholder' in p && p.placeholder === 'role_path')) return parts;
+  return parts.flatMap((p): TemplatePart[] => ('placeholder' in p && p.placeholder === 'role' ? [{ placeholder: 'role_path' }, { text: '-' }, p] : [p]));
+}
+
+/** The name the default template `{account_name}-{role}` gives a role (with its path, see `partsFor`). */
+export function defaultProfileName(role: Pick<NamingRole, 'accountId' | 'roleName'> & Partial<Pick<NamingRole, 'rolePath'>>, accountName?: string): string {
+  const full = { roleArn: '', rolePath: '/', partition: 'aws' as const, ...role };
+  return renderTemplate(partsFor(DEFAULT_PARTS, full), full, { accountName }).name;
 }
 
 /** What a template gives a set of sample roles: the first problem, or warnings worth showing. */
@@ -207,8 +221,8 @@ export function checkTemplate(template: string, samples: readonly (NamingRole & 
     if (truncated) warnings.push(`${s.roleName} in ${s.accountId}: the name is cut to ${MAX_PROFILE_NAME_LENGTH} characters.`);
   }
   const resolved = resolveProfileNames(samples, { template, overrides: {}, accountNames: {} }, (s) => s);
-  const shared = new Set([...resolved.values()].flatMap((r) => (r.conflict ? [r.conflict.wanted] : [])));
-  for (const name of shared) warnings.push(`Several roles would be named "${name}"; they get a suffix until you give them names of their own.`);
+  const shared = new Set([...resolved.values()].flatMap((r) => (r.conflict && !r.conflict.resolved ? [r.conflict.wanted] : [])));
+  for (const name of shared) warnings.push(`Several roles would be named "${name}"; they are not saved until you give them names of their own.`);
   return { ok: true, warnings };
 }
 
@@ -229,9 +243,9 @@ export interface ResolvedProfileName {
   source: 'override' | 'template';
   truncated: boolean;
   /**
-   * Present when the wanted name could not be used as is: other roles wanted it too (`withRoles`), or it is the
-   * reserved `default` (`withRoles` empty). `resolved` is false only if even the suffixed name is taken (a user
-   * override equal to another role's suffixed name): such a role must not be written anywhere.
+   * Present when the wanted name could not be used as is. The reserved `default` (`withRoles` empty,
+   * `resolved` true) is always suffixed. Several roles of the same set wanting one name (`withRoles`, `resolved`
+   * false): none of them may be written — the name stays what it is, so nothing shifts; the user names one of them.
    */
   conflict?: { wanted: string; withRoles: string[]; resolved: boolean };
   /** Why the template was not used (an invalid stored template falls back to the default one). */
@@ -255,68 +269,115 @@ function withTag(name: string, roleArn: string): string {
 }
 
 /**
- * Profile names for `roles` (any order; the result does not depend on it). Each role gets its override when it has
- * a valid one, else the template's name (an account id-based name if the template renders nothing for it).
+ * A role's profile name from the role and the rules alone: its valid override, else the template (with its path,
+ * see `partsFor`; the default template if the stored one is invalid; the account id if both render nothing).
  *
- * Collisions: when several roles want the same name, or a name is the reserved `default`, none of them silently
- * takes it. If exactly one of them has an override, that role keeps the name (the user chose it); every other role
- * in the group gets `<name>-<8 hex digits of its ARN's hash>` and is reported with `conflict`, so credentials are
- * never written over another role's profile and the names stay deterministic. Overrides or a better template end
- * the conflict.
+ * Names never depend on other roles. Where the rendered name loses what tells roles apart — characters of the role
+ * name replaced (`a.b` and `a_b` both render `a_b`) or the name cut to 64 characters — or is the reserved
+ * `default`, the role's own tag (`-<8 hex digits of its ARN's hash>`) is always added, whether or not another role
+ * is there to collide with.
+ */
+export function profileNameFor(role: NamingRole & NamingContext, rules: NamingRules): ResolvedProfileName {
+  const override = rules.overrides[role.roleArn];
+  if (override !== undefined && isValidProfileName(override)) return { name: override, source: 'override', truncated: false };
+  const parsed = parseTemplate(rules.template);
+  const parts = parsed.ok ? parsed.parts : DEFAULT_PARTS;
+  const extra = parsed.ok ? {} : { templateError: parsed.error };
+  const ctx = { accountName: role.accountName ?? rules.accountNames[role.accountId], sessionName: role.sessionName };
+  let rendered = renderTemplate(partsFor(parts, role), role, ctx);
+  if (rendered.name === '') rendered = renderTemplate(partsFor(DEFAULT_PARTS, role), role, ctx);
+  if (rendered.name === '') rendered = { name: role.accountId, truncated: false };
+  if (isReservedProfileName(rendered.name)) {
+    return {
+      ...rendered,
+      name: withTag(rendered.name, role.roleArn),
+      source: 'template',
+      conflict: { wanted: rendered.name, withRoles: [], resolved: true },
+      ...extra,
+    };
+  }
+  const lossy = sanitizeProfileNamePart(role.roleName) !== role.roleName;
+  const name = lossy || rendered.truncated ? withTag(rendered.name, role.roleArn) : rendered.name;
+  return { ...rendered, name, source: 'template', ...extra };
+}
+
+/**
+ * Profile names for `roles` (any order, any subset: each role's name is `profileNameFor` it, whatever else is in the
+ * set). Two roles that still end up with one name (the user gave both the same override, two accounts share a
+ * display name, a template without the account) are both reported with an unresolved `conflict` and must not be
+ * written — except that when exactly one of them has an override, that role keeps the name the user chose.
  */
 export function resolveProfileNames<T>(
   items: readonly T[],
   rules: NamingRules,
   roleOf: (item: T) => NamingRole & NamingContext,
 ): Map<string, ResolvedProfileName> {
-  const parsed = parseTemplate(rules.template);
-  const parts = parsed.ok ? parsed.parts : DEFAULT_PARTS;
-  const templateError = parsed.ok ? undefined : parsed.error;
-
   const byArn = new Map<string, ResolvedProfileName>();
   for (const item of items) {
     const role = roleOf(item);
-    if (byArn.has(role.roleArn)) continue;
-    const override = rules.overrides[role.roleArn];
-    if (override !== undefined && isValidProfileName(override)) {
-      byArn.set(role.roleArn, { name: override, source: 'override', truncated: false });
-      continue;
-    }
-    const ctx = { accountName: role.accountName ?? rules.accountNames[role.accountId], sessionName: role.sessionName };
-    let rendered = renderTemplate(parts, role, ctx);
-    if (rendered.name === '') rendered = renderTemplate(DEFAULT_PARTS, role, ctx);
-    if (rendered.name === '') rendered = { name: role.accountId, truncated: false };
-    byArn.set(role.roleArn, { ...rendered, source: 'template', ...(templateError ? { templateError } : {}) });
+    if (!byArn.has(role.roleArn)) byArn.set(role.roleArn, profileNameFor(role, rules));
   }
-
   const wanting = new Map<string, string[]>();
   for (const [arn, r] of byArn) wanting.set(r.name, [...(wanting.get(r.name) ?? []), arn]);
   for (const [name, arns] of wanting) {
-    const reserved = isReservedProfileName(name);
-    if (arns.length === 1 && !reserved) continue;
+    if (arns.length === 1) continue;
     const overridden = arns.filter((a) => byArn.get(a)!.source === 'override');
-    const keeper = !reserved && overridden.length === 1 ? overridden[0] : undefined;
+    const keeper = overridden.length === 1 ? overridden[0] : undefined;
     for (const arn of arns) {
       if (arn === keeper) continue;
       const r = byArn.get(arn)!;
-      byArn.set(arn, { ...r, name: withTag(name, arn), conflict: { wanted: name, withRoles: arns.filter((a) => a !== arn).sort(), resolved: true } });
-    }
-  }
-
-  // A suffixed name can only collide again with a name someone typed in on purpose: then refuse both.
-  const counts = new Map<string, number>();
-  for (const r of byArn.values()) counts.set(r.name, (counts.get(r.name) ?? 0) + 1);
-  for (const [arn, r] of byArn) {
-    if (counts.get(r.name)! > 1) {
-      const others = [...byArn]
-        .filter(([a, o]) => a !== arn && o.name === r.name)
-        .map(([a]) => a)
-        .sort();
-      byArn.set(arn, {
-        ...r,
-        conflict: { wanted: r.conflict?.wanted ?? r.name, withRoles: [...new Set([...(r.conflict?.withRoles ?? []), ...others])].sort(), resolved: false },
-      });
+      byArn.set(arn, { ...r, conflict: { wanted: name, withRoles: arns.filter((a) => a !== arn).sort(), resolved: false } });
     }
   }
   return byArn;
+}
+
+// ── names already given: a learnt alias never renames a profile on its own ─────────────────────────────────────
+
+/** What is remembered per role: the name it was given, and what it would have been called without learnt aliases. */
+export interface GivenName {
+  name: string;
+  /** The name from the settings alone (no learnt alias) when `name` was given. */
+  plain: string;
+}
+
+/** The most names remembered (oldest dropped first is not needed: roles are few; this bounds a hostile value). */
+export const MAX_GIVEN_NAMES = 2000;
+
+/** Given names read from storage, keeping only well-formed entries (anything else is dropped, never trusted). */
+export function normaliseGivenNames(value: unknown): Record<string, GivenName> {
+  const out: Record<string, GivenName> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [arn, v] of Object.entries(value).slice(0, MAX_GIVEN_NAMES)) {
+    if (typeof v !== 'object' || v === null) continue;
+    const { name, plain } = v as Record<string, unknown>;
+    if (
+      arn.startsWith('arn:') &&
+      arn.length <= 2048 &&
+      typeof name === 'string' &&
+      isValidProfileName(name) &&
+      typeof plain === 'string' &&
+      isValidProfileName(plain)
+    )
+      out[arn] = { name, plain };
+  }
+  return out;
+}
+
+/**
+ * The name a role is written under, given the name with learnt aliases (`withAliases`), without them (`plain`)
+ * and what it was given before. When only a learnt alias would change the name (the settings give the same plain
+ * name as when it was given), the role keeps its given name and `renameTo` offers the new one; the user accepts a
+ * rename in the popup or options. A role never named before gets `withAliases`; a change of settings renames (the
+ * user made it).
+ */
+export function keepGivenName(
+  withAliases: ResolvedProfileName,
+  plain: ResolvedProfileName,
+  given: GivenName | undefined,
+): { resolved: ResolvedProfileName; remember: GivenName; renameTo?: string } {
+  if (given && given.plain === plain.name && given.name !== withAliases.name && withAliases.source === 'template' && !withAliases.conflict) {
+    return { resolved: { ...withAliases, name: given.name }, remember: given, renameTo: withAliases.name };
+  }
+  return { resolved: withAliases, remember: { name: withAliases.name, plain: plain.name } };
 }

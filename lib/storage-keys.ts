@@ -58,4 +58,6 @@ export const LOCAL_KEYS = {
   remembered: 'rememberedRoles',
   /** Sign-in sources (lib/sign-in-source.ts keys) the user switched "Keep fresh" off for. */
   keepFreshOff: 'keepFreshOff',
+  /** Role ARN → the profile name it was given (names only), so a learnt alias never renames a profile on its own. */
+  givenProfileNames: 'givenProfileNames',
 } as const;

@@ -18,7 +18,7 @@ import { isWritableProfileName } from '../lib/credentials-file';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
 import { BROWSERS, installDir, pathFor, type BrowserId, type HostPlatform, type PathContext } from './browsers';
 import { configFilePath, managedConfigProfiles, removeConfigProfiles, writeConfigProfiles } from './config-store';
-import { credentialsFilePath, listProfiles, locate, readManaged, removeProfiles, StoreError } from './credentials-store';
+import { credentialsFilePath, listProfiles, locate, managedProfileNames, readManaged, removeHostFiles, removeProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
 import {
@@ -34,7 +34,9 @@ import {
   supportsUserDataDir,
   type InstallRequest,
   type RegistryRunner,
+  type RemovalOutcome,
 } from './installer';
+import { MAX_PROFILES_PER_REQUEST } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
 import { credentialProcess } from './agent/client';
 import { currentAgentPaths } from './agent/endpoint';
@@ -52,7 +54,11 @@ Commands:
                     --extension-id <id>     also allow this Chrome-family extension id (repeatable)
                     --user-data-dir <dir>   register only for the Chromium profile folder <dir>
                     --system                for every user, with --browser (needs root / administrator)
-  uninstall-host  Remove the registration (same --browser, --user-data-dir, --system)
+  uninstall-host  Remove the registration (same --browser, --user-data-dir, --system); removing it for
+                  every browser also deletes the helper's state file and backup next to the
+                  credentials file
+                    --remove-profiles       also remove from the credentials file the sections the
+                                            helper wrote (never any other)
   doctor          Check the registration and the credentials file [--user-data-dir <dir>] [--json]
   list            List the profiles in the credentials file
   credential-process --profile <name> [--wait <seconds>]
@@ -90,6 +96,7 @@ const OPTIONS = {
   'extension-id': { type: 'string', multiple: true },
   'user-data-dir': { type: 'string' },
   system: { type: 'boolean' },
+  'remove-profiles': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -100,7 +107,7 @@ const OPTIONS = {
 /** Each command's options. A Map: a command such as "constructor" or "__proto__" must not find anything. */
 const ALLOWED: ReadonlyMap<string, readonly (keyof typeof OPTIONS)[]> = new Map([
   ['install-host', ['browser', 'extension-id', 'user-data-dir', 'system']],
-  ['uninstall-host', ['browser', 'user-data-dir', 'system']],
+  ['uninstall-host', ['browser', 'user-data-dir', 'system', 'remove-profiles']],
   ['doctor', ['user-data-dir', 'json']],
   ['list', []],
   ['credential-process', ['profile', 'wait']],
@@ -113,6 +120,20 @@ function browsersFrom(names: readonly string[] | undefined): BrowserId[] | undef
     if (!(BROWSERS as readonly string[]).includes(n)) throw new UsageError(`unknown browser "${n}"; choose from ${BROWSERS.join(', ')}`);
     return n as BrowserId;
   });
+}
+
+/** Removes every section the helper wrote (its state file lists them), in request-sized batches; one outcome each. */
+async function removeOwnSections(credentialsFile: string): Promise<RemovalOutcome[]> {
+  const names = await managedProfileNames(credentialsFile);
+  if (!names.length) return [];
+  // Listed in the state file but no longer in the file (the user deleted it): nothing to report as removed.
+  const present = new Set((await listProfiles(credentialsFile).catch(() => ({ profiles: [] }))).profiles.map((p) => p.name));
+  const out: RemovalOutcome[] = [];
+  for (let i = 0; i < names.length; i += MAX_PROFILES_PER_REQUEST) {
+    const { removed } = await removeProfiles(credentialsFile, names.slice(i, i + MAX_PROFILES_PER_REQUEST));
+    for (const name of removed.filter((n) => present.has(n))) out.push({ what: 'profile section', path: `[${name}] in ${credentialsFile}`, result: 'removed' });
+  }
+  return out;
 }
 
 /** Runs one command line; returns the exit code. */
@@ -189,7 +210,12 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
       }
       case 'uninstall-host': {
         const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
-        const outcomes = await applyUninstall(planUninstall({ context, browsers, system, userDataDir }), io.registry);
+        const plan = planUninstall({ context, browsers, system, userDataDir });
+        const credentialsFile = credentialsFilePath(io.env, io.home);
+        const outcomes: RemovalOutcome[] = [];
+        if (values['remove-profiles']) outcomes.push(...(await removeOwnSections(credentialsFile)));
+        outcomes.push(...(await applyUninstall(plan, io.registry)));
+        if (plan.installDir || values['remove-profiles']) outcomes.push(...(await removeHostFiles(credentialsFile)));
         const { stdout, stderr } = formatUninstall(outcomes);
         if (stdout) io.stdout(stdout);
         if (stderr) io.stderr(stderr);

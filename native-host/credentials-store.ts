@@ -3,7 +3,7 @@
  * through lib's one writer. Next to the file (in its real directory) live one backup of the previous content and
  * the list of profiles this host manages. Nothing here logs a value from the file.
  */
-import { chmod, lstat, mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, readFile, realpath, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
@@ -299,13 +299,32 @@ function merge(text: string, file: string, updates: readonly ProfileUpdate[], re
   }
 }
 
+/**
+ * Makes the backup a second name of the current file (a hard link) instead of a copy: the rename that follows
+ * replaces the file's name only, so the old content lives on under the backup's name without writing (and
+ * syncing) its bytes again. Only for a 0600 file (a link shares the mode, and the backup must be 0600) and where
+ * the file system allows links; false means: copy instead.
+ */
+async function linkBackup(location: StoreLocation, current: CurrentFile): Promise<boolean> {
+  if (process.platform === 'win32' || current.mode !== 0o600) return false;
+  try {
+    await rm(location.backupFile, { force: true });
+    await link(location.file, location.backupFile);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Backs up the current content (one backup, 0600) and replaces the file, keeping its mode (0600 when new). */
 export async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
-    await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
-      Promise.reject(fileError(e, 'write-backup', location.backupFile)),
-    );
+    if (!(await linkBackup(location, current))) {
+      await writeFileAtomic(location.backupFile, current.bytes, { mode: 0o600, owner: current.owner, syncDirectory: false }).catch((e: unknown) =>
+        Promise.reject(fileError(e, 'write-backup', location.backupFile)),
+      );
+    }
     backup = location.backupFile;
   }
   // One directory fsync makes this rename and the backup's and state file's before it durable (same directory).
@@ -320,11 +339,35 @@ export async function replaceFile(location: StoreLocation, current: CurrentFile,
 /** When a request must stop waiting for the lock: `HOST_LOCK_WAIT_MS` after it started (performance.now() time; see protocol.ts). */
 export const lockDeadline = (started: number = performance.now()) => started + HOST_LOCK_WAIT_MS;
 
-/** Creates or updates `profiles`; refuses sections holding someone else's credentials unless `overwriteUnmanaged`. */
+/** One day in milliseconds. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Sections this host wrote (`managed`) whose credentials expired before `before` (ms), other than `keep`. Only
+ * a section whose `x_security_token_expires` is a date is ever counted: a section without one is left alone.
+ */
+export function expiredManagedSections(text: string, managed: ReadonlySet<string>, keep: readonly string[], before: number): string[] {
+  const parsed = parseCredentialsFile(text);
+  if (!parsed.ok) return [];
+  return [...parsed.sections]
+    .filter(([name, keys]) => {
+      if (!managed.has(name) || keep.includes(name)) return false;
+      const expires = Date.parse(keys.get('x_security_token_expires') ?? '');
+      return Number.isFinite(expires) && expires < before;
+    })
+    .map(([name]) => name)
+    .sort();
+}
+
+/**
+ * Creates or updates `profiles`; refuses sections holding someone else's credentials unless `overwriteUnmanaged`.
+ * With `removeExpiredAfterDays`, also removes sections this host wrote whose credentials expired more than that many
+ * days ago (`now`: for tests), in the same write.
+ */
 export async function writeProfiles(
   configured: string,
   profiles: readonly ProfileToWrite[],
-  options: { overwriteUnmanaged?: boolean; deadline?: number } = {},
+  options: { overwriteUnmanaged?: boolean; deadline?: number; removeExpiredAfterDays?: number; now?: number } = {},
 ): Promise<ReplyBodies['write-profiles']> {
   const location = await locate(configured, true);
   return withLock(location, options.deadline ?? lockDeadline(), async (snapshotOf) => {
@@ -333,21 +376,30 @@ export async function writeProfiles(
     const managed = await readManaged(location.stateFile);
     const snapshot = snapshotOf(current, managed);
     const names = profiles.map((p) => p.name);
-    if (!options.overwriteUnmanaged) {
+    // A name that occurs nowhere in the text cannot be a section's: only parse (≈15 ms for 2,000 profiles) when one might be.
+    const unmanaged = options.overwriteUnmanaged ? [] : names.filter((n) => !managed.names.has(n) && current.text.includes(n));
+    if (unmanaged.length) {
       const parsed = parseCredentialsFile(current.text);
       if (parsed.ok) {
-        const foreign = names.filter((n) => !managed.names.has(n) && parsed.sections.get(n)?.has('aws_access_key_id'));
+        const foreign = unmanaged.filter((n) => parsed.sections.get(n)?.has('aws_access_key_id'));
         if (foreign.length) throw refusal({ code: 'UNMANAGED_PROFILE', data: { path: configured, profiles: foreign, backupFile: location.backupFile } });
       }
     }
-    const next = merge(current.text, configured, profiles);
+    const days = options.removeExpiredAfterDays;
+    const expired = days === undefined ? [] : expiredManagedSections(current.text, managed.names, names, (options.now ?? Date.now()) - days * DAY_MS);
+    const next = merge(current.text, configured, profiles, expired);
     // State first: after a crash between the two writes, a listed-but-absent profile is harmless; the reverse
-    // would make our own profile look foreign on the next write.
+    // would make our own profile look foreign on the next write. For the same reason removed names leave the list
+    // only after the file no longer has them.
     const nextManaged = new Set([...managed.names, ...names]);
     if (nextManaged.size !== managed.names.size) snapshot.wrote('state', await writeManaged(location.stateFile, nextManaged, snapshot.check));
     const changed = next !== current.text || !current.exists;
     const backupFile = changed ? await replaceFile(location, current, next, snapshot) : null;
-    return { credentialsFile: configured, written: names, changed, backupFile };
+    if (expired.length) {
+      const kept = new Set([...nextManaged].filter((n) => !expired.includes(n)));
+      snapshot.wrote('state', await writeManaged(location.stateFile, kept, snapshot.check));
+    }
+    return { credentialsFile: configured, written: names, changed, backupFile, ...(days === undefined ? {} : { removedExpired: expired }) };
   });
 }
 
@@ -410,4 +462,48 @@ export async function listProfiles(configured: string): Promise<ReplyBodies['lis
     region: keys.get('region') ?? null,
   }));
   return { credentialsFile: configured, profiles };
+}
+
+/** The profiles this host wrote into `configured` (its state file), for `uninstall-host --remove-profiles`. */
+export async function managedProfileNames(configured: string): Promise<string[]> {
+  const location = await locate(configured, false);
+  return [...(await readManaged(location.stateFile)).names].sort();
+}
+
+/** What became of one of the host's own files next to the credentials file. */
+export interface HostFileRemoval {
+  what: 'state file' | 'backup';
+  path: string;
+  result: 'removed' | 'absent' | 'failed';
+  reason?: string;
+}
+
+/**
+ * Deletes the state file and the backup kept next to the credentials file (uninstall-host), under the file's lock
+ * so a running host never finds half of them. The credentials file itself is not touched.
+ */
+export async function removeHostFiles(configured: string, options: { deadline?: number } = {}): Promise<HostFileRemoval[]> {
+  const location = await locate(configured, false);
+  const folder = await stat(dirname(location.file)).catch(() => null);
+  const targets: [HostFileRemoval['what'], string][] = [
+    ['state file', location.stateFile],
+    ['backup', location.backupFile],
+  ];
+  if (!folder) return targets.map(([what, path]) => ({ what, path, result: 'absent' }));
+  const held = await lock(location, options.deadline ?? lockDeadline());
+  try {
+    const out: HostFileRemoval[] = [];
+    for (const [what, path] of targets) {
+      try {
+        await unlink(path);
+        out.push({ what, path, result: 'removed' });
+      } catch (e) {
+        const code = errno(e);
+        out.push(code === 'ENOENT' ? { what, path, result: 'absent' } : { what, path, result: 'failed', reason: code ?? 'unknown error' });
+      }
+    }
+    return out;
+  } finally {
+    await held.release();
+  }
 }

@@ -10,6 +10,9 @@ import { promisify } from 'node:util';
 import { parseCredentialsFile } from '../lib/credentials-file';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
 import { BROWSERS, browserFamily, installDir, manifestDirs, pathFor, registryKey, type BrowserId, type PathContext } from './browsers';
+import { checkHelperVersion } from '../lib/helper-version';
+import { launcherName } from './manifest';
+import { HOST_VERSION } from './version';
 import { credentialsFileStatus } from './credentials-store';
 import { issueWords } from './error-words';
 import { decodeBody, encodeFrame, FrameDecoder } from './framing';
@@ -27,6 +30,8 @@ export interface ManifestCheck {
   /** The host answered a ping when started like the browser starts it; null when not tried. */
   runs: boolean | null;
   hostVersion: string | null;
+  /** The protocol version its ping reply named (null when it did not answer). */
+  hostProtocol: number | null;
   problems: string[];
 }
 export interface DoctorReport {
@@ -47,7 +52,58 @@ export interface DoctorOptions {
   /** Default value of a registry key, or null (Windows). */
   readRegistry?: (key: string) => Promise<string | null>;
   pingTimeoutMs?: number;
+  /** The Node running this check (default: this process's); the launcher runs the same Node install-host ran with. */
+  nodeVersion?: string;
+  /** Whether a path exists (snap and flatpak browsers); for tests. */
+  exists?: (path: string) => Promise<boolean>;
+  /** This copy's own version (default HOST_VERSION), to compare with the registered helper's. */
+  selfVersion?: string;
 }
+
+/**
+ * The oldest Node the helper runs on: it is bundled for `node20` (scripts/build-host.mjs), and the CLI uses
+ * `util.parseArgs`, stable from Node 20 (experimental in 18). package.json's `engines` says the same.
+ */
+export const MIN_NODE_MAJOR = 20;
+
+/** Browsers that run sandboxed on Linux, where to find them, and what that means for the helper (docs/native-messaging.md). */
+const SANDBOXED_BROWSERS: readonly { name: string; kind: 'snap' | 'flatpak'; paths: (home: string) => string[]; note: string }[] = [
+  ...[
+    ['Chromium', 'chromium'],
+    ['Brave', 'brave'],
+  ].map(([name, snap]) => ({
+    name: name!,
+    kind: 'snap' as const,
+    paths: () => [`/snap/bin/${snap}`],
+    note: `${name} installed as a snap cannot start the helper: its confinement does not let it run programs outside the snap, and no setting changes that. Use ${name} from another package (or Google Chrome's .deb) for Save to ~/.aws/credentials; Download and Copy work everywhere`,
+  })),
+  {
+    name: 'Firefox',
+    kind: 'snap',
+    paths: () => ['/snap/bin/firefox'],
+    note: 'Firefox installed as a snap starts the helper only through the WebExtensions desktop portal (xdg-desktop-portal): it asks you once to allow it. If Save says the helper is not found, install an xdg-desktop-portal that has the WebExtensions portal, or use Firefox from another package',
+  },
+  ...(
+    [
+      ['Google Chrome', 'com.google.Chrome', 'config/google-chrome/NativeMessagingHosts'],
+      ['Chromium', 'org.chromium.Chromium', 'config/chromium/NativeMessagingHosts'],
+      ['Microsoft Edge', 'com.microsoft.Edge', 'config/microsoft-edge/NativeMessagingHosts'],
+      ['Brave', 'com.brave.Browser', 'config/BraveSoftware/Brave-Browser/NativeMessagingHosts'],
+      ['Firefox', 'org.mozilla.firefox', '.mozilla/native-messaging-hosts'],
+    ] as const
+  ).map(([name, id, folder]) => ({
+    name,
+    kind: 'flatpak' as const,
+    paths: (home: string) => [`${home}/.local/share/flatpak/app/${id}`, `/var/lib/flatpak/app/${id}`],
+    note: `${name} installed as a flatpak (${id}) cannot start the helper: the sandbox hides programs outside it. The extra steps open the sandbox: put the manifest in ~/.var/app/${id}/${folder}/ with "path" pointing at a script that runs "flatpak-spawn --host <the launcher>", and allow it with: flatpak override --user --talk-name=org.freedesktop.Flatpak ${id}. Or use ${name} from another package`,
+  })),
+];
+
+const pathExists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 const execFileAsync = promisify(execFile);
 /** `reg.exe query <key> /ve` → the REG_SZ default value. */
@@ -65,7 +121,7 @@ export function pingLauncher(
   launcher: string,
   args: readonly string[],
   timeoutMs = 5000,
-): Promise<{ ok: boolean; hostVersion: string | null; error: string | null }> {
+): Promise<{ ok: boolean; hostVersion: string | null; hostProtocol: number | null; error: string | null }> {
   return new Promise((resolve) => {
     // Node refuses to spawn a .bat directly (CVE-2024-27980); browsers run it through cmd.exe, so does this.
     const child = /\.(bat|cmd)$/i.test(launcher)
@@ -75,23 +131,23 @@ export function pingLauncher(
         })
       : spawn(launcher, args, { stdio: ['pipe', 'pipe', 'ignore'] });
     const decoder = new FrameDecoder();
-    const done = (result: { ok: boolean; hostVersion: string | null; error: string | null }) => {
+    const done = (result: { ok: boolean; hostVersion: string | null; hostProtocol: number | null; error: string | null }) => {
       clearTimeout(timer);
       child.kill();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ ok: false, hostVersion: null, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    child.on('error', (e) => done({ ok: false, hostVersion: null, error: e.message }));
+    const timer = setTimeout(() => done({ ok: false, hostVersion: null, hostProtocol: null, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    child.on('error', (e) => done({ ok: false, hostVersion: null, hostProtocol: null, error: e.message }));
     child.stdout.on('data', (chunk: Buffer) => {
       for (const event of decoder.push(chunk)) {
-        if (event.kind !== 'frame') return done({ ok: false, hostVersion: null, error: 'unreadable answer' });
+        if (event.kind !== 'frame') return done({ ok: false, hostVersion: null, hostProtocol: null, error: 'unreadable answer' });
         const body = decodeBody(event.body);
         const reply = body.ok && typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
         const error = reply.error as { message?: unknown } | undefined;
         done(
           reply.ok === true
-            ? { ok: true, hostVersion: String(reply.hostVersion), error: null }
-            : { ok: false, hostVersion: null, error: String(error?.message ?? 'bad answer') },
+            ? { ok: true, hostVersion: String(reply.hostVersion), hostProtocol: typeof reply.protocol === 'number' ? reply.protocol : null, error: null }
+            : { ok: false, hostVersion: null, hostProtocol: null, error: String(error?.message ?? 'bad answer') },
         );
       }
     });
@@ -101,7 +157,18 @@ export function pingLauncher(
 }
 
 async function checkManifest(browser: BrowserId, level: ManifestCheck['level'], path: string, options: DoctorOptions): Promise<ManifestCheck> {
-  const check: ManifestCheck = { browser, level, path, found: false, launcher: null, allowed: [], runs: null, hostVersion: null, problems: [] };
+  const check: ManifestCheck = {
+    browser,
+    level,
+    path,
+    found: false,
+    launcher: null,
+    allowed: [],
+    runs: null,
+    hostVersion: null,
+    hostProtocol: null,
+    problems: [],
+  };
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -128,6 +195,10 @@ async function checkManifest(browser: BrowserId, level: ManifestCheck['level'], 
     return check;
   }
   check.launcher = launcher;
+  const p = pathFor(options.context.platform);
+  const ours = [false, true].map((system) => p.join(installDir(options.context, { system }), launcherName(options.context.platform)));
+  if (!ours.includes(launcher))
+    check.problems.push(`${path} points at ${launcher}, not at this helper's installed copy (${ours[0]}); run install-host again to point it there`);
   const executable = await access(launcher, options.context.platform === 'win32' ? constants.R_OK : constants.X_OK).then(
     () => true,
     () => false,
@@ -142,7 +213,20 @@ async function checkManifest(browser: BrowserId, level: ManifestCheck['level'], 
     const ping = await pingLauncher(launcher, args, options.pingTimeoutMs);
     check.runs = ping.ok;
     check.hostVersion = ping.hostVersion;
-    if (!ping.ok) check.problems.push(`the host at ${launcher} did not answer a ping: ${ping.error}`);
+    check.hostProtocol = ping.hostProtocol;
+    if (!ping.ok) check.problems.push(`the host at ${launcher} did not answer a ping: ${ping.error}; run install-host again`);
+    else {
+      const version = checkHelperVersion(
+        { hostVersion: ping.hostVersion ?? 'dev', hostProtocol: ping.hostProtocol ?? PROTOCOL_VERSION },
+        options.selfVersion ?? HOST_VERSION,
+      );
+      if (version.behind === 'helper')
+        check.problems.push(`the helper registered at ${launcher} (${ping.hostVersion}) is older than this copy: run install-host from this copy`);
+      else if (version.behind === 'extension')
+        check.problems.push(
+          `the helper registered at ${launcher} (${ping.hostVersion}) is newer than this copy: the extension that carried this copy is older than the helper; update the extension`,
+        );
+    }
   }
   return check;
 }
@@ -201,6 +285,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const refused = m.allowed.filter((a) => !allowedByHost.includes(a));
     if (refused.length)
       warnings.push(`${m.path} allows ${refused.join(', ')}, which the host itself refuses (not in ${HOST_CONFIG_FILE}); reinstall with --extension-id`);
+  }
+
+  const node = options.nodeVersion ?? process.versions.node;
+  const major = Number(/^v?(\d+)\./.exec(node)?.[1]);
+  if (!(major >= MIN_NODE_MAJOR))
+    problems.push(`Node ${node} is older than the helper needs (Node ${MIN_NODE_MAJOR} or later): install a current Node, then run install-host again with it`);
+  if (options.context.platform === 'linux' && !options.userDataDir) {
+    const exists = options.exists ?? pathExists;
+    for (const b of SANDBOXED_BROWSERS) {
+      const found = await Promise.all(b.paths(options.context.home).map(exists));
+      if (found.some(Boolean)) warnings.push(b.note);
+    }
   }
 
   const status = await credentialsFileStatus(options.credentialsFile);

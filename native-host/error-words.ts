@@ -72,6 +72,8 @@ export function hostErrorMessage(detail: HostErrorDetail): string {
       return `${detail.data.path} is a symlink to a file that does not exist; create the target or remove the link`;
     case 'FILE_ERROR':
       return `could not ${VERBS[detail.data.operation]} ${detail.data.path}: ${errnoWords(detail.data.errno)}`;
+    case 'UNSUPPORTED_VERSION':
+      return `this request's protocol version is not supported; this host speaks version ${detail.data.hostProtocol}`;
   }
 }
 

@@ -46,7 +46,14 @@ export async function handleRequest(request: HostRequest, context: HostContext):
           credentialsFile: await credentialsFileStatus(context.credentialsFile),
         });
       case 'write-profiles':
-        return ok(request, await writeProfiles(context.credentialsFile, request.profiles, { overwriteUnmanaged: request.overwriteUnmanaged, deadline }));
+        return ok(
+          request,
+          await writeProfiles(context.credentialsFile, request.profiles, {
+            overwriteUnmanaged: request.overwriteUnmanaged,
+            removeExpiredAfterDays: request.removeExpiredAfterDays,
+            deadline,
+          }),
+        );
       case 'remove-profiles':
         return ok(request, await removeProfiles(context.credentialsFile, request.names, { deadline }));
       case 'list-profiles':

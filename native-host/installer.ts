@@ -147,7 +147,7 @@ export async function applyInstall(plan: InstallPlan, registry: RegistryRunner =
 
 /** What happened to one planned item: a file, folder, or registry key (`reg.exe delete` argument). */
 export interface RemovalOutcome {
-  what: 'manifest' | 'registry key' | 'install folder';
+  what: 'manifest' | 'registry key' | 'install folder' | 'state file' | 'backup' | 'profile section';
   path: string;
   result: 'removed' | 'absent' | 'failed';
   /** Why it failed, in words (failed only). */

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../lib/browser/messages';
 import { EXPORT_FORMATS } from '../../lib/export-formats';
-import { withDelivery, withFormatMoved } from '../../lib/settings';
+import { MAX_EXPIRED_DAYS } from '../../lib/host-protocol';
+import { checkRemoveExpiredAfterDays, withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';
 import { LockedNote, Section } from './fields';
 import { DeliveryModeSelect } from './RolesSection';
@@ -105,6 +106,7 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
           credentials from the browser, and no keys stay on disk. Both: keys and the section (the keys win while they are valid).
         </p>
       </div>
+      <ExpiredCleanupField ctx={ctx} />
       <div class="field">
         <span class="label" id="format-order-label">
           Copy formats, in the order the popup shows them
@@ -146,5 +148,36 @@ export function DeliverySection({ ctx }: { ctx: OptionsContext }) {
         </ol>
       </div>
     </Section>
+  );
+}
+
+/** Tidy credentials file (issue 12 §2): remove the extension's own sections some days after they expired. */
+function ExpiredCleanupField({ ctx }: { ctx: OptionsContext }) {
+  const days = ctx.local.delivery.removeExpiredAfterDays;
+  const save = (value: number | null) =>
+    ctx.save((s) => withDelivery(s, { removeExpiredAfterDays: value }), value === null ? 'keeping expired sections' : 'removing expired sections');
+  return (
+    <div class="field">
+      <label class="check">
+        <input type="checkbox" data-testid="remove-expired" checked={days !== null} onChange={(e) => save(e.currentTarget.checked ? 7 : null)} />
+        Remove sections this extension wrote whose credentials expired more than
+        <input
+          type="number"
+          class="small-number"
+          data-testid="remove-expired-days"
+          min={1}
+          max={MAX_EXPIRED_DAYS}
+          value={days ?? 7}
+          disabled={days === null}
+          aria-label="Days after expiry"
+          onChange={(e) => {
+            const n = Number(e.currentTarget.value);
+            if (checkRemoveExpiredAfterDays(n).ok) save(n);
+          }}
+        />
+        days ago
+      </label>
+      <p class="hint">The helper does it on each save. It never touches a section it did not write. Off: every section is kept.</p>
+    </div>
   );
 }

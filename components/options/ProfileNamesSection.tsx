@@ -13,10 +13,8 @@ function PreviewNote({ row, isDefault }: { row: PreviewRow; isDefault: boolean }
   if (resolved.conflict) {
     notes.push(
       resolved.conflict.resolved
-        ? resolved.conflict.withRoles.length === 0
-          ? `"${resolved.conflict.wanted}" is reserved: suffixed`
-          : `"${resolved.conflict.wanted}" is wanted by ${resolved.conflict.withRoles.length + 1} roles: suffixed`
-        : `"${resolved.name}" is taken by another role: not saved until one is renamed`,
+        ? `"${resolved.conflict.wanted}" is reserved: suffixed`
+        : `"${resolved.name}" is wanted by ${resolved.conflict.withRoles.length + 1} roles: not saved until one is renamed`,
     );
   }
   if (resolved.truncated) notes.push('cut to 64 characters');

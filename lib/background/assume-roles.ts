@@ -9,7 +9,8 @@ import type { RoleOutcome } from '../capture';
 import { effectiveDuration } from '../duration';
 import { identifyIdp, idpWords } from '../idp';
 import type { BackgroundRequests } from '../browser/messages';
-import { resolveProfileNames } from '../profile-template';
+import { keepGivenName, resolveProfileNames } from '../profile-template';
+import { readGivenNames, rememberGivenNames } from '../browser/profile-names-store';
 import { getCapture, saveOutcome, saveOutcomes } from '../browser/session-store';
 import { rememberChoice } from '../browser/remembered-store';
 import { sourceLabel } from '../remembered';
@@ -37,7 +38,7 @@ export async function assumeRoles(
 ): Promise<Assume['response']> {
   const { chainTransport, ...samlOptions } = sts;
   // Read together: every millisecond here is between the click and the first request.
-  const [capture, settings, learnt] = await Promise.all([getCapture(captureId), readSettings(), readLearntAliases()]);
+  const [capture, settings, learnt, given] = await Promise.all([getCapture(captureId), readSettings(), readLearntAliases(), readGivenNames()]);
   // Without the capture the IdP is unknown: neutral words.
   if (!capture) return { ok: false, message: `That sign-in is no longer known. ${idpWords(undefined).signInAgain}.` };
   const { samlResponse, summary } = capture;
@@ -63,7 +64,12 @@ export async function assumeRoles(
   }
   // Names over every role of the sign-in, not just the chosen ones, so a name never depends on the selection.
   const rules = namingRules(settings, aliasNames(learnt));
-  const names = resolveProfileNames(summary.roles, rules, (r) => ({ ...r, sessionName: summary.roleSessionName }));
+  const withSession = (r: (typeof summary.roles)[number]) => ({ ...r, sessionName: summary.roleSessionName });
+  const named = resolveProfileNames(summary.roles, rules, withSession);
+  // A learnt alias names roles that have no name yet; a role named before keeps its name (lib/profile-template.ts).
+  const plain = resolveProfileNames(summary.roles, namingRules(settings, {}), withSession);
+  const kept = new Map(roles.map((r) => [r.roleArn, keepGivenName(named.get(r.roleArn)!, plain.get(r.roleArn)!, given[r.roleArn])] as const));
+  const names = new Map([...named].map(([arn, n]) => [arn, kept.get(arn)?.resolved ?? n] as const));
   const direct = new Set(roles.map((r) => r.roleArn));
 
   const refOf = (role: (typeof roles)[number]) => ({
@@ -130,6 +136,7 @@ export async function assumeRoles(
         notice: outcome.notice,
         assumedAt: Date.now(),
         stsHost: outcome.stsHost,
+        ...(kept.get(role.roleArn)?.renameTo ? { renameTo: kept.get(role.roleArn)!.renameTo } : {}),
       });
     } else {
       await saveOutcome({ ...ref, status: 'error', error: outcome.error, finishedAt: Date.now(), stsHost: outcome.stsHost });
@@ -146,6 +153,7 @@ export async function assumeRoles(
   });
   await recorded;
   const succeeded = results.flatMap((r) => r?.succeeded ?? []);
+  await rememberGivenNames(Object.fromEntries(roles.filter((r) => succeeded.includes(r.roleArn)).map((r) => [r.roleArn, kept.get(r.roleArn)!.remember])));
   await scheduleExpiry();
   // Auto-save: the result (or why nothing was written) is recorded for the popup like a click on Save.
   if (!automatic && succeeded.length > 0 && (await autoSaveDecision(settings.delivery.autoSaveToHost)).save)

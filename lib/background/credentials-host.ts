@@ -28,6 +28,7 @@ import { errorText } from '../error-text';
 import { aliasNames } from '../account-aliases';
 import { readLearntAliases } from '../browser/account-names-store';
 import { namingRules, withRolePreference } from '../settings';
+import { MAX_PROFILES_PER_REQUEST } from '../host-protocol';
 
 let client: NativeHostClient | undefined;
 
@@ -64,7 +65,7 @@ function hostClient(): NativeHostClient {
 /** Whether the host answers, where it writes, and whether that file is open to other users. */
 export async function hostStatus(): Promise<HostStatus> {
   try {
-    return hostStatusOf(await hostClient().request('ping', {}));
+    return hostStatusOf(await hostClient().request('ping', {}), browser.runtime.getManifest().version);
   } catch (e) {
     if (e instanceof NativeHostError && e.code === 'HOST_NOT_FOUND') return { state: 'missing', message: e.message };
     return { state: 'error', message: e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e) };
@@ -123,6 +124,8 @@ export async function saveToCredentialsFile({ roleArns, overwriteUnmanaged }: { 
       const reply = await hostClient().request('write-profiles', {
         profiles: save.fileProfiles.map(({ name, credentials, region }) => ({ name, credentials, ...(region ? { region } : {}) })),
         ...(overwriteUnmanaged ? { overwriteUnmanaged: true } : {}),
+        // Only sections the helper wrote, and only when the user chose it (default: keep).
+        ...(settings.delivery.removeExpiredAfterDays !== null ? { removeExpiredAfterDays: settings.delivery.removeExpiredAfterDays } : {}),
       });
       file = reply.credentialsFile;
     }
@@ -165,4 +168,25 @@ export async function setUpCredentialProcess({ roleArns }: { roleArns?: string[]
   const arns = liveOkOutcomes(state.outcomes, Date.now(), roleArns).map((o) => o.roleArn);
   await updateLocalSettings((local) => arns.reduce((s, arn) => withRolePreference(s, arn, 'delivery', 'process'), local));
   return saveToCredentialsFile({ roleArns: arns });
+}
+
+/** What became of a request to remove saved profiles from the credentials file. */
+export type ProfileRemoval = { ok: true; removed: string[] } | { ok: false; message: string };
+
+/**
+ * Removes `names` from the credentials file through the helper, which removes only sections it wrote itself and
+ * leaves every other byte of the file as it was (Forget with "also remove from ~/.aws/credentials").
+ */
+export async function removeSavedProfiles(names: readonly string[]): Promise<ProfileRemoval> {
+  const removed: string[] = [];
+  try {
+    for (let i = 0; i < names.length; i += MAX_PROFILES_PER_REQUEST) {
+      const reply = await hostClient().request('remove-profiles', { names: names.slice(i, i + MAX_PROFILES_PER_REQUEST) });
+      removed.push(...reply.removed);
+    }
+  } catch (e) {
+    const why = e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e);
+    return { ok: false, message: `Forgotten here, but the saved profiles could not be removed from the credentials file: ${why}` };
+  }
+  return { ok: true, removed };
 }

@@ -28,6 +28,7 @@ import {
   openSignIn,
   setKeepFresh,
 } from './renewal';
+import { renameProfile } from './rename-profile';
 import { SignInRequests } from './sign-in-requests';
 
 /** What the popup and options pages may ask of the background (typed by `BackgroundRequests`). */
@@ -46,6 +47,7 @@ export const handlers: Handlers = {
   openConsole,
   setKeepFresh,
   openSignIn,
+  renameProfile,
 };
 
 /** Registers every listener; call once, synchronously, when the background starts. */

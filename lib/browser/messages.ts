@@ -13,7 +13,11 @@ export interface BackgroundRequests {
     response: { ok: true; succeeded: number; failed: number } | { ok: false; message: string };
   };
   /** Forget captures and credentials: one capture (with its roles' credentials), or everything. */
-  forget: { request: { captureId?: string }; response: { ok: true } };
+  /** `removeFromFile`: also remove the profiles this extension saved for what is forgotten (only its own sections). */
+  forget: {
+    request: { captureId?: string; removeFromFile?: boolean };
+    response: { ok: true; removedFromFile?: string[]; removalError?: string };
+  };
   /** Ask the native host whether it is installed and where it writes. */
   hostStatus: { request: Record<string, never>; response: HostStatus };
   /**
@@ -28,6 +32,11 @@ export interface BackgroundRequests {
   setUpCredentialProcess: { request: { roleArns?: string[] }; response: SaveResult };
   /** Set the credentials file to 0600 through the native host (only on the user's click). */
   makeFilePrivate: { request: Record<string, never>; response: MakePrivateResult };
+  /**
+   * Accept "Rename to <name>" for a role whose learnt alias would name it differently: the role is named so from
+   * now on and, if it was saved, written under the new name with the old section removed (lib/background/rename-profile.ts).
+   */
+  renameProfile: { request: { roleArn: string }; response: { ok: true; name: string } | { ok: false; message: string } };
   /** Open the AWS console as a role with a live session, in a new tab (lib/background/console.ts). */
   openConsole: { request: { roleArn: string }; response: { ok: true } | { ok: false; message: string; action: string } };
   /** Switch "Keep fresh" for one sign-in source (the popup asks for the IdP hosts first, on the person's click). */

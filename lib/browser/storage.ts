@@ -26,6 +26,8 @@ export const settingsItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:$
 export const learntAliasesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);
 /** storage.local: per sign-in source, the roles and duration last chosen (validated on read, lib/remembered.ts). */
 export const rememberedItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.remembered}`);
+/** Role ARN → the profile name it was given (lib/browser/profile-names-store.ts); names only. */
+export const givenNamesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.givenProfileNames}`);
 /** storage.session: why the last sign-in could not be captured. */
 export const problemItem = /* @__PURE__ */ storage.defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
 /** storage.session: why the last save to the credentials file failed. */

@@ -3,6 +3,7 @@
  * all check a value here. Each check takes anything and returns the value to keep, or what is wrong with it in
  * words for people (the issue message; the options page shows it as a sentence). Pure.
  */
+import { MAX_EXPIRED_DAYS } from '../host-protocol';
 import { ACCOUNT_ID } from '../account-aliases';
 import { parseRoleArn } from '../arn';
 import { isValidProfileName } from '../credentials-file';
@@ -176,6 +177,15 @@ export function checkConsoleDestination(value: unknown, partition?: Partition): 
 }
 
 // ── delivery, sign-in pages ──────────────────────────────────────────────────────────────────────────────────────
+
+// ── tidy credentials file (issue 12 §2) ──
+/** "Remove sections whose credentials expired more than N days ago": null (keep) or whole days, 1 to the protocol's maximum. */
+export function checkRemoveExpiredAfterDays(value: unknown): FieldCheck<number | null> {
+  if (value === null) return ok(null);
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_EXPIRED_DAYS
+    ? ok(value as number)
+    : fail(`must be null (keep them) or a whole number of days from 1 to ${MAX_EXPIRED_DAYS}, not ${shown(value)}`);
+}
 
 const FORMAT_IDS: readonly string[] = EXPORT_FORMATS.map((f) => f.id);
 

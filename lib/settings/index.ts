@@ -17,6 +17,7 @@ export {
   checkRegion,
   checkReminderMinutes,
   checkIdleLimitHours,
+  checkRemoveExpiredAfterDays,
   checkRoleArn,
   checkSessionName,
   checkTrustedHost,

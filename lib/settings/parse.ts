@@ -21,6 +21,7 @@ import {
   checkRegion,
   checkReminderMinutes,
   checkIdleLimitHours,
+  checkRemoveExpiredAfterDays,
   checkRoleArn,
   checkTrustedHost,
   isPlainObject,
@@ -264,6 +265,8 @@ export const deliveryReaders: { [K in keyof DeliverySettings]: Reader<DeliverySe
   // credential_process (issue 12 §3)
   credentialProcess: readBoolean,
   defaultMode: reader(checkDeliveryMode),
+  // tidy credentials file (issue 12 §2)
+  removeExpiredAfterDays: reader(checkRemoveExpiredAfterDays),
 };
 export const reminderReaders: { [K in keyof ReminderSettings]: Reader<ReminderSettings[K]> } = {
   enabled: readBoolean,

@@ -63,6 +63,12 @@ export interface DeliverySettings {
   // ── credential_process (issue 12 §3) ──
   /** Lend live sessions to the helper's agent for `aws-saml-bridge credential-process` (memory only, no file). */
   credentialProcess: boolean;
+  // ── tidy credentials file (issue 12 §2) ──
+  /**
+   * Days after their expiry when the helper removes sections it wrote, on each save (only its own sections);
+   * null: keep them (the default).
+   */
+  removeExpiredAfterDays: number | null;
 }
 
 // ── always-fresh (issue 11) ──
@@ -147,7 +153,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   defaultDuration: 3600,
   defaultRegion: '',
   defaultProfileRole: null,
-  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id), credentialProcess: false },
+  delivery: { autoSaveToHost: null, formatOrder: EXPORT_FORMATS.map((f) => f.id), credentialProcess: false, removeExpiredAfterDays: null },
   pinnedRoles: [],
   reminders: { enabled: true, minutesBefore: 10 },
   trustedSignInHosts: [],

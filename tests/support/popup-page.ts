@@ -79,6 +79,7 @@ export const POPUP = {
   popupFailed: testId('popup-failed'),
   errorBanner: '.banner.error',
   forgetAll: testId('forget-all'),
+  forgetRemovesSaved: testId('forget-removes-saved'),
   openOptions: testId('open-options'),
   hostStatus: testId('host-status'),
   hostStatusIn: (state: string) => `${testId('host-status')}[data-state=${quoted(state)}]`,
@@ -350,7 +351,9 @@ export class PopupPage<L> {
     await this.driver.click(this.at(POPUP.makeFilePrivate));
   }
   /** "Forget everything": every sign-in and result. */
-  async forgetEverything(): Promise<void> {
+  async forgetEverything(options: { removeFromFile?: boolean } = {}): Promise<void> {
+    // "Forget also removes them from ~/.aws/credentials" (shown once something was saved).
+    if (options.removeFromFile) await this.driver.check(this.at(POPUP.forgetRemovesSaved));
     await this.driver.click(this.at(POPUP.forgetAll));
   }
   /** "Grant access" on the host-permission banner (the browser then asks). */

@@ -24,6 +24,7 @@ export function custom(): Settings {
       autoSaveToHost: true,
       formatOrder: ['fish', 'process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'credentials-file'],
       credentialProcess: true,
+      removeExpiredAfterDays: 30,
     },
     pinnedRoles: [DEPLOYER, ADMIN],
     reminders: { enabled: false, minutesBefore: 30 },

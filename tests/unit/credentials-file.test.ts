@@ -380,6 +380,32 @@ describe('mergeCredentialsFile — cases', () => {
   });
 });
 
+describe('mergeCredentialsFile — removing what was added gives the file back', () => {
+  it.each([
+    ['a plain file', '[default]\naws_access_key_id = AKIAUSER\naws_secret_access_key = s\n'],
+    ['comments and odd spacing', '# mine\n[default]\nregion=eu-west-1\n\n\n; work\n[work]\n  output :  json\n'],
+    ['CRLF', '[default]\r\nregion = eu-west-1\r\n'],
+    ['an empty file', ''],
+  ])('%s: add three sections (one save each), remove them in one go', (_title, file) => {
+    let out = file;
+    for (const name of ['111111111111-Admin', 'contoso-prod-ReadOnly', 'z-last']) out = mergeCredentialsFile(out, [{ name, credentials: creds }]);
+    expect(mergeCredentialsFile(out, [], { removals: ['111111111111-Admin', 'contoso-prod-ReadOnly', 'z-last'] })).toBe(file);
+  });
+
+  it('removing one section in the middle or at the end leaves no stray blank line', () => {
+    const three = mergeCredentialsFile('[default]\nregion = eu-west-1\n', [
+      { name: 'a', credentials: creds },
+      { name: 'b', credentials: creds },
+    ]);
+    expect(mergeCredentialsFile(three, [], { removals: ['a'] })).toBe(
+      mergeCredentialsFile('[default]\nregion = eu-west-1\n', [{ name: 'b', credentials: creds }]),
+    );
+    expect(mergeCredentialsFile(three, [], { removals: ['b'] })).toBe(
+      mergeCredentialsFile('[default]\nregion = eu-west-1\n', [{ name: 'a', credentials: creds }]),
+    );
+  });
+});
+
 describe('parseCredentialsFile', () => {
   it('reads like botocore: DEFAULT folded in, header up to the last ], inline # kept, continuation lines joined', () => {
     const parsed = parseCredentialsFile('[DEFAULT]\nregion = eu-west-1\n[a]b] # note\nkey: v # not a comment\nmulti =\n  x = 1\n\n  y = 2\n[ spaced ]\n');

@@ -6,6 +6,7 @@ import { parseCredentialsFile } from '../../lib/credentials-file';
 import type { HostRequest } from '../../lib/host-protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { groupByAccount } from '../../components/view-model';
+import { EXTENSION_OLDER, HELPER_OLDER } from '../../lib/helper-version';
 import {
   allCredentialsFile,
   clockTime,
@@ -293,11 +294,20 @@ describe('hostStatusOf (the popup’s helper line from a ping)', () => {
     });
   });
 
-  it('another protocol version: says how to update', () => {
-    expect(hostStatusOf(ping('0600', 'linux', 2))).toEqual({
-      state: 'error',
-      message: 'The credentials helper speaks protocol 2, this extension 1. Update it with: node aws-saml-bridge.mjs install-host',
-    });
+  it.each<[string, number, string, object]>([
+    ['an older protocol: the helper cannot be used', 0, '0.1.0', { state: 'error', message: HELPER_OLDER, outdated: 'helper' }],
+    ['a newer protocol: the extension cannot use it', 2, '0.1.0', { state: 'error', message: EXTENSION_OLDER, outdated: 'extension' }],
+    ['an older release, same protocol: works, says so', 1, '0.2.0', { state: 'ready', outdated: 'helper', versionNote: HELPER_OLDER }],
+    ['a newer release, same protocol: works, says so', 1, '0.0.9', { state: 'ready', outdated: 'extension', versionNote: EXTENSION_OLDER }],
+  ])('%s', (_title, protocol, extensionVersion, expected) => {
+    const status = hostStatusOf(ping('0600', 'linux', protocol), extensionVersion);
+    expect(status).toMatchObject(expected);
+    if (status.state === 'ready') expect(status.hostVersion).toBe('0.1.0');
+  });
+
+  it('the same release says nothing about versions; a helper run from source ("dev") is never called older', () => {
+    expect(hostStatusOf(ping('0600'), '0.1.0')).not.toHaveProperty('versionNote');
+    expect(hostStatusOf({ ...ping('0600'), hostVersion: 'dev' }, '0.1.0')).not.toHaveProperty('versionNote');
   });
 });
 

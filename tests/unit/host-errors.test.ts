@@ -126,9 +126,14 @@ describe('saveFailureText: the popup’s words for a save that wrote nothing', (
       'The credentials helper refused the profile name "dev.admin" (1–64 letters, digits, _ and -, not DEFAULT), so nothing was saved. Change it in the options.',
     ],
     [
-      'UNSUPPORTED_VERSION: update the helper',
-      { code: 'UNSUPPORTED_VERSION', message: 'protocol version 1 is not supported; this host speaks version 2' },
-      'The credentials helper answered UNSUPPORTED_VERSION: “protocol version 1 is not supported; this host speaks version 2”. Update it with: node aws-saml-bridge.mjs install-host',
+      'UNSUPPORTED_VERSION from a host before data: the helper is older',
+      { code: 'UNSUPPORTED_VERSION', message: 'protocol version 2 is not supported; this host speaks version 1' },
+      'The helper is older than the extension: download the helper again from the popup (Download the helper) and run install-host.',
+    ],
+    [
+      'UNSUPPORTED_VERSION from a newer host: the extension is older',
+      { code: 'UNSUPPORTED_VERSION', message: HOST_WORDS, data: { hostProtocol: 99 } },
+      'The extension is older than the helper: update the extension.',
     ],
     [
       'INTERNAL',

@@ -55,6 +55,7 @@ describe('request types named like Object.prototype members', () => {
     expect(r.ok ? 'ok' : r.reply.error).toEqual({
       code: 'UNSUPPORTED_VERSION',
       message: 'protocol version of JSON type array is not supported; this host speaks version 1',
+      data: { hostProtocol: 1 },
     });
   });
 

@@ -35,8 +35,15 @@ describe('uninstall-host (the built CLI)', () => {
     const first = cli(home, ['uninstall-host']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
+    // No credentials were ever saved: the helper's state file and backup were never there.
+    const own = [
+      `  state file     ${join(home, '.aws', '.aws-saml-bridge-managed.json')}`,
+      `  backup         ${join(home, '.aws', 'credentials.aws-saml-bridge.bak')}`,
+    ];
     expect(first.stdout).toBe(
-      ['Removed:', `  manifest       ${chrome}`, `  install folder ${dir}`, 'Already absent:', ...absent.map((m) => `  manifest       ${m}`), ''].join('\n'),
+      ['Removed:', `  manifest       ${chrome}`, `  install folder ${dir}`, 'Already absent:', ...absent.map((m) => `  manifest       ${m}`), ...own, ''].join(
+        '\n',
+      ),
     );
     expect(existsSync(chrome)).toBe(false);
     expect(existsSync(dir)).toBe(false);
@@ -50,6 +57,7 @@ describe('uninstall-host (the built CLI)', () => {
         `  manifest       ${chrome}`,
         ...absent.map((m) => `  manifest       ${m}`),
         `  install folder ${dir}`,
+        ...own,
         '',
       ].join('\n'),
     );

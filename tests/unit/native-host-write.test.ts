@@ -53,6 +53,21 @@ describe('host process: the file on disk', () => {
     expect(readdirSync(join(home, '.aws')).sort()).toEqual(['.aws-saml-bridge-managed.json', 'credentials', 'credentials.aws-saml-bridge.bak']);
   });
 
+  it('a 0600 file: the backup is the previous content (0600), untouched by the write and by the next one', async () => {
+    const home = tempDir('host-home-');
+    const file = join(home, '.aws', 'credentials');
+    mkdirSync(join(home, '.aws'), { mode: 0o700 });
+    writeFileSync(file, '[default]\nregion = eu-west-1\n', { mode: 0o600 });
+    await runHost({ home, input: [writeRequest('1', [{ name: 'dev', credentials: creds('one') }])] });
+    expect(readFileSync(`${file}.aws-saml-bridge.bak`, 'utf8')).toBe('[default]\nregion = eu-west-1\n');
+    const afterFirst = readFileSync(file, 'utf8');
+    await runHost({ home, input: [writeRequest('2', [{ name: 'dev', credentials: creds('two') }])] });
+    expect(readFileSync(`${file}.aws-saml-bridge.bak`, 'utf8')).toBe(afterFirst);
+    expect(modeOf(`${file}.aws-saml-bridge.bak`)).toBe(0o600);
+    expect(modeOf(file)).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).not.toBe(afterFirst);
+  });
+
   it('follows AWS_SHARED_CREDENTIALS_FILE (with ~) and a symlink: the link stays, its target is written', async () => {
     const home = tempDir('host-home-');
     mkdirSync(join(home, 'dotfiles'));

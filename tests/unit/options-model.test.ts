@@ -56,7 +56,7 @@ describe('previewRows', () => {
   it('uses example roles (with an example account name) before anything was captured', () => {
     const rows = previewRows([], DEFAULT_SETTINGS, {}, '{account_name}-{role}');
     expect(rows.map((r) => r.role)).toEqual(SAMPLE_ROLES);
-    expect(rows.map((r) => r.resolved.name)).toEqual(['example-prod-Admin', 'example-prod-Deployer', '210987654321-ReadOnly']);
+    expect(rows.map((r) => r.resolved.name)).toEqual(['example-prod-Admin', 'example-prod-team_platform-Deployer', '210987654321-ReadOnly']);
   });
 
   it('shows the captured roles with the draft template, learnt aliases, names and overrides', () => {

@@ -12,7 +12,11 @@ import {
   resolveProfileNames,
   roleTag,
   sanitizeProfileNamePart,
+  keepGivenName,
+  normaliseGivenNames,
+  type GivenName,
   type NamingContext,
+  type ResolvedProfileName,
   type NamingRole,
   type NamingRules,
   type TemplatePart,
@@ -153,7 +157,7 @@ describe('parsing and checking a template', () => {
     const cut = checkTemplate('{account_id}-{role}', [role('111111111111', 'R'.repeat(60))]);
     expect(cut.ok && cut.warnings).toEqual([`${'R'.repeat(60)} in 111111111111: the name is cut to 64 characters.`]);
     const shared = checkTemplate('{account_id}', [ADMIN, DEPLOYER]);
-    expect(shared.ok && shared.warnings).toEqual(['Several roles would be named "111111111111"; they get a suffix until you give them names of their own.']);
+    expect(shared.ok && shared.warnings).toEqual(['Several roles would be named "111111111111"; they are not saved until you give them names of their own.']);
   });
 });
 
@@ -161,7 +165,7 @@ describe('resolving names for a set of roles', () => {
   it('an override wins over the template', () => {
     const r = names([ADMIN, DEPLOYER], rules({ overrides: { [ADMIN.roleArn]: 'prod' }, accountNames: { '111111111111': 'contoso-prod' } }));
     expect(r.get(ADMIN.roleArn)).toEqual({ name: 'prod', source: 'override', truncated: false });
-    expect(r.get(DEPLOYER.roleArn)).toEqual({ name: 'contoso-prod-Deployer', source: 'template', truncated: false });
+    expect(r.get(DEPLOYER.roleArn)).toEqual({ name: 'contoso-prod-team_platform-Deployer', source: 'template', truncated: false });
   });
 
   it('an invalid override is ignored (settings validation reports it) and the template applies', () => {
@@ -177,10 +181,10 @@ describe('resolving names for a set of roles', () => {
 
   it('a role whose template name would be empty gets the default template’s name', () => {
     const odd = role('111111111111', '+');
-    expect(names([odd], rules({ template: '{role}' })).get(odd.roleArn)!.name).toBe('111111111111');
+    expect(names([odd], rules({ template: '{role}' })).get(odd.roleArn)!.name).toBe(`111111111111-${roleTag(odd.roleArn)}`);
   });
 
-  it('names do not depend on the order of roles or on unrelated roles coming and going (property)', () => {
+  it("a role's name is the same whatever other roles come with it (property)", () => {
     const pool = [
       ADMIN,
       DEPLOYER,
@@ -189,81 +193,90 @@ describe('resolving names for a set of roles', () => {
       role('222222222222', 'Admin'),
       role('222222222222', 'x/Admin'),
       role('222222222222', 'y/Admin'),
+      role('222222222222', 'a.b'),
+      role('222222222222', 'a_b'),
+      role('222222222222', `${'R'.repeat(60)}1`),
+      role('222222222222', `${'R'.repeat(60)}2`),
       role('444444444444', 'Dev'),
       role('555555555555', 'Dev'),
     ];
     const r = rules({ template: '{account_name}-{role}', accountNames: { '444444444444': 'same', '555555555555': 'same' } });
-    const full = names(pool, r);
+    const alone = new Map(pool.map((x) => [x.roleArn, names([x], r).get(x.roleArn)!.name]));
     fc.assert(
       fc.property(fc.shuffledSubarray(pool, { minLength: 1 }), (subset) => {
         const some = names(subset, r);
-        const reversed = names([...subset].reverse(), r);
         for (const x of subset) {
-          expect(reversed.get(x.roleArn)).toEqual(some.get(x.roleArn));
-          // A role that collides with nobody in the whole pool has the same name in every subset.
-          if (!full.get(x.roleArn)!.conflict) expect(some.get(x.roleArn)).toEqual(full.get(x.roleArn));
+          // Exactly the name it has alone, in any company and any order.
+          expect(some.get(x.roleArn)!.name).toBe(alone.get(x.roleArn));
+          expect(isValidProfileName(some.get(x.roleArn)!.name)).toBe(true);
         }
-        // Every role in a subset has a distinct, valid name.
-        const all = subset.map((x) => some.get(x.roleArn)!.name);
+        // Roles that may be written have distinct names; the others are reported, never renamed.
+        const writable = subset.filter((x) => !some.get(x.roleArn)!.conflict || some.get(x.roleArn)!.conflict!.resolved);
+        const all = writable.map((x) => some.get(x.roleArn)!.name);
         expect(new Set(all).size).toBe(all.length);
-        for (const n of all) expect(isValidProfileName(n)).toBe(true);
       }),
     );
   });
 
-  it('two roles wanting the same name both get a deterministic suffix and are reported', () => {
-    const x = role('222222222222', 'x/Admin');
-    const y = role('222222222222', 'y/Admin');
-    const r = names([x, y], rules());
-    expect(r.get(x.roleArn)).toEqual({
-      name: `222222222222-Admin-${roleTag(x.roleArn)}`,
-      source: 'template',
-      truncated: false,
-      conflict: { wanted: '222222222222-Admin', withRoles: [y.roleArn], resolved: true },
-    });
-    expect(r.get(y.roleArn)!.name).toBe(`222222222222-Admin-${roleTag(y.roleArn)}`);
-    expect(r.get(y.roleArn)!.conflict!.withRoles).toEqual([x.roleArn]);
-    expect(roleTag(x.roleArn)).toMatch(/^[0-9a-f]{8}$/);
-    expect(roleTag(x.roleArn)).not.toBe(roleTag(y.roleArn));
+  it('a second Admin in the same account (another path) changes neither name', () => {
+    const plain = role('111111111111', 'Admin');
+    const pathed = role('111111111111', 'team/Admin');
+    expect(names([plain], rules()).get(plain.roleArn)).toEqual({ name: '111111111111-Admin', source: 'template', truncated: false });
+    const both = names([plain, pathed], rules());
+    expect(both.get(plain.roleArn)).toEqual({ name: '111111111111-Admin', source: 'template', truncated: false });
+    expect(both.get(pathed.roleArn)).toEqual({ name: '111111111111-team-Admin', source: 'template', truncated: false });
   });
 
-  it('the one role with an override keeps its name; the template-named role gets the suffix', () => {
+  it('the path goes in front of the role unless the template places it', () => {
+    expect(names([DEPLOYER], rules()).get(DEPLOYER.roleArn)!.name).toBe('111111111111-team_platform-Deployer');
+    expect(names([DEPLOYER], rules({ template: '{role_path}_{account_id}_{role}' })).get(DEPLOYER.roleArn)!.name).toBe('team_platform_111111111111_Deployer');
+    expect(defaultProfileName(DEPLOYER, 'contoso-prod')).toBe('contoso-prod-team_platform-Deployer');
+  });
+
+  it('a role name that loses characters, or a cut name, always carries its own tag', () => {
+    const dotted = role('222222222222', 'a.b');
+    const plain = role('222222222222', 'a_b');
+    const long = role('222222222222', 'R'.repeat(60));
+    const r = names([dotted, plain, long], rules());
+    expect(r.get(dotted.roleArn)).toEqual({ name: `222222222222-a_b-${roleTag(dotted.roleArn)}`, source: 'template', truncated: false });
+    expect(r.get(plain.roleArn)).toEqual({ name: '222222222222-a_b', source: 'template', truncated: false });
+    expect(r.get(long.roleArn)!.name).toBe(`${`222222222222-${'R'.repeat(60)}`.slice(0, 55)}-${roleTag(long.roleArn)}`);
+    expect(r.get(long.roleArn)!.name.length).toBeLessThanOrEqual(64);
+    expect(roleTag(dotted.roleArn)).toMatch(/^[0-9a-f]{8}$/);
+    expect(roleTag(dotted.roleArn)).not.toBe(roleTag(plain.roleArn));
+  });
+
+  it('two roles that still share a name are both reported and neither is renamed', () => {
+    const x = role('444444444444', 'Dev');
+    const y = role('555555555555', 'Dev');
+    const r = names([x, y], rules({ accountNames: { '444444444444': 'same', '555555555555': 'same' } }));
+    expect(r.get(x.roleArn)).toEqual({
+      name: 'same-Dev',
+      source: 'template',
+      truncated: false,
+      conflict: { wanted: 'same-Dev', withRoles: [y.roleArn], resolved: false },
+    });
+    expect(r.get(y.roleArn)!.conflict).toEqual({ wanted: 'same-Dev', withRoles: [x.roleArn], resolved: false });
+  });
+
+  it('the one role with an override keeps its name; the template-named role is refused, not renamed', () => {
     const other = role('222222222222', 'Admin');
     const r = names([ADMIN, other], rules({ overrides: { [ADMIN.roleArn]: '222222222222-Admin' } }));
     expect(r.get(ADMIN.roleArn)).toEqual({ name: '222222222222-Admin', source: 'override', truncated: false });
-    expect(r.get(other.roleArn)!.name).toBe(`222222222222-Admin-${roleTag(other.roleArn)}`);
-    expect(r.get(other.roleArn)!.conflict).toEqual({ wanted: '222222222222-Admin', withRoles: [ADMIN.roleArn], resolved: true });
+    expect(r.get(other.roleArn)!.name).toBe('222222222222-Admin');
+    expect(r.get(other.roleArn)!.conflict).toEqual({ wanted: '222222222222-Admin', withRoles: [ADMIN.roleArn], resolved: false });
   });
 
-  it('two equal overrides are both suffixed', () => {
+  it('two equal overrides are both refused', () => {
     const r = names([ADMIN, GOV], rules({ overrides: { [ADMIN.roleArn]: 'same', [GOV.roleArn]: 'same' } }));
-    expect(r.get(ADMIN.roleArn)!.name).toBe(`same-${roleTag(ADMIN.roleArn)}`);
-    expect(r.get(GOV.roleArn)!.name).toBe(`same-${roleTag(GOV.roleArn)}`);
+    expect(r.get(ADMIN.roleArn)!.conflict).toMatchObject({ wanted: 'same', resolved: false });
+    expect(r.get(GOV.roleArn)!.conflict).toMatchObject({ wanted: 'same', resolved: false });
   });
 
   it('a template name of "default" (any case) is never used as is', () => {
     const r = names([ADMIN], rules({ template: '{account_name}', accountNames: { '111111111111': 'Default' } })).get(ADMIN.roleArn)!;
     expect(r.name).toBe(`Default-${roleTag(ADMIN.roleArn)}`);
     expect(r.conflict).toEqual({ wanted: 'Default', withRoles: [], resolved: true });
-  });
-
-  it('a suffixed name that someone typed as an override on purpose is refused for both roles', () => {
-    const x = role('222222222222', 'x/Admin');
-    const y = role('222222222222', 'y/Admin');
-    const taken = `222222222222-Admin-${roleTag(x.roleArn)}`;
-    const r = names([x, y, ADMIN], rules({ overrides: { [ADMIN.roleArn]: taken } }));
-    expect(r.get(x.roleArn)!.conflict).toMatchObject({ resolved: false });
-    expect(r.get(ADMIN.roleArn)!.conflict).toEqual({ wanted: taken, withRoles: [x.roleArn], resolved: false });
-    expect(r.get(y.roleArn)!.conflict).toMatchObject({ resolved: true });
-  });
-
-  it('suffixed names stay within 64 characters', () => {
-    const a = role('111111111111', `a/${'R'.repeat(60)}`);
-    const b = role('111111111111', `b/${'R'.repeat(60)}`);
-    for (const r of names([a, b], rules()).values()) {
-      expect(r.name.length).toBeLessThanOrEqual(64);
-      expect(isValidProfileName(r.name)).toBe(true);
-    }
   });
 
   it('a role listed twice is named once', () => {
@@ -288,5 +301,70 @@ describe('sanitizeProfileNamePart', () => {
     ['Ｆｕｌｌ', 'Full'],
   ])('%j → %j', (input, expected) => {
     expect(sanitizeProfileNamePart(input)).toBe(expected);
+  });
+});
+
+describe('names already given (keepGivenName)', () => {
+  const resolved = (name: string, over: Partial<ResolvedProfileName> = {}): ResolvedProfileName => ({ name, source: 'template', truncated: false, ...over });
+  it.each<[string, string, string, GivenName | undefined, string, string | undefined]>([
+    ['never named: the alias applies', 'contoso-prod-Admin', '111111111111-Admin', undefined, 'contoso-prod-Admin', undefined],
+    [
+      'named by id, alias learnt since: keeps the name, offers the rename',
+      'contoso-prod-Admin',
+      '111111111111-Admin',
+      { name: '111111111111-Admin', plain: '111111111111-Admin' },
+      '111111111111-Admin',
+      'contoso-prod-Admin',
+    ],
+    [
+      'named with an alias that changed since: keeps it',
+      'contoso-new-Admin',
+      '111111111111-Admin',
+      { name: 'contoso-prod-Admin', plain: '111111111111-Admin' },
+      'contoso-prod-Admin',
+      'contoso-new-Admin',
+    ],
+    [
+      'the settings changed (template): the new name applies',
+      'Admin',
+      'Admin',
+      { name: '111111111111-Admin', plain: '111111111111-Admin' },
+      'Admin',
+      undefined,
+    ],
+    [
+      'nothing changed',
+      'contoso-prod-Admin',
+      '111111111111-Admin',
+      { name: 'contoso-prod-Admin', plain: '111111111111-Admin' },
+      'contoso-prod-Admin',
+      undefined,
+    ],
+  ])('%s', (_title, withAliases, plain, given, name, renameTo) => {
+    const r = keepGivenName(resolved(withAliases), resolved(plain), given);
+    expect(r.resolved.name).toBe(name);
+    expect(r.renameTo).toBe(renameTo);
+    expect(r.remember.name).toBe(name);
+  });
+
+  it('an override always wins over a remembered name', () => {
+    const r = keepGivenName(resolved('mine', { source: 'override' }), resolved('mine', { source: 'override' }), {
+      name: '111111111111-Admin',
+      plain: '111111111111-Admin',
+    });
+    expect(r.resolved.name).toBe('mine');
+  });
+
+  it('reads only well-formed remembered names', () => {
+    expect(
+      normaliseGivenNames({
+        [ADMIN.roleArn]: { name: 'a-Admin', plain: '111111111111-Admin' },
+        bad: { name: 'x', plain: 'y' },
+        [GOV.roleArn]: { name: 'has space', plain: 'ok' },
+        [DEPLOYER.roleArn]: 'not an object',
+      }),
+    ).toEqual({ [ADMIN.roleArn]: { name: 'a-Admin', plain: '111111111111-Admin' } });
+    expect(normaliseGivenNames(null)).toEqual({});
+    expect(normaliseGivenNames([1])).toEqual({});
   });
 });

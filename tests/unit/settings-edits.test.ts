@@ -63,7 +63,12 @@ describe('edits', () => {
     const s = custom();
     const [first, second] = s.delivery.formatOrder;
     const moved = withFormatMoved(s, second!, -1);
-    expect(moved.delivery).toEqual({ autoSaveToHost: true, credentialProcess: true, formatOrder: [second, first, ...s.delivery.formatOrder.slice(2)] });
+    expect(moved.delivery).toEqual({
+      autoSaveToHost: true,
+      credentialProcess: true,
+      formatOrder: [second, first, ...s.delivery.formatOrder.slice(2)],
+      removeExpiredAfterDays: 30,
+    });
     expect(withFormatMoved(s, first!, -1).delivery.formatOrder).toEqual(s.delivery.formatOrder);
     expect(s).toEqual(custom());
   });

@@ -62,7 +62,7 @@ describe('version 1 → 2', () => {
       accountNames: { '111111111111': 'contoso-prod', '222222222222': 'Contoso Dev' },
       defaultDuration: 14400,
       defaultRegion: 'eu-central-1',
-      delivery: { autoSaveToHost: true, formatOrder: ALL_FORMATS, credentialProcess: false },
+      delivery: { autoSaveToHost: true, formatOrder: ALL_FORMATS, credentialProcess: false, removeExpiredAfterDays: null },
       pinnedRoles: [DEPLOYER, GOV],
     });
   });

@@ -313,3 +313,25 @@ describe('import and export', () => {
     expect(importSettings('\uFEFF' + exportSettings(custom()), DEFAULT_SETTINGS)).toMatchObject({ ok: true, issues: [] });
   });
 });
+
+describe('delivery.removeExpiredAfterDays (tidy credentials file)', () => {
+  it('is null (keep every section) by default and when absent from stored settings', () => {
+    expect(DEFAULT_SETTINGS.delivery.removeExpiredAfterDays).toBeNull();
+    expect(parseSettings({ version: SETTINGS_VERSION, delivery: { autoSaveToHost: true } }).settings.delivery.removeExpiredAfterDays).toBeNull();
+  });
+
+  it.each<[unknown, number | null, boolean]>([
+    [null, null, true],
+    [1, 1, true],
+    [30, 30, true],
+    [3650, 3650, true],
+    [0, null, false],
+    [3651, null, false],
+    [7.5, null, false],
+    ['7', null, false],
+  ])('%j → %j (accepted: %s)', (value, expected, accepted) => {
+    const { settings, issues } = parseSettings({ version: SETTINGS_VERSION, delivery: { removeExpiredAfterDays: value } });
+    expect(settings.delivery.removeExpiredAfterDays).toBe(expected);
+    expect(issues.some((i) => i.path === 'delivery.removeExpiredAfterDays')).toBe(!accepted);
+  });
+});

@@ -19,6 +19,9 @@ const { assumeRoles } = await import('@/lib/background/assume-roles');
 const { EXPIRY_ALARM, PENDING_TIMEOUT_MS, WORKER_STARTED_AT, scheduleExpiry } = await import('@/lib/background/expiry');
 const { messagingFailureText, sendMessage } = await import('@/lib/browser/messages');
 const { saveCapture, saveOutcome, readState } = await import('@/lib/browser/session-store');
+const { learnAliases } = await import('@/lib/browser/account-names-store');
+const { readGivenNames } = await import('@/lib/browser/profile-names-store');
+const { renameProfile } = await import('@/lib/background/rename-profile');
 
 const ADMIN = { roleArn: 'arn:aws:iam::111111111111:role/Admin', providerArn: 'arn:aws:iam::111111111111:saml-provider/EntraID' };
 const SIGN_IN_AGAIN: Record<IdpShape, string> = {
@@ -277,5 +280,42 @@ describe('the popup’s messages when the background went away', () => {
   it('any other failure keeps its own words, bounded', () => {
     expect(messagingFailureText(new Error('Quota exceeded'))).toBe('Quota exceeded');
     expect(messagingFailureText(new Error('x'.repeat(1000))).length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('a learnt alias never renames a profile on its own', () => {
+  const assumeOnce = async () => {
+    const capture = await storeCapture('entra');
+    const { transport, release } = heldTransport();
+    release('ok');
+    await assumeRoles({ captureId: capture.id, roleArns: [ADMIN.roleArn], duration: 3600 }, { transport });
+    const out = await outcomeOf();
+    return out?.status === 'ok' ? out.profileName : out?.status;
+  };
+
+  it('named by account id before the alias was learnt: keeps that name after; a role never named gets the alias', async () => {
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    await learnAliases({ aliases: { '111111111111': 'contoso-prod' }, accountIds: ['111111111111'], source: 'meta' }, 1);
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    expect(await readGivenNames()).toEqual({ [ADMIN.roleArn]: { name: '111111111111-Admin', plain: '111111111111-Admin' } });
+
+    fakeBrowser.reset();
+    await learnAliases({ aliases: { '111111111111': 'contoso-prod' }, accountIds: ['111111111111'], source: 'meta' }, 1);
+    expect(await assumeOnce()).toBe('contoso-prod-Admin');
+  });
+
+  it('offers the rename; accepting it names the role so from then on', async () => {
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    await learnAliases({ aliases: { '111111111111': 'contoso-prod' }, accountIds: ['111111111111'], source: 'meta' }, 1);
+    expect(await assumeOnce()).toBe('111111111111-Admin');
+    expect(await outcomeOf()).toMatchObject({ status: 'ok', renameTo: 'contoso-prod-Admin' });
+
+    expect(await renameProfile({ roleArn: ADMIN.roleArn })).toEqual({ ok: true, name: 'contoso-prod-Admin' });
+    const renamed = await outcomeOf();
+    expect(renamed).toMatchObject({ status: 'ok', profileName: 'contoso-prod-Admin' });
+    expect(renamed).not.toHaveProperty('renameTo');
+    expect(await assumeOnce()).toBe('contoso-prod-Admin');
+    expect(await outcomeOf()).not.toHaveProperty('renameTo');
+    expect(await renameProfile({ roleArn: ADMIN.roleArn })).toEqual({ ok: false, message: 'There is no rename to accept for this role any more.' });
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * Forget with "also remove from ~/.aws/credentials", end to end in Chromium with the real helper installed in a
+ * sandboxed HOME: the user's own file, three saved profiles, then Forget everything with removal gives the user's
+ * file back byte for byte — the helper removes exactly the sections it wrote and nothing else.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_IDS, rolesFor } from '../emulators/world';
+import { openAwsTile, openPopup, signInToMyApps } from '../support/browser';
+import { profileNameOf } from '../support/profile-names';
+import { expect, testWithHost as test } from './fixtures';
+
+const ALICE = 'alice@contoso.com';
+/** The user's own file: comments, long-term keys, an odd layout, no blank line at the end of the last section. */
+const USERS_OWN = [
+  '# my long-term keys — do not lose',
+  '[default]',
+  'aws_access_key_id = AKIAEXISTINGEXAMPLE1',
+  'aws_secret_access_key = existing/secret+key',
+  '',
+  '',
+  '; work',
+  '[personal]',
+  '  aws_access_key_id=AKIAPERSONALEXAMPLE2',
+  'aws_secret_access_key : personal/secret',
+  'region=eu-central-1',
+  '',
+].join('\n');
+
+test('save three profiles, then Forget everything with removal: the credentials file is the user’s own again, byte for byte', async ({
+  ext,
+  page,
+  sandbox,
+  installHost,
+}) => {
+  mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
+  writeFileSync(sandbox.credentialsFile, USERS_OWN, { mode: 0o600 });
+  installHost();
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
+  await expect(popup.accountNames().first()).toBeVisible();
+
+  const picked = rolesFor(ALICE, APP_IDS.aws).slice(0, 3);
+  await popup.assume(picked.map((r) => r.roleArn));
+  await popup.save();
+  await expect(popup.saveStatus()).toHaveText(`Saved 3 profiles to ${sandbox.credentialsFile}`);
+  const saved = readFileSync(sandbox.credentialsFile, 'utf8');
+  expect(saved.startsWith(USERS_OWN)).toBe(true);
+  for (const role of picked) expect(saved).toContain(`[${profileNameOf(role)}]\n`);
+
+  await popup.forgetEverything({ removeFromFile: true });
+  await expect.poll(() => readFileSync(sandbox.credentialsFile, 'utf8'), { timeout: 10_000 }).toBe(USERS_OWN);
+  await expect(popup.errorBanners()).toHaveCount(0);
+});
