@@ -15,9 +15,10 @@ import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile, setUpCre
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
 import { forget } from './forget';
 import { onNotificationClicked, openPopupOrTab, type ReminderClickApi } from './reminder-click';
-import { syncAgent, watchAgentSessions } from './agent';
+import { assumeAgainRenewer, setAgentRenewer, syncAgent, watchAgentSessions } from './agent';
 import { watchSettings } from '../browser/settings-store';
 import {
+  awaitKeptFresh,
   IDP_ORIGINS,
   observeSignInRequest,
   onAssumed,
@@ -103,7 +104,13 @@ export function registerListeners(): void {
     if (id.startsWith('renew-')) void onNeedsYouClicked(id).catch(() => undefined);
     else void onNotificationClicked(id, popupApi());
   });
-  // credential_process: the agent's port follows the setting; sessions are pushed on every change.
+  // credential_process: the agent's port follows the setting; sessions are pushed on every change. Roles a source
+  // keeps fresh are renewed on its schedule (the agent waits for a renewal in flight); others are assumed again.
+  setAgentRenewer(async (roleArns) => {
+    const kept = await awaitKeptFresh(roleArns);
+    if (kept === undefined || kept.ok) return kept ?? assumeAgainRenewer(roleArns);
+    return { ok: false, reason: 'needs-sign-in', message: kept.message };
+  });
   watchAgentSessions();
   watchSettings((snapshot) => syncAgent(snapshot.settings, () => void openPopupOrTab(popupApi()).catch(() => undefined)));
   // Settings stored by an older version are written back in the current shape once, on update.

@@ -442,3 +442,25 @@ export function needsYou(records: readonly RenewalRecord[]): boolean {
 export function setRenewalDeps(change: Partial<RenewalDeps>): void {
   Object.assign(deps, change);
 }
+
+/**
+ * For the credential_process agent (lib/background/agent.ts): roles kept fresh by a source are renewed on its own
+ * schedule, so the agent waits for a renewal in flight and answers from the source's state. Undefined: no source
+ * keeps these roles fresh (the agent's own renewer applies).
+ */
+export async function awaitKeptFresh(roleArns: readonly string[], waitMs = 40_000): Promise<{ ok: true } | { ok: false; message: string } | undefined> {
+  const find = async () => Object.values((await readState()).renewals).find((r) => r.roles?.some((x) => roleArns.includes(x.roleArn)));
+  let record = await find();
+  if (!record || !canRenewSilently(record)) return undefined;
+  const deadline = deps.now() + waitMs;
+  for (let i = 0; record?.state.kind === 'renewing' && deps.now() < deadline && i < 400; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    record = await find();
+  }
+  if (!record) return undefined;
+  if (record.state.kind === 'needs-you') {
+    const capture = await getCapture(record.captureId);
+    return { ok: false, message: needsUserWords(record.state.reason, identifyIdp(capture?.summary.issuer).kind) };
+  }
+  return record.state.kind === 'fresh' ? { ok: true } : undefined;
+}
