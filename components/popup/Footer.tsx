@@ -7,7 +7,7 @@ import type { Capture, RoleOutcome } from '../../lib/capture';
 import { deliveryOptions, liveOkOutcomes, type SaveProblem } from '../../lib/delivery';
 import type { DurationChoice } from '../../lib/duration';
 import type { Settings } from '../../lib/settings';
-import { DeliveryPanel } from '../DeliveryPanel';
+import { DeliveryPanel } from '../lazy';
 import { DurationSelect } from '../DurationSelect';
 import { assumeLabel, assumeStatusText, durationNotesText, expiryPreviewText, outcomeCounts } from '../view-model';
 
