@@ -25,23 +25,41 @@ import { ZeroClickLine } from './popup/ZeroClickLine';
 import { useRemembered, useZeroClickRuns } from './use-remembered';
 import { sourceKeyFor } from '../lib/sign-in-source';
 import type { Capture } from '../lib/capture';
-import { useSessionState } from './use-session-state';
-import { useLearntAliases, useSettings } from './use-settings';
+import type { Followed } from './follow';
+import { followSessionState, useSessionState, type LoadedState } from './use-session-state';
+import { followLearntAliases, followSettings, useLearntAliases, useSettings } from './use-settings';
 import { assumeRequests, currentProblem, errorVersions, type BrokenEntry } from './view-model';
 
+/** What the popup shows, followed from storage from the moment the page starts (`startPopupSources`). */
+export interface PopupSources {
+  session: Followed<LoadedState>;
+  settings: ReturnType<typeof followSettings>;
+  learnt: Followed<LearntAliases>;
+}
+
+/**
+ * Starts every storage read the popup needs at once (session state, settings, learnt names), before anything
+ * renders; the organisation's policy is not waited for (its values apply when it answers). `ready` resolves when
+ * the popup can render in full, in one go.
+ */
+export function startPopupSources(): PopupSources & { ready: Promise<unknown> } {
+  const sources = { session: followSessionState(), settings: followSettings({ policyWaitMs: 0 }), learnt: followLearntAliases() };
+  return { ...sources, ready: Promise.all([sources.session.ready, sources.settings.ready, sources.learnt.ready]) };
+}
+
 /** The popup, inside a last-resort boundary: whatever fails to render, "Forget everything" stays offered. */
-export function App() {
+export function App({ sources }: { sources?: PopupSources }) {
   return (
     <ErrorBoundary fallback={(retry) => <PopupFailed onForgotten={retry} />}>
-      <LoadedPopup />
+      <LoadedPopup sources={sources} />
     </ErrorBoundary>
   );
 }
 
-function LoadedPopup() {
-  const loaded = useSessionState();
-  const loadedSettings = useSettings();
-  const learnt = useLearntAliases();
+function LoadedPopup({ sources }: { sources: PopupSources | undefined }) {
+  const loaded = useSessionState(sources?.session);
+  const loadedSettings = useSettings(sources?.settings);
+  const learnt = useLearntAliases(sources?.learnt);
   if (loaded.status !== 'ready' || loadedSettings.status === 'loading') return <NotLoaded failed={loaded.status === 'failed'} />;
   // Settings that cannot be read must not keep the user from their credentials: the defaults apply then.
   const settings = loadedSettings.status === 'ready' ? loadedSettings.settings : DEFAULT_SETTINGS;

@@ -4,12 +4,12 @@
  * role, its result in place underneath. A row that cannot be shown becomes one line with Forget.
  */
 import { memo } from './memo';
-import { useId, useMemo } from 'preact/hooks';
+import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import type { RoleOutcome } from '../lib/capture';
 import { savedFor, type SavedProfile } from '../lib/delivery';
 import { formatDuration } from '../lib/duration';
 import { BrokenEntryLine, ErrorBoundary } from './ErrorBoundary';
-import { RoleResult } from './RoleResult';
+import { RoleResult } from './lazy';
 import { useRovingGrid } from './use-roving-grid';
 import { chainedBySource, outcomeVersion, rowKeys, type AccountGroup, type RoleRowModel } from './view-model';
 
@@ -31,12 +31,38 @@ export interface RoleListProps {
   gridLabel?: string;
 }
 
+/** Rows the list's first render shows (the popup has room for about 15); the rest follow in steps of this many. */
+export const ROWS_PER_STEP = 40;
+
+/**
+ * How many rows to render: ROWS_PER_STEP at first, then ROWS_PER_STEP more per task until `total`, so 300 roles
+ * paint as fast as 40 and a click between two steps is answered at once.
+ */
+function useRowsShown(total: number): number {
+  const [shown, setShown] = useState(ROWS_PER_STEP);
+  useEffect(() => {
+    if (shown >= total) return;
+    const step = setTimeout(() => setShown((n) => n + ROWS_PER_STEP), 0);
+    return () => clearTimeout(step);
+  }, [shown, total]);
+  return shown;
+}
+
+/** The first groups, whole, up to (and including) the one that holds row number `rows`. */
+function firstGroups(groups: AccountGroup[], rows: number): AccountGroup[] {
+  let count = 0;
+  const end = groups.findIndex((g) => (count += g.rows.length) >= rows);
+  return end === -1 ? groups : groups.slice(0, end + 1);
+}
+
 export function RoleList({ groups, selected, outcomes, saved, errorsAtOpen, onToggle, onTogglePin, onSetKeys, onForgetSignIn, gridLabel }: RoleListProps) {
   const gridRef = useRovingGrid<HTMLDivElement>(groups);
   const chained = useMemo(() => chainedBySource(outcomes), [outcomes]);
+  const total = useMemo(() => groups.reduce((n, g) => n + g.rows.length, 0), [groups]);
+  const shown = useRowsShown(total);
   return (
     <div ref={gridRef} role="grid" class="role-grid" aria-label={gridLabel ?? 'Roles'} data-testid="role-grid">
-      {groups.map((group) => {
+      {firstGroups(groups, shown).map((group) => {
         const keys = rowKeys([group]);
         const all = keys.every((k) => selected.has(k));
         const account = group.partitionLabel ? `${group.accountId} (${group.partitionLabel})` : group.accountId;

@@ -1,10 +1,11 @@
 /** Browser: settings and learnt account aliases for Preact pages, kept current from storage. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
 import { watchLearntAliases } from '../lib/browser/account-names-store';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
 import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/browser/settings-store';
 import { errorText } from '../lib/error-text';
+import { follow, useFollowed, type Followed } from './follow';
 
 export type LoadedSettings =
   | { status: 'loading' }
@@ -20,25 +21,49 @@ export type LoadedSettings =
       update: (change: (local: Settings) => Settings) => Promise<Settings>;
     };
 
-export function useSettings(): LoadedSettings {
-  const [snapshot, setSnapshot] = useState<SettingsSnapshot>();
-  const [failure, setFailure] = useState<string>();
-  useEffect(() => watchSettings(setSnapshot, (e) => setFailure(errorText(e))), []);
+type SettingsRead = { snapshot: SettingsSnapshot } | { failure: string };
+
+/**
+ * Follows the settings from now on. `policyWaitMs`: how long the first value waits for the organisation's policy
+ * (see `watchSettings`); the popup passes 0 and shows the policy's values when they arrive.
+ */
+export function followSettings(options: { policyWaitMs?: number } = {}): Followed<SettingsRead> {
+  return follow<SettingsRead>((emit) =>
+    watchSettings(
+      (snapshot) => emit({ snapshot }),
+      (e) => emit({ failure: errorText(e) }),
+      options,
+    ),
+  );
+}
+
+export function useSettings(source?: Followed<SettingsRead>): LoadedSettings {
+  const [followed] = useState(() => source ?? followSettings());
+  const value = useFollowed(followed);
   // The page shows the stored result before the caller goes on (say, to print "Saved"): a render in between
   // with the old snapshot would flip a just-clicked checkbox back until storage.onChanged arrives.
-  const update = useCallback(async (change: (local: Settings) => Settings) => {
-    const next = await updateLocalSettings(change);
-    setSnapshot(await readSettingsSnapshot());
-    return next;
-  }, []);
-  if (failure !== undefined) return { status: 'failed', message: failure };
-  if (!snapshot) return { status: 'loading' };
+  const update = useCallback(
+    async (change: (local: Settings) => Settings) => {
+      const next = await updateLocalSettings(change);
+      followed.set({ snapshot: await readSettingsSnapshot() });
+      return next;
+    },
+    [followed],
+  );
+  if (value === undefined) return { status: 'loading' };
+  if ('failure' in value) return { status: 'failed', message: value.failure };
+  const { snapshot } = value;
   return { status: 'ready', settings: snapshot.settings, locked: snapshot.locked, snapshot, update };
 }
 
-/** Account aliases learnt from the AWS sign-in page (empty until read, and when there are none). */
-export function useLearntAliases(): LearntAliases {
-  const [aliases, setAliases] = useState<LearntAliases>({});
-  useEffect(() => watchLearntAliases(setAliases), []);
-  return aliases;
+/** Follows the account aliases learnt from the AWS sign-in page from now on (empty when they cannot be read). */
+export function followLearntAliases(): Followed<LearntAliases> {
+  return follow<LearntAliases>((emit) => watchLearntAliases(emit, () => emit({})));
 }
+
+/** Account aliases learnt from the AWS sign-in page (empty until read, and when there are none). */
+export function useLearntAliases(source?: Followed<LearntAliases>): LearntAliases {
+  const [followed] = useState(() => source ?? followLearntAliases());
+  return useFollowed(followed) ?? EMPTY;
+}
+const EMPTY: LearntAliases = {};

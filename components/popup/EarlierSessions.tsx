@@ -2,7 +2,7 @@
 import { useMemo } from 'preact/hooks';
 import type { Capture, RoleOutcome } from '../../lib/capture';
 import { BrokenEntryLine, ErrorBoundary } from '../ErrorBoundary';
-import { RoleResult } from '../RoleResult';
+import { RoleResult } from '../lazy';
 import { orphanOutcomes, outcomeVersion } from '../view-model';
 
 interface EarlierSessionsProps {

@@ -8,7 +8,7 @@ import { chainDeliveryText, deliveryOptions, liveOkOutcomes, type SaveProblem } 
 import { roleLabel } from '../../lib/chaining';
 import type { DurationChoice } from '../../lib/duration';
 import type { Settings } from '../../lib/settings';
-import { DeliveryPanel } from '../DeliveryPanel';
+import { DeliveryPanel } from '../lazy';
 import { DurationSelect } from '../DurationSelect';
 import { assumeLabel, assumeStatusText, durationNotesText, expiryPreviewText, outcomeCounts } from '../view-model';
 

@@ -1,7 +1,7 @@
 /** What the popup says above the sign-ins: missing host permissions, a failed action, the last unusable sign-in, nothing captured yet, roles hidden by the allow-list. */
 import type { CaptureProblem } from '../../lib/capture';
 import { EmptyState, ProblemBanner } from '../EmptyState';
-import HostPermissionBanner from '../HostPermissionBanner';
+import { HostPermissionBanner } from '../lazy';
 import { hiddenByPolicyText } from '../view-model';
 
 interface NoticesProps {

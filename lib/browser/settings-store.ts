@@ -53,33 +53,42 @@ export const MANAGED_WAIT_MS = 250;
 /**
  * Calls `listener` with the settings now and whenever the user's settings or the policy change (Chrome fires
  * storage.onChanged for the managed area when a policy changes). A slow policy read is not waited for beyond
- * `MANAGED_WAIT_MS`: the user's settings come first, the policy's values as soon as they are read. Returns an
+ * `policyWaitMs` (`MANAGED_WAIT_MS` unless given; 0: not at all, the policy is used when already read with the
+ * user's settings): the user's settings come first, the policy's values as soon as they are read. Returns an
  * unsubscribe function.
  */
-export function watchSettings(listener: (snapshot: SettingsSnapshot) => void, onError: (error: unknown) => void = () => undefined): () => void {
+export function watchSettings(
+  listener: (snapshot: SettingsSnapshot) => void,
+  onError: (error: unknown) => void = () => undefined,
+  { policyWaitMs = MANAGED_WAIT_MS }: { policyWaitMs?: number } = {},
+): () => void {
   let alive = true;
   // Reads can overlap when changes come quickly; only the latest read may reach the listener.
   let generation = 0;
   const refresh = () => {
     const mine = ++generation;
     const local = settingsItem.getValue();
-    const emit = (managed: unknown) =>
+    let policy: { managed: unknown } | undefined;
+    // What reached the listener in this refresh: nothing, the user's settings alone, or with the policy.
+    let sent: 'nothing' | 'local' | 'policy' = 'nothing';
+    const emit = () =>
       local.then(
         (stored) => {
-          if (alive && mine === generation) listener(settingsSnapshot(stored, managed));
+          const stage = policy ? 'policy' : 'local';
+          if (!alive || mine !== generation || sent === stage || sent === 'policy') return;
+          sent = stage;
+          listener(settingsSnapshot(stored, policy?.managed));
         },
         (e: unknown) => {
-          if (alive) onError(e);
+          if (alive && sent === 'nothing') onError(e);
+          sent = 'policy';
         },
       );
-    let policyRead = false;
-    const early = setTimeout(() => {
-      if (!policyRead) void emit(undefined);
-    }, MANAGED_WAIT_MS);
+    const early = setTimeout(() => void emit(), policyWaitMs);
     void readManagedPolicy().then((managed) => {
-      policyRead = true;
+      policy = { managed };
       clearTimeout(early);
-      void emit(managed);
+      void emit();
     });
   };
   const unwatch = watchStorage([settingsItem, 'managed'], refresh);

@@ -7,7 +7,6 @@
  * - storage.managed: the organisation's policy, read whole. storage.sync is not used.
  */
 import { browser } from 'wxt/browser';
-import { storage, type StorageArea, type StorageItemKey } from 'wxt/utils/storage';
 import type { Capture, CaptureProblem, RoleOutcome } from '../capture';
 import type { SavedProfile, SaveProblem } from '../delivery';
 import type { Reminded } from '../reminders';
@@ -16,26 +15,52 @@ import type { ObservedRequest, RenewalRecord } from '../renewal/record';
 import type { AgentStatus } from '../agent-link';
 import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 
-// `defineItem` reads its key as soon as it is called; `@__PURE__` lets a bundle that never uses an item leave it
-// out (the sign-in page's content script uses only the learnt aliases and cannot reach storage.session).
-// The families get the same mark so that script carries no session code at all.
+/** A storage area the extension uses. */
+export type StorageArea = 'local' | 'session' | 'sync' | 'managed';
+/** An item's key with its area: `local:settings`. */
+export type StorageItemKey = `${StorageArea}:${string}`;
+
+/** One value in one storage area (a few lines over `browser.storage`: the popup opens faster without a library). */
+export interface StorageItem<T> {
+  readonly key: StorageItemKey;
+  /** The stored value, or null when there is none. */
+  getValue(): Promise<T | null>;
+  setValue(value: T): Promise<void>;
+  removeValue(): Promise<void>;
+}
+
+function defineItem<T>(key: StorageItemKey): StorageItem<T> {
+  const colon = key.indexOf(':');
+  const area = () => browser.storage[key.slice(0, colon) as Exclude<StorageArea, 'managed'>];
+  const name = key.slice(colon + 1);
+  return {
+    key,
+    getValue: async () => ((await area().get(name))[name] as T | undefined) ?? null,
+    setValue: (value) => area().set({ [name]: value }),
+    removeValue: () => area().remove(name),
+  };
+}
+
+// `@__PURE__` lets a bundle that never uses an item leave it out (the sign-in page's content script uses only the
+// learnt aliases and cannot reach storage.session). The families get the same mark so that script carries no
+// session code at all.
 
 /** storage.local: the user's own settings as stored (validated on every read, lib/settings/). */
-export const settingsItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.settings}`);
+export const settingsItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.settings}`);
 /** storage.local: account aliases learnt from the AWS sign-in page as stored (validated on read, lib/account-aliases.ts). */
-export const learntAliasesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);
+export const learntAliasesItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.learntAliases}`);
 /** storage.local: per sign-in source, the roles and duration last chosen (validated on read, lib/remembered.ts). */
-export const rememberedItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.remembered}`);
+export const rememberedItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.remembered}`);
 /** Role ARN → the profile name it was given (lib/browser/profile-names-store.ts); names only. */
-export const givenNamesItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.givenProfileNames}`);
+export const givenNamesItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.givenProfileNames}`);
 /** storage.session: why the last sign-in could not be captured. */
-export const problemItem = /* @__PURE__ */ storage.defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
+export const problemItem = /* @__PURE__ */ defineItem<CaptureProblem>(`session:${SESSION_KEYS.problem}`);
 /** storage.session: why the last save to the credentials file failed. */
-export const saveProblemItem = /* @__PURE__ */ storage.defineItem<SaveProblem>(`session:${SESSION_KEYS.saveProblem}`);
+export const saveProblemItem = /* @__PURE__ */ defineItem<SaveProblem>(`session:${SESSION_KEYS.saveProblem}`);
 /** storage.session: whether the credential_process agent serves, or why not (lib/agent-link.ts). */
-export const agentStatusItem = /* @__PURE__ */ storage.defineItem<AgentStatus>(`session:${SESSION_KEYS.agentStatus}`);
+export const agentStatusItem = /* @__PURE__ */ defineItem<AgentStatus>(`session:${SESSION_KEYS.agentStatus}`);
 /** storage.session: the sessions already reminded about (background only, lib/reminders.ts). */
-export const remindedItem = /* @__PURE__ */ storage.defineItem<Reminded>(`session:${SESSION_KEYS.reminded}`);
+export const remindedItem = /* @__PURE__ */ defineItem<Reminded>(`session:${SESSION_KEYS.reminded}`);
 
 /** A family of storage.session items, one per id, whose values carry their own id. */
 export interface SessionFamily<T> extends KeyFamily {
@@ -67,9 +92,9 @@ export const zeroClickRuns = /* @__PURE__ */ sessionFamily<ZeroClickRun>(SESSION
 /** storage.session, one per sign-in source: keeping it fresh (lib/renewal/record.ts; no secrets). */
 export const renewals = /* @__PURE__ */ sessionFamily<RenewalRecord>(SESSION_KEYS.renewal, (r) => r.key);
 /** storage.session: the SP-initiated sign-in requests seen lately (background only). */
-export const observedRequestsItem = /* @__PURE__ */ storage.defineItem<ObservedRequest[]>(`session:${SESSION_KEYS.observedRequests}`);
+export const observedRequestsItem = /* @__PURE__ */ defineItem<ObservedRequest[]>(`session:${SESSION_KEYS.observedRequests}`);
 /** storage.local: sign-in sources the user switched "Keep fresh" off for (source keys only). */
-export const keepFreshOffItem = /* @__PURE__ */ storage.defineItem<unknown>(`local:${LOCAL_KEYS.keepFreshOff}`);
+export const keepFreshOffItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.keepFreshOff}`);
 
 /** Every item in storage.session, by key. */
 export const readSessionItems = (): Promise<Record<string, unknown>> => browser.storage.session.get(null);

@@ -4,12 +4,14 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-async function packagesIn(entry: string): Promise<Set<string>> {
+/** The modules of `entry`'s bundle; with `firstLoad`, only those loaded before it runs (dynamic imports are chunks of their own). */
+async function packagesIn(entry: string, { firstLoad = false } = {}): Promise<Set<string>> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
     write: false,
     metafile: true,
+    ...(firstLoad ? { splitting: true, outdir: 'out', entryNames: 'entry' } : {}),
     format: 'esm',
     platform: 'browser',
     jsx: 'automatic',
@@ -19,7 +21,11 @@ async function packagesIn(entry: string): Promise<Set<string>> {
     loader: { '.css': 'empty' },
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs);
+  const { outputs } = result.metafile;
+  // The entry's output and the chunks it imports statically, transitively (not those behind `import()`).
+  const loaded = new Set(['out/entry.js']);
+  for (const file of loaded) for (const i of outputs[file]?.imports ?? []) if (i.kind === 'import-statement' && outputs[i.path]) loaded.add(i.path);
+  const inputs = firstLoad ? [...loaded].flatMap((f) => Object.keys(outputs[f]!.inputs)) : Object.keys(result.metafile.inputs);
   return new Set(inputs.map((f) => (f.includes('node_modules/') ? f.split('node_modules/').pop()! : f)));
 }
 
@@ -43,5 +49,23 @@ describe('page bundles leave out what only the background needs', () => {
     const inputs = [...(await packagesIn('entrypoints/background.ts'))];
     expect(inputs.some((i) => /^fast-xml-parser\//.test(i))).toBe(true);
     expect(inputs.some((i) => /^lib\/saml-response\.ts$/.test(i))).toBe(true);
+  });
+});
+
+describe('the popup loads what its first paint does not need after it', () => {
+  const LATER = [
+    'components/DeliveryPanel.tsx',
+    'components/RoleResult.tsx',
+    'components/CopyButtons.tsx',
+    'components/OpenConsoleButton.tsx',
+    'components/HostPermissionBanner.tsx',
+  ];
+
+  it('the delivery panel, results and the host-permission banner are chunks of their own', async () => {
+    const first = await packagesIn('entrypoints/popup/main.tsx', { firstLoad: true });
+    expect(first.has('components/App.tsx')).toBe(true);
+    expect(LATER.filter((f) => first.has(f))).toEqual([]);
+    const all = await packagesIn('entrypoints/popup/main.tsx');
+    expect(LATER.filter((f) => !all.has(f))).toEqual([]);
   });
 });

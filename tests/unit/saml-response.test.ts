@@ -171,6 +171,19 @@ describe('parseSamlResponse: real IdP shapes', () => {
   });
 });
 
+describe('parseSamlResponse: ASCII and non-ASCII assertions decode alike', () => {
+  // Pure ASCII takes a shortcut past the UTF-8 decoder (a cold worker's first parse); anything else decodes as UTF-8.
+  it.each<[IdpShape, string]>([
+    ['entra', 'alice@contoso.com'],
+    ['okta', 'josé.müller@contoso.com'],
+    ['adfs', 'CONTOSO\\李雷'],
+    ['google', 'zoë@contoso.com'],
+  ])('%s NameID %s', (shape, nameId) => {
+    const r = parseSamlResponse(encodeSamlResponse(buildSamlResponseXml({ shape, roles: ALICE, nameId, issueInstant: new Date() })));
+    expect(r.ok && r.summary.subject).toBe(nameId);
+  });
+});
+
 describe('parseSamlResponse: errors are specific', () => {
   const valid = buildSamlResponseXml({ roles: ALICE });
 

@@ -132,6 +132,32 @@ describe('watchSettings with a slow policy read', () => {
   });
 });
 
+describe('watchSettings for the popup (policyWaitMs 0): the first paint never waits for the policy', () => {
+  it.each([
+    ['slow policy: the user’s settings at once, the policy’s when it comes', false, ['us-east-2', 'eu-central-1']],
+    ['policy already read with the user’s settings: one call, with the policy', true, ['eu-central-1']],
+  ])('%s', async (_name, fast, regions) => {
+    vi.useFakeTimers();
+    try {
+      let answer: (value: Record<string, unknown>) => void = () => undefined;
+      const policy = { defaultRegion: 'eu-central-1' };
+      vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue((fast ? Promise.resolve(policy) : new Promise((resolve) => (answer = resolve))) as never);
+      await fakeBrowser.storage.local.set({ [LOCAL_KEYS.settings]: { ...DEFAULT_SETTINGS, defaultRegion: 'us-east-2' } });
+      const seen: SettingsSnapshot[] = [];
+      const stop = watchSettings((s) => seen.push(s), undefined, { policyWaitMs: 0 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(seen.map((s) => s.settings.defaultRegion)).toEqual(regions.slice(0, 1));
+      answer(policy);
+      await vi.advanceTimersByTimeAsync(MANAGED_WAIT_MS);
+      expect(seen.map((s) => s.settings.defaultRegion)).toEqual(regions);
+      expect(seen.at(-1)!.locked.has('defaultRegion')).toBe(true);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 function isLockedRegion(s: SettingsSnapshot): boolean {
   return s.locked.has('defaultRegion');
 }

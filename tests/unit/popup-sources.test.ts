@@ -1,0 +1,62 @@
+/**
+ * The popup's storage sources (components/use-session-state.ts, components/use-settings.ts) with the browser faked:
+ * the first state comes whole, and an Assume that writes each role's outcome on its own reaches the popup as one
+ * new state per batch of queued writes, not one per write (each new state re-renders 300 rows and rebuilds the
+ * delivery texts).
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { Capture, RoleOutcome } from '@/lib/capture';
+import type { IdpShape } from '../support/saml-builder';
+import { storedCapture } from '../support/stored-capture';
+
+vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
+const { saveCapture, saveOutcome } = await import('@/lib/browser/session-store');
+const { followSessionState } = await import('@/components/use-session-state');
+
+beforeEach(() => fakeBrowser.reset());
+
+const rolesIn = (partition: string, account: string, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    roleArn: `arn:${partition}:iam::${account}:role/Role${i}`,
+    providerArn: `arn:${partition}:iam::${account}:saml-provider/IdP`,
+  }));
+
+function pending(capture: Capture, roleArn: string): RoleOutcome {
+  return {
+    roleArn,
+    captureId: capture.id,
+    accountId: roleArn.split(':')[4]!,
+    roleName: roleArn.split('/').pop()!,
+    partition: 'aws',
+    status: 'pending',
+    startedAt: Date.now(),
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 5));
+
+describe('followSessionState', () => {
+  it.each<[IdpShape, string, string]>([
+    ['entra', 'aws', '111111111111'],
+    ['okta', 'aws-us-gov', '222222222222'],
+    ['adfs', 'aws-cn', '333333333333'],
+    ['google', 'aws', '444444444444'],
+  ])('%s sign-in (%s): the first state whole, then 20 outcomes written one by one arrive as one state', async (shape, partition, account) => {
+    const roles = rolesIn(partition, account, 20);
+    const capture = storedCapture(shape, roles);
+    await saveCapture(capture);
+    const source = followSessionState();
+    const seen: unknown[] = [];
+    source.subscribe((s) => seen.push(s));
+    const first = await source.ready;
+    expect(first.status === 'ready' && first.state.captures.map((c) => c.id)).toEqual([capture.id]);
+    await settle();
+    seen.length = 0;
+    for (const role of roles) await saveOutcome(pending(capture, role.roleArn));
+    await settle();
+    expect(seen).toHaveLength(1);
+    const latest = source.current();
+    expect(latest?.status === 'ready' && Object.keys(latest.state.outcomes).sort()).toEqual(roles.map((r) => r.roleArn).sort());
+  });
+});
