@@ -58,8 +58,9 @@ describe('config store', () => {
     writeFileSync(config, USER_CONFIG);
     await writeConfigProfiles(config, [{ name: 'dev', chain: { roleArn: 'arn:aws:iam::777777777777:role/Audit', sourceProfile: 'base' } }], HELPER);
     expect(await removeConfigProfiles(config, ['dev', 'mine'])).toEqual({ configFile: config, removed: ['dev'], skipped: ['mine'] });
-    // The separator line the write added stays (as in the credentials file): every other byte is the user's.
-    expect(readFileSync(config, 'utf8')).toBe(`${USER_CONFIG}\r\n\r\n`);
+    // The separator line the write added goes with the last section it wrote; what stays is the user's text, with the
+    // line end the write had to give its unterminated last line.
+    expect(readFileSync(config, 'utf8')).toBe(`${USER_CONFIG}\r\n`);
   });
 
   it('waits for the lock and gives up with LOCKED, writing nothing, while another writer holds it', async () => {
@@ -150,12 +151,13 @@ describe('aws-saml-bridge configure-profiles', () => {
     expect(readFileSync(join(s.aws, 'config'), 'utf8')).toBe(
       `${USER_CONFIG}\r\n\r\n[profile dev]\r\ncredential_process = /usr/bin/node ${s.installed} credential-process --profile dev\r\n`,
     );
-    expect(readFileSync(join(s.aws, 'credentials'), 'utf8')).toBe(`${mine}\n`);
+    // The keys' section and the blank line before it are gone: the user's own section is all that is left.
+    expect(readFileSync(join(s.aws, 'credentials'), 'utf8')).toBe(mine);
 
     s.out.length = 0;
     expect(await runCli(['configure-profiles', '--remove'], s.io)).toBe(0);
     expect(s.out.join('')).toMatch(/^dev: removed from .*config; save it from the extension again/);
-    expect(readFileSync(join(s.aws, 'config'), 'utf8')).toBe(`${USER_CONFIG}\r\n\r\n`);
+    expect(readFileSync(join(s.aws, 'config'), 'utf8')).toBe(`${USER_CONFIG}\r\n`);
   });
 
   it('names a profile the user defines as skipped and exits 1; refuses to run before install-host', async () => {

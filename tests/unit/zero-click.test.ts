@@ -74,6 +74,8 @@ function helper(kind: Helper): void {
       queueMicrotask(() => port.reply({ ...base, credentialsFile: FILE, written: request.profiles.map((p) => p.name), changed: true, backupFile: null }));
     }
   };
+  // The helper and the extension are the same version (the version check: lib/helper-version.ts).
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ version: '1.0.0' } as never);
   connectNative = vi.spyOn(fakeBrowser.runtime, 'connectNative');
   if (kind === 'answers') connectNative.mockReturnValue(port as never);
   else
