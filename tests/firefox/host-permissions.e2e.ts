@@ -9,8 +9,8 @@ import { requiredHostOrigins } from '../../lib/host-permissions';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { MY_APPS_URL } from '../support/sign-in';
 import { expect, test } from './fixtures';
-import type { FirefoxWithExtension } from './harness';
 import { openAwsTile, signInToMyApps } from './flows';
+import { answerPermissionPrompt, permissionPrompt, waitForPermissionPrompt } from './permission-prompt';
 import { openPopup } from './popup';
 
 type PermissionsPage = {
@@ -19,30 +19,6 @@ type PermissionsPage = {
 
 async function holdsHostPermissions(popup: Page): Promise<boolean> {
   return popup.evaluate((origins: string[]) => (globalThis as unknown as PermissionsPage).browser.permissions.contains({ origins }), requiredHostOrigins());
-}
-
-/** The text of Firefox's add-on permission prompt, or null while none is open (read in Firefox's window). */
-function permissionPrompt(firefox: FirefoxWithExtension): Promise<string | null> {
-  return firefox.evaluateInBrowserWindow<string | null>(
-    `[...PopupNotifications.panel.children].find((n) => n.notification?.id === 'addon-webext-permissions')?.textContent ?? null`,
-  );
-}
-
-async function waitForPermissionPrompt(firefox: FirefoxWithExtension): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const text = await permissionPrompt(firefox);
-    if (text !== null) return text;
-    if (Date.now() > deadline) throw new Error('Firefox showed no permission prompt');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Presses the prompt's main ("Allow") or secondary ("Don't allow") button. */
-async function answerPermissionPrompt(firefox: FirefoxWithExtension, allow: boolean): Promise<void> {
-  await firefox.evaluateInBrowserWindow(
-    `(() => { const n = [...PopupNotifications.panel.children].find((n) => n.notification?.id === 'addon-webext-permissions'); n.${allow ? 'button' : 'secondaryButton'}.click(); return true; })()`,
-  );
 }
 
 test('Firefox: revoked host access — the banner explains, sign-ins go unseen, Grant access asks Firefox and all works again', async ({

@@ -96,6 +96,11 @@ export const POPUP = {
   fileOpenWarning: testId('file-open-warning'),
   makeFilePrivate: testId('make-file-private'),
   hostPermissionBanner: testId('host-permission-banner'),
+  /** Keep fresh, per sign-in: the line (`data-state`: fresh, renewing, needs-you, manual…), its switch and buttons. */
+  keepFresh: testId('keep-fresh'),
+  keepFreshSwitch: testId('keep-fresh-switch'),
+  keepFreshAllow: testId('keep-fresh-allow'),
+  keepFreshSignIn: testId('keep-fresh-sign-in'),
   grantHostPermissions: testId('grant-host-permissions'),
   hostPermissionDeclined: testId('host-permission-declined'),
   openConsole: (arn: string) => `${result(arn)} ${testId('open-console')}`,
@@ -278,6 +283,17 @@ export class PopupPage<L> {
   tickedRoles(): L {
     return this.at(POPUP.tickedRoles);
   }
+  /** A sign-in's Keep fresh line (`data-state` names the renewal state): all, or one capture's. */
+  keepFresh(captureId?: string): L {
+    return this.at(within(captureId && POPUP.capture(captureId), POPUP.keepFresh));
+  }
+  /** The Keep fresh line's "Allow" (access to the Entra sign-in site) and "Sign in" buttons. */
+  keepFreshAllow(): L {
+    return this.at(POPUP.keepFreshAllow);
+  }
+  keepFreshSignIn(): L {
+    return this.at(POPUP.keepFreshSignIn);
+  }
   /** The banner shown while the browser withholds the extension's host permissions. */
   hostPermissionBanner(): L {
     return this.at(POPUP.hostPermissionBanner);
@@ -288,6 +304,11 @@ export class PopupPage<L> {
   }
 
   // ── what the user does ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Presses the Keep fresh line's "Allow" (the browser then asks for the Entra sign-in site). */
+  async allowKeepFresh(): Promise<void> {
+    await this.driver.click(this.keepFreshAllow());
+  }
 
   /** Types into the filter (replacing what was there). */
   async filter(text: string): Promise<void> {
