@@ -51,10 +51,14 @@ const deps: RenewalDeps = {
 };
 
 /**
- * A fresh assertion waiting for the state machine's `assume` (by flight). Memory only: if the worker stops in
- * between, the flight runs past its deadline and is retried after the back-off.
+ * Keeps a flight's fresh assertion in the source's record (storage.session, where assertions live) until the state
+ * machine's `assume` has used it: a worker stopped in between resumes the assume at its next start, with no second
+ * request to the IdP.
  */
-const assertions = new Map<string, { samlResponse: string; action: string }>();
+async function holdAssertion(key: string, flightId: string, got: { samlResponse: string; action: string }): Promise<void> {
+  const record = await renewals.get(key);
+  if (record) await renewals.set([{ ...record, pending: { flightId, ...got } }]);
+}
 
 // One queue per source: events of one source are handled one after another (the stored state is the lock).
 const queues = new Map<string, Promise<void>>();
@@ -90,7 +94,9 @@ export function dispatch(key: string, event: SourceEvent): Promise<void> {
       idleLimitHours: settings.renewal.idleLimitHours,
       tier2: settings.renewal.backgroundTab,
     });
-    const next: RenewalRecord = { ...record, state };
+    const { pending, ...rest } = record;
+    // An assertion held for a flight goes as soon as the flight is over, whatever its end.
+    const next: RenewalRecord = state.kind === 'renewing' && pending?.flightId === state.flightId ? { ...rest, pending, state } : { ...rest, state };
     await renewals.set([next]);
     for (const effect of effects) await run(next, effect);
   });
@@ -128,16 +134,20 @@ async function tier1(record: RenewalRecord, flightId: string, requestId: string)
   const summary = (await getCapture(record.captureId))?.summary;
   const same = summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {};
   const { answer } = await runTier1(record.source, requestId, deps, same);
-  if (answer.kind === 'assertion') assertions.set(flightId, { samlResponse: answer.samlResponse, action: answer.action });
+  if (answer.kind === 'assertion') await holdAssertion(record.key, flightId, { samlResponse: answer.samlResponse, action: answer.action });
   await dispatch(record.key, { type: 'tier1-result', flightId, answer });
 }
 
 /** The state machine's `assume`: the flight's fresh assertion becomes the source's capture; its roles are assumed again. */
 async function assumeAgain(key: string, flightId: string): Promise<void> {
-  const got = assertions.get(flightId);
-  assertions.delete(flightId);
   const record = await renewals.get(key);
+  const got = record?.pending?.flightId === flightId ? record.pending : undefined;
   const result = record && got ? await acceptRenewedAssertion(record, got) : { ok: false, expirations: [], lifetimeMs: 0 };
+  const after = await renewals.get(key);
+  if (after?.pending) {
+    const { pending: _used, ...rest } = after;
+    await renewals.set([rest]);
+  }
   await dispatch(key, { type: 'assumed', flightId, ...result });
 }
 
@@ -167,9 +177,12 @@ async function acceptRenewedAssertion(
     },
     before,
   );
-  if (plan.action !== 'capture') return failed;
-  await saveCapture(plan.capture);
-  const captureId = plan.capture.id;
+  // A repeat: this assertion is already the source's capture (an assume a stopped worker left halfway resumes).
+  const repeat =
+    plan.action === 'ignore' && plan.why === 'repeat' && before.captures.some((c) => c.id === record.captureId && c.samlResponse === got.samlResponse);
+  if (plan.action !== 'capture' && !repeat) return failed;
+  if (plan.action === 'capture') await saveCapture(plan.capture);
+  const captureId = plan.action === 'capture' ? plan.capture.id : record.captureId;
   const saved = new Set([...Object.keys(before.saved), ...live.filter((r) => r.saved).map((r) => r.roleArn)]);
   const byDuration = new Map<number, string[]>();
   for (const r of live) byDuration.set(r.durationSeconds, [...(byDuration.get(r.durationSeconds) ?? []), r.roleArn]);
@@ -252,7 +265,7 @@ export async function onTier2Post(record: RenewalRecord, samlResponse: string, a
     });
     return;
   }
-  assertions.set(tab.flightId, { samlResponse: answer.samlResponse, action: answer.action });
+  await holdAssertion(record.key, tab.flightId, { samlResponse: answer.samlResponse, action: answer.action });
   await dispatch(record.key, { type: 'tier2-result', flightId: tab.flightId, outcome: 'captured' });
 }
 
@@ -423,7 +436,15 @@ export async function onRenewalAlarm(name: string): Promise<boolean> {
 /** At each worker start: flights cut off by a stopped worker are settled, alarms re-armed. */
 export async function onRenewalWorkerStart(): Promise<void> {
   const { renewals: all } = await readState();
-  await Promise.all(Object.keys(all).map((key) => dispatch(key, { type: 'worker-started' })));
+  await Promise.all(
+    Object.keys(all).map(async (key) => {
+      await dispatch(key, { type: 'worker-started' });
+      // An assume the stopped worker left halfway, with the assertion it already had: finish it (no new IdP request).
+      const record = await renewals.get(key);
+      const state = record?.state;
+      if (state?.kind === 'renewing' && state.stage === 'assume' && record?.pending?.flightId === state.flightId) void assumeAgain(key, state.flightId);
+    }),
+  );
 }
 
 /** The IdP host permission was granted or withdrawn (the person, in the browser's own settings too). */

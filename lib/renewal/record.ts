@@ -52,6 +52,8 @@ export interface RenewalRecord {
   /** The roles kept fresh: those live from this source's last assume (chained roles follow their source). */
   roles?: { roleArn: string; durationSeconds: number; saved: boolean }[];
   tab?: RenewalTab;
+  /** A renewed assertion waiting for its flight's assume (storage.session only, like every assertion). */
+  pending?: { flightId: string; samlResponse: string; action: string };
   lastRun?: RenewalRun;
 }
 
