@@ -21,7 +21,7 @@ import { useAssume } from './popup/use-assume';
 import { useForget } from './popup/use-forget';
 import { useRoleList } from './popup/use-role-list';
 import { useDurationChoice, useSelection } from './popup/use-selection';
-import { ZeroClickLine } from './popup/ZeroClickLine';
+import { ZeroClickLine } from './lazy';
 import { useRemembered, useZeroClickRuns } from './use-remembered';
 import { sourceKeyFor } from '../lib/sign-in-source';
 import type { Capture } from '../lib/capture';

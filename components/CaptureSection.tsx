@@ -7,7 +7,7 @@ import { useId } from 'preact/hooks';
 import { signInHeading, signInSourceText, type Capture } from '../lib/capture';
 import type { RenewalRecord } from '../lib/renewal/record';
 import { UsableFor } from './Countdown';
-import { KeepFresh } from './popup/KeepFresh';
+import { KeepFresh } from './lazy';
 import { RoleList, type RoleListProps } from './RoleList';
 
 interface CaptureSectionProps extends RoleListProps {

@@ -1,7 +1,7 @@
 /**
  * Components whose code the popup's first paint does not need, each in its own chunk: the delivery panel (the
- * credentials file, the helper's download), results (copy formats, Open console), results of forgotten sign-ins
- * and the host-permission banner. Each chunk is requested when the part first mounts, right after the first
+ * credentials file, the helper's download), results (copy formats, Open console), results of forgotten sign-ins,
+ * the host-permission banner, and each sign-in's Keep fresh and zero-click lines. Each chunk is requested when the part first mounts, right after the first
  * paint; until it arrives the part renders nothing. preact/compat's `lazy` would bring the whole React layer.
  */
 import { h, type FunctionComponent } from 'preact';
@@ -37,3 +37,6 @@ export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>
 export const DeliveryPanel = lazy(() => import('./DeliveryPanel').then((m) => m.DeliveryPanel));
 export const RoleResult = lazy(() => import('./RoleResult').then((m) => m.RoleResult));
 export const HostPermissionBanner = lazy(() => import('./HostPermissionBanner').then((m) => m.default));
+/** A sign-in's Keep fresh line and its zero-click line: status lines, shown right after the rows. */
+export const KeepFresh = lazy(() => import('./popup/KeepFresh').then((m) => m.KeepFresh));
+export const ZeroClickLine = lazy(() => import('./popup/ZeroClickLine').then((m) => m.ZeroClickLine));

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { isWritableProfileName } from '../lib/credentials-file';
 import { NATIVE_HOST_NAME } from '../lib/native-host-name';
 import { BROWSERS, installDir, pathFor, type BrowserId, type HostPlatform, type PathContext } from './browsers';
-import { configFilePath, managedConfigProfiles, removeConfigProfiles, writeConfigProfiles } from './config-store';
+import { CONFIG_STATE_FILE_NAME, configFilePath, managedConfigProfiles, removeConfigProfiles, writeConfigProfiles } from './config-store';
 import { credentialsFilePath, listProfiles, locate, managedProfileNames, readManaged, removeHostFiles, removeProfiles, StoreError } from './credentials-store';
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
@@ -136,6 +136,14 @@ async function removeOwnSections(credentialsFile: string): Promise<RemovalOutcom
   return out;
 }
 
+/** Removes every `~/.aws/config` section the helper wrote (credential_process, CLI-side chaining); one outcome each. */
+async function removeOwnConfigSections(configFile: string): Promise<RemovalOutcome[]> {
+  const names = await managedConfigProfiles(configFile).catch(() => [] as string[]);
+  if (!names.length) return [];
+  const { removed } = await removeConfigProfiles(configFile, names);
+  return removed.map((name) => ({ what: 'profile section' as const, path: `[profile ${name}] in ${configFile}`, result: 'removed' as const }));
+}
+
 /** Runs one command line; returns the exit code. */
 export async function runCli(args: readonly string[], io: CliEnvironment): Promise<number> {
   try {
@@ -212,10 +220,15 @@ export async function runCli(args: readonly string[], io: CliEnvironment): Promi
         const browsers = named ?? (userDataDir ? ['chromium' as const] : [...BROWSERS]);
         const plan = planUninstall({ context, browsers, system, userDataDir });
         const credentialsFile = credentialsFilePath(io.env, io.home);
+        const configFile = configFilePath(io.env, io.home);
         const outcomes: RemovalOutcome[] = [];
-        if (values['remove-profiles']) outcomes.push(...(await removeOwnSections(credentialsFile)));
+        if (values['remove-profiles']) outcomes.push(...(await removeOwnSections(credentialsFile)), ...(await removeOwnConfigSections(configFile)));
         outcomes.push(...(await applyUninstall(plan, io.registry)));
-        if (plan.installDir || values['remove-profiles']) outcomes.push(...(await removeHostFiles(credentialsFile)));
+        if (plan.installDir || values['remove-profiles']) {
+          outcomes.push(...(await removeHostFiles(credentialsFile)));
+          // The config file's own list and backup (credential_process and CLI-side chaining sections).
+          outcomes.push(...(await removeHostFiles(configFile, { stateFileName: CONFIG_STATE_FILE_NAME })));
+        }
         const { stdout, stderr } = formatUninstall(outcomes);
         if (stdout) io.stdout(stdout);
         if (stderr) io.stderr(stderr);

@@ -482,8 +482,8 @@ export interface HostFileRemoval {
  * Deletes the state file and the backup kept next to the credentials file (uninstall-host), under the file's lock
  * so a running host never finds half of them. The credentials file itself is not touched.
  */
-export async function removeHostFiles(configured: string, options: { deadline?: number } = {}): Promise<HostFileRemoval[]> {
-  const location = await locate(configured, false);
+export async function removeHostFiles(configured: string, options: { deadline?: number; stateFileName?: string } = {}): Promise<HostFileRemoval[]> {
+  const location = await locate(configured, false, options.stateFileName);
   const folder = await stat(dirname(location.file)).catch(() => null);
   const targets: [HostFileRemoval['what'], string][] = [
     ['state file', location.stateFile],

@@ -181,8 +181,15 @@ export async function removeSavedProfiles(names: readonly string[]): Promise<Pro
   const removed: string[] = [];
   try {
     for (let i = 0; i < names.length; i += MAX_PROFILES_PER_REQUEST) {
-      const reply = await hostClient().request('remove-profiles', { names: names.slice(i, i + MAX_PROFILES_PER_REQUEST) });
+      const batch = names.slice(i, i + MAX_PROFILES_PER_REQUEST);
+      const reply = await hostClient().request('remove-profiles', { names: batch });
       removed.push(...reply.removed);
+      // Their credential_process / CLI-chaining sections in ~/.aws/config go too (only those the helper wrote).
+      // A helper too old to know the config file has written none there: nothing to remove.
+      const config = await hostClient()
+        .request('remove-config', { names: batch })
+        .catch(() => ({ removed: [] as string[] }));
+      for (const name of config.removed) if (!removed.includes(name)) removed.push(name);
     }
   } catch (e) {
     const why = e instanceof NativeHostError ? hostFailureText(e.failure) : errorText(e);

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRequest } from '@/lib/host-protocol';
+import { CONFIG_STATE_FILE_NAME, writeConfigProfiles } from '@/native-host/config-store';
 import { BACKUP_SUFFIX, STATE_FILE_NAME, writeProfiles } from '@/native-host/credentials-store';
 import { creds, hostEnv, useBuiltHost } from '../support/host-process';
 
@@ -100,6 +101,25 @@ describe('uninstall-host removes the helper’s own files (the built CLI)', () =
     expect(removed).toContain(`  backup         ${file}${BACKUP_SUFFIX}\n`);
     expect(removed).not.toContain('[default]');
     expect(removed).not.toContain('[old-session]');
+  });
+
+  it('--remove-profiles also removes its ~/.aws/config sections (credential_process, CLI chaining), and the config list and backup', async () => {
+    const { home } = userHome();
+    const config = join(home, '.aws', 'config');
+    const mine = '[default]\nregion = eu-central-1\n\n[profile personal]\noutput = json\n';
+    writeFileSync(config, mine);
+    const command = { nodePath: '/usr/bin/node', helperPath: '/opt/helper/aws-saml-bridge.mjs', platform: 'linux' as const };
+    await writeConfigProfiles(config, [{ name: 'dev', credentialProcess: true }], command);
+    await writeConfigProfiles(config, [{ name: 'audit', chain: { roleArn: 'arn:aws:iam::777777777777:role/OrgAuditor', sourceProfile: 'dev' } }], command);
+    expect(readFileSync(config, 'utf8')).toContain('[profile audit]');
+
+    const run = cli(home, ['uninstall-host', '--remove-profiles']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(config, 'utf8')).toBe(mine);
+    expect(run.stdout).toContain(`  profile section [profile dev] in ${config}\n`);
+    expect(run.stdout).toContain(`  profile section [profile audit] in ${config}\n`);
+    expect(existsSync(join(home, '.aws', CONFIG_STATE_FILE_NAME))).toBe(false);
+    expect(existsSync(`${config}${BACKUP_SUFFIX}`)).toBe(false);
   });
 
   it('without --remove-profiles the sections stay, the state file and backup go', async () => {

@@ -35,10 +35,12 @@ describe('uninstall-host (the built CLI)', () => {
     const first = cli(home, ['uninstall-host']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe('');
-    // No credentials were ever saved: the helper's state file and backup were never there.
+    // Nothing was ever saved: the helper's state files and backups (credentials and config) were never there.
     const own = [
       `  state file     ${join(home, '.aws', '.aws-saml-bridge-managed.json')}`,
       `  backup         ${join(home, '.aws', 'credentials.aws-saml-bridge.bak')}`,
+      `  state file     ${join(home, '.aws', '.aws-saml-bridge-config-managed.json')}`,
+      `  backup         ${join(home, '.aws', 'config.aws-saml-bridge.bak')}`,
     ];
     expect(first.stdout).toBe(
       ['Removed:', `  manifest       ${chrome}`, `  install folder ${dir}`, 'Already absent:', ...absent.map((m) => `  manifest       ${m}`), ...own, ''].join(
