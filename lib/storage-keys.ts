@@ -58,6 +58,8 @@ export const LOCAL_KEYS = {
   remembered: 'rememberedRoles',
   /** Sign-in sources (lib/sign-in-source.ts keys) the user switched "Keep fresh" off for. */
   keepFreshOff: 'keepFreshOff',
+  /** Sign-in source → the AWS app identifier the person entered for Keep fresh (when Entra's answer could not name it). */
+  appIdentifiers: 'appIdentifiers',
   /** Role ARN → the profile name it was given (names only), so a learnt alias never renames a profile on its own. */
   givenProfileNames: 'givenProfileNames',
 } as const;

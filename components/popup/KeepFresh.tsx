@@ -2,6 +2,7 @@
  * One sign-in's "Keep fresh" line: the switch, what renewal is doing (fresh until…, renewing…, needs you…), the one
  * button that helps, and what the last renewal did. The state itself is the background's (lib/background/renewal.ts).
  */
+import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { Capture, RoleOutcome } from '../../lib/capture';
 import { clockTime } from '../../lib/delivery';
@@ -82,6 +83,7 @@ export function KeepFresh({ capture, record, outcomes, idleLimitHours, locked }:
           Allow
         </button>
       )}
+      {state.kind === 'needs-you' && state.reason === 'app-unknown' && <AppIdentifierForm sourceKey={record.key} />}
       {last && (
         <span class="muted" data-testid="keep-fresh-last">
           {' '}
@@ -91,5 +93,44 @@ export function KeepFresh({ capture, record, outcomes, idleLimitHours, locked }:
         </span>
       )}
     </div>
+  );
+}
+
+/** Where Entra did not recognise the app identifier: the person enters it (the AWS app's Identifier in Entra). */
+function AppIdentifierForm({ sourceKey }: { sourceKey: string }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  return (
+    <form
+      class="app-identifier"
+      data-testid="keep-fresh-identifier"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void sendMessage('setAppIdentifier', { sourceKey, identifier: text.trim() })
+          .then((r) => setError(r.ok ? undefined : r.message))
+          .catch((err: unknown) => setError(String(err)));
+      }}
+    >
+      <label>
+        App identifier{' '}
+        <input
+          type="text"
+          class="text"
+          placeholder="https://signin.aws.amazon.com/saml#2"
+          value={text}
+          maxLength={2048}
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+      </label>{' '}
+      <button type="submit" class="btn btn-link">
+        Use it
+      </button>
+      {error && (
+        <span class="error" role="alert">
+          {' '}
+          {error}
+        </span>
+      )}
+    </form>
   );
 }

@@ -27,6 +27,7 @@ import {
   onRenewalAlarm,
   onRenewalWorkerStart,
   openSignIn,
+  setAppIdentifier,
   setKeepFresh,
 } from './renewal';
 import { renameProfile } from './rename-profile';
@@ -47,6 +48,7 @@ export const handlers: Handlers = {
   makeFilePrivate: makeCredentialsFilePrivate,
   openConsole,
   setKeepFresh,
+  setAppIdentifier,
   openSignIn,
   renameProfile,
 };

@@ -15,13 +15,13 @@ import { classifyIdpAnswer, needsUserWords, type NeedsUserReason } from '../rene
 import { idpHostPermissions, isEntraSignInHost } from '../renewal/entra-hosts';
 import { runTier1, type FetchLike } from '../renewal/passive-fetch';
 import { canRenewSilently, rememberRequest, requestAnswered, type RenewalRecord } from '../renewal/record';
-import { refreshSourceFor, type RefreshSource } from '../renewal/refresh-source';
+import { parseUserAccessUrl, refreshSourceFor, type RefreshSource } from '../renewal/refresh-source';
 import { DEFAULT_SCHEDULE, type ScheduleConfig } from '../renewal/schedule';
 import { initialSourceState, step, type Effect, type SourceEvent } from '../renewal/source-state';
 import { sourceKeyFor } from '../sign-in-source';
 import { readState, saveCapture, getCapture } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';
-import { keepFreshOffItem, observedRequestsItem, renewals } from '../browser/storage';
+import { appIdentifiersItem, keepFreshOffItem, observedRequestsItem, renewals } from '../browser/storage';
 import { assumeRoles } from './assume-roles';
 import { refreshBadge } from './badge';
 import { saveToCredentialsFile } from './credentials-host';
@@ -133,7 +133,14 @@ async function tier1(record: RenewalRecord, flightId: string, requestId: string)
   if (!canRenewSilently(record)) return;
   const summary = (await getCapture(record.captureId))?.summary;
   const same = summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {};
-  const { answer } = await runTier1(record.source, requestId, deps, same);
+  const result = await runTier1(record.source, requestId, deps, same);
+  // An identifier guessed from the Audience (Entra drops `#N` from it) names another app of the tenant, or none:
+  // Entra's "not assigned" or "app not found" then means the guess is wrong, so the person is asked for the identifier.
+  const guessed = record.source.spIssuerFrom === 'audience';
+  const answer =
+    guessed && result.answer.kind === 'needs-user' && (result.answer.reason === 'not-assigned' || result.answer.reason === 'app-unknown')
+      ? { ...result.answer, reason: 'app-unknown' as const }
+      : result.answer;
   if (answer.kind === 'assertion') await holdAssertion(record.key, flightId, { samlResponse: answer.samlResponse, action: answer.action });
   await dispatch(record.key, { type: 'tier1-result', flightId, answer });
 }
@@ -373,7 +380,15 @@ export async function trackCapture(capture: Capture, interactive: boolean): Prom
   // A source learnt from the request keeps its identifier when a later sign-in (IdP-initiated) does not show it.
   const keepLearnt =
     existing && canRenewSilently(existing) && !('manual' in facts) && facts.spIssuerFrom === 'audience' && existing.source.spIssuerFrom !== 'audience';
-  const source: RenewalRecord['source'] = keepLearnt ? { ...facts, spIssuer: existing.source.spIssuer, spIssuerFrom: existing.source.spIssuerFrom } : facts;
+  const entered = (await enteredIdentifiers())[key];
+  const source: RenewalRecord['source'] =
+    'manual' in facts || facts.spIssuerFrom !== 'audience'
+      ? facts
+      : keepLearnt
+        ? { ...facts, spIssuer: existing.source.spIssuer, spIssuerFrom: existing.source.spIssuerFrom }
+        : entered
+          ? { ...facts, spIssuer: entered, spIssuerFrom: 'user' }
+          : facts;
   const { on, granted } = await gates(key);
   const manual = 'manual' in source ? source.code : undefined;
   const state = existing?.state ?? initialSourceState({ on, permission: granted, ...(manual ? { manual } : {}) });
@@ -404,6 +419,50 @@ export async function onAssumed(captureId: string): Promise<void> {
     expirations: live.map((o) => Date.parse(o.credentials.expiration)),
     lifetimeMs: Math.min(...live.map((o) => Date.parse(o.credentials.expiration) - o.assumedAt)),
   });
+}
+
+/** The identifiers the person entered, by source key (validated on read: storage.local is not trusted blindly). */
+async function enteredIdentifiers(): Promise<Record<string, string>> {
+  const stored = await appIdentifiersItem.getValue();
+  if (!stored || typeof stored !== 'object') return {};
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(stored)) {
+    if (typeof value === 'string') {
+      const parsed = parseUserAccessUrl(value);
+      if ('kind' in parsed && parsed.kind === 'identifier') out[key] = parsed.identifier;
+    }
+  }
+  return out;
+}
+
+/**
+ * The app identifier the person entered for a source whose requests Entra did not recognise (the `#N` of a tenant
+ * with several AWS apps that no My Apps request showed): kept for the source and tried at once.
+ */
+export async function setAppIdentifier({
+  sourceKey,
+  identifier,
+}: {
+  sourceKey: string;
+  identifier: string;
+}): Promise<{ ok: true } | { ok: false; message: string }> {
+  const parsed = parseUserAccessUrl(identifier);
+  if (!('kind' in parsed) || parsed.kind !== 'identifier') {
+    return {
+      ok: false,
+      message: 'Enter the AWS app’s Identifier (Entity ID), such as https://signin.aws.amazon.com/saml#2, from its Single sign-on page in Entra.',
+    };
+  }
+  const record = await renewals.get(sourceKey);
+  if (!record || !canRenewSilently(record)) return { ok: false, message: 'That sign-in is no longer known; sign in again first.' };
+  const all = await enteredIdentifiers();
+  // Bounded: the most recent 50 sources.
+  const next = Object.fromEntries([...Object.entries(all).filter(([k]) => k !== sourceKey), [sourceKey, parsed.identifier]].slice(-50));
+  await appIdentifiersItem.setValue(next);
+  await renewals.set([{ ...record, source: { ...record.source, spIssuer: parsed.identifier, spIssuerFrom: 'user' } }]);
+  // The person acted: renew now with the identifier they gave.
+  await dispatch(sourceKey, { type: 'captured', interactive: true, expirations: [], lifetimeMs: 0 });
+  return { ok: true };
 }
 
 /** The popup's "Keep fresh" switch for one source (the popup asked for the IdP hosts first, on the person's click). */

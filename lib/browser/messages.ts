@@ -41,6 +41,8 @@ export interface BackgroundRequests {
   openConsole: { request: { roleArn: string }; response: { ok: true } | { ok: false; message: string; action: string } };
   /** Switch "Keep fresh" for one sign-in source (the popup asks for the IdP hosts first, on the person's click). */
   setKeepFresh: { request: { sourceKey: string; on: boolean }; response: { ok: boolean } };
+  /** The AWS app identifier (Issuer, with any `#N`) the person entered for a source Entra did not recognise. */
+  setAppIdentifier: { request: { sourceKey: string; identifier: string }; response: { ok: true } | { ok: false; message: string } };
   /** Open the sign-in of a source that needs the person, in a normal tab. */
   openSignIn: { request: { sourceKey: string }; response: { ok: boolean } };
 }

@@ -95,6 +95,8 @@ export const renewals = /* @__PURE__ */ sessionFamily<RenewalRecord>(SESSION_KEY
 export const observedRequestsItem = /* @__PURE__ */ defineItem<ObservedRequest[]>(`session:${SESSION_KEYS.observedRequests}`);
 /** storage.local: sign-in sources the user switched "Keep fresh" off for (source keys only). */
 export const keepFreshOffItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.keepFreshOff}`);
+/** storage.local: sign-in source → the app identifier the person entered (identifiers only). */
+export const appIdentifiersItem = /* @__PURE__ */ defineItem<unknown>(`local:${LOCAL_KEYS.appIdentifiers}`);
 
 /** Every item in storage.session, by key. */
 export const readSessionItems = (): Promise<Record<string, unknown>> => browser.storage.session.get(null);

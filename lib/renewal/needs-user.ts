@@ -54,7 +54,7 @@ export function needsUserWords(reason: NeedsUserReason, idpKind: IdpKind | undef
       return `Your password has expired or was changed. ${again} and follow the steps.`;
     case 'app-unknown':
       return entra
-        ? `Microsoft Entra ID did not recognise this AWS app's identifier. Paste the app's User access URL or identifier in Options, or ${lowerFirst(again)}.`
+        ? `Microsoft Entra ID did not recognise this AWS app's identifier. Enter it below (Entra: the AWS app → Single sign-on → Identifier), or ${lowerFirst(again)}.`
         : `Your identity provider did not recognise this AWS app's identifier. ${again}.`;
     case 'signed-request-required':
       return `This AWS app accepts only signed sign-in requests, so it cannot be kept fresh in the background. ${again} when your credentials run low.`;

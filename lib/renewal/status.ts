@@ -45,7 +45,10 @@ export function renewalStatus(
         case 'signed-request-required':
           return { kind: state.kind, text: 'Manual: this AWS app accepts only signed sign-in requests. You get a reminder before credentials expire.' };
         case 'no-source':
-          return { kind: state.kind, text: 'Manual: the extension could not tell which AWS app this is. Paste its User access URL in Options.' };
+          return {
+            kind: state.kind,
+            text: 'Manual: this sign-in does not say which tenant or AWS sign-in page to renew it with. You get a reminder before credentials expire.',
+          };
       }
       break;
     case 'off':

@@ -11,7 +11,7 @@ import { parseCredentialsFile } from '../../lib/credentials-file';
 import { idpHostPermissions } from '../../lib/renewal/entra-hosts';
 import { LOCAL_KEYS, SESSION_KEYS } from '../../lib/storage-keys';
 import type { Emulators } from '../emulators/index';
-import { APP_IDS, rolesFor, type WorldRole } from '../emulators/world';
+import { APP_IDS, rolesFor, TENANT_ID, type WorldRole } from '../emulators/world';
 import { runAws } from '../support/aws-cli';
 import type { Page } from '@playwright/test';
 import { PASSWORD } from '../emulators/world';
@@ -257,4 +257,44 @@ test('a worker stopped mid-renewal: the renewal completes after the restart, wit
   await popup.page.reload();
   await waitFor('new keys in the file', async () => savedKeyId(sandbox.credentialsFile, profile) !== key, 60_000);
   expect(passive()).toHaveLength(1);
+});
+
+test('the #N trap: the app identifier is learnt from the request My Apps sends, or entered by the person when it could not be', async ({
+  ext,
+  page,
+  emulators,
+}) => {
+  test.setTimeout(3 * 60_000);
+  emulators.sts.setLifetimeSeconds(LIFETIME_S);
+  const FRANK = 'frank@contoso.com';
+  const role = rolesFor(FRANK, APP_IDS.team)[0]!;
+  const passive = () => emulators.idp.samlRequests.filter((r) => r.passive);
+
+  // Learnt: My Apps sends an SP-initiated request with `…/saml#3`; the Audience alone says `…/saml`.
+  await signInToMyApps(page, FRANK);
+  await openAwsTile(page, 'AWS Team');
+  const popup = await openPopup(ext);
+  await popup.assume([role.roleArn]);
+  const sw = await ext.serviceWorker();
+  await waitFor('a renewal with the learnt identifier', async () => passive().some((r) => r.answer === 'ok'), 60_000);
+  expect(passive().every((r) => r.issuer === 'https://signin.aws.amazon.com/saml#3')).toBe(true);
+  await popup.page.close();
+
+  // Entered: an IdP-initiated sign-in shows no request, so the guess from the Audience is tried, Entra refuses it,
+  // and the popup asks for the identifier; with it, renewal works.
+  // Forget everything (as the popup's button does), so the next sign-in starts a new source record.
+  await sw.evaluate(() => (chrome.storage.session as unknown as { clear(): Promise<void> }).clear());
+  const before = passive().length;
+  await page.goto(`https://login.microsoftonline.com/${TENANT_ID}/saml2?appid=${APP_IDS.team}&idpinitiated=true`);
+  await page.waitForURL((u) => u.hostname.endsWith('signin.aws.amazon.com'));
+  const again = await openPopup(ext);
+  await again.assume([role.roleArn]);
+  await waitFor('needs you: app unknown', async () => (await renewalState(sw))?.reason === 'app-unknown', 60_000);
+  expect(passive().slice(before)[0]?.issuer).toBe('https://signin.aws.amazon.com/saml');
+  const form = again.page.getByTestId('keep-fresh-identifier');
+  await form.locator('input').fill('https://signin.aws.amazon.com/saml#3');
+  await form.getByRole('button', { name: 'Use it' }).click();
+  await waitFor('fresh with the entered identifier', async () => (await renewalState(sw))?.kind === 'fresh' && passive().at(-1)?.answer === 'ok', 60_000);
+  expect(passive().at(-1)?.issuer).toBe('https://signin.aws.amazon.com/saml#3');
+  expect(emulators.idp.pushesSent).toBe(0);
 });
