@@ -71,7 +71,7 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
       </dl>
       {saved && (
         <p class="saved-line" data-testid="saved" data-profile={saved.profileName} title={`Written to ${saved.file}`}>
-          {savedText(saved)}
+          {savedText(saved)} <RemoveFromFile roleArn={outcome.roleArn} profile={saved.profileName} />
         </p>
       )}
       {outcome.renameTo && <RenameOffer roleArn={outcome.roleArn} to={outcome.renameTo} />}
@@ -82,6 +82,36 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
       )}
       <CopyButtons subject={subject} credentials={outcome.credentials} profileName={outcome.profileName} disabled={expired} />
       <OpenConsoleButton roleArn={outcome.roleArn} subject={subject} disabled={expired} />
+    </>
+  );
+}
+
+/** Removes this profile's section from the credentials file (only a section the helper wrote); the session stays. */
+function RemoveFromFile({ roleArn, profile }: { roleArn: string; profile: string }) {
+  const [failure, setFailure] = useState('');
+  return (
+    <>
+      <button
+        type="button"
+        class="btn btn-link"
+        data-testid="remove-saved"
+        aria-label={`Remove the profile ${profile} from the credentials file`}
+        onClick={() => {
+          setFailure('');
+          sendMessage('removeSaved', { roleArn }).then(
+            (r) => !r.ok && setFailure(r.message),
+            (e: unknown) => setFailure(`Could not remove it: ${errorText(e)}`),
+          );
+        }}
+      >
+        Remove from file
+      </button>
+      {failure && (
+        <span class="error" role="alert">
+          {' '}
+          {failure}
+        </span>
+      )}
     </>
   );
 }

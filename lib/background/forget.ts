@@ -4,7 +4,7 @@
  * removes only sections it wrote).
  */
 import type { BackgroundRequests } from '../browser/messages';
-import { clearAll, readState, removeCaptures, removeOutcomes } from '../browser/session-store';
+import { clearAll, forgetSaved, readState, removeCaptures, removeOutcomes } from '../browser/session-store';
 import { removeSavedProfiles } from './credentials-host';
 import { scheduleExpiry } from './expiry';
 
@@ -30,4 +30,17 @@ export async function forget({ captureId, removeFromFile }: Forget['request']): 
   await scheduleExpiry(); // also refreshes the badge
   if (!removal) return { ok: true };
   return removal.ok ? { ok: true, removedFromFile: removal.removed } : { ok: true, removalError: removal.message };
+}
+
+/**
+ * Removes one role's saved profile from the credentials file (and its `~/.aws/config` section) through the helper,
+ * which removes only sections it wrote; the session stays in the popup.
+ */
+export async function removeSaved({ roleArn }: BackgroundRequests['removeSaved']['request']): Promise<BackgroundRequests['removeSaved']['response']> {
+  const saved = (await readState()).saved[roleArn];
+  if (!saved) return { ok: false, message: 'This role has not been saved to the credentials file.' };
+  const removal = await removeSavedProfiles([saved.profileName]);
+  if (!removal.ok) return removal;
+  await forgetSaved([roleArn]);
+  return { ok: true, removed: removal.removed };
 }

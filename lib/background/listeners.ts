@@ -13,7 +13,7 @@ import { captureSignIn } from './capture-sign-in';
 import { openConsole } from './console';
 import { hostStatus, makeCredentialsFilePrivate, saveToCredentialsFile, setUpCredentialProcess } from './credentials-host';
 import { EXPIRY_ALARM, scheduleExpiry } from './expiry';
-import { forget } from './forget';
+import { forget, removeSaved } from './forget';
 import { onNotificationClicked, openPopupOrTab, type ReminderClickApi } from './reminder-click';
 import { assumeAgainRenewer, setAgentRenewer, syncAgent, watchAgentSessions } from './agent';
 import { watchSettings } from '../browser/settings-store';
@@ -49,6 +49,7 @@ export const handlers: Handlers = {
   openConsole,
   setKeepFresh,
   setAppIdentifier,
+  removeSaved,
   openSignIn,
   renameProfile,
 };

@@ -43,6 +43,8 @@ export interface BackgroundRequests {
   setKeepFresh: { request: { sourceKey: string; on: boolean }; response: { ok: boolean } };
   /** The AWS app identifier (Issuer, with any `#N`) the person entered for a source Entra did not recognise. */
   setAppIdentifier: { request: { sourceKey: string; identifier: string }; response: { ok: true } | { ok: false; message: string } };
+  /** Remove one saved profile from the credentials file (and its config section), keeping the session here. */
+  removeSaved: { request: { roleArn: string }; response: { ok: true; removed: string[] } | { ok: false; message: string } };
   /** Open the sign-in of a source that needs the person, in a normal tab. */
   openSignIn: { request: { sourceKey: string }; response: { ok: boolean } };
 }

@@ -48,6 +48,10 @@ export async function removeCaptures(ids: string[]): Promise<void> {
 export async function removeOutcomes(roleArns: string[]): Promise<void> {
   await removeSessionKeys(roleArns.flatMap((arn) => [outcomes.key(arn), savedProfiles.key(arn)]));
 }
+/** Forgets what was saved of roles (their credentials stay). */
+export async function forgetSaved(roleArns: string[]): Promise<void> {
+  await savedProfiles.remove(roleArns);
+}
 /** Records a save: one item per role, and clears the last save problem. */
 export async function recordSaved(records: SavedProfile[]): Promise<void> {
   await savedProfiles.set(records);

@@ -54,3 +54,34 @@ test('save three profiles, then Forget everything with removal: the credentials 
   await expect.poll(() => readFileSync(sandbox.credentialsFile, 'utf8'), { timeout: 10_000 }).toBe(USERS_OWN);
   await expect(popup.errorBanners()).toHaveCount(0);
 });
+
+test('Remove from file on one saved profile: its section goes, the others and the user’s own stay, the session stays', async ({
+  ext,
+  page,
+  sandbox,
+  installHost,
+}) => {
+  mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
+  writeFileSync(sandbox.credentialsFile, USERS_OWN, { mode: 0o600 });
+  installHost();
+  await signInToMyApps(page, ALICE);
+  await openAwsTile(page, 'AWS');
+  const popup = await openPopup(ext);
+  await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
+  await expect(popup.accountNames().first()).toBeVisible();
+  const [kept, removed] = rolesFor(ALICE, APP_IDS.aws);
+  await popup.assume([kept!.roleArn, removed!.roleArn]);
+  await popup.save();
+  await expect(popup.saveStatus()).toHaveText(`Saved 2 profiles to ${sandbox.credentialsFile}`);
+  const both = readFileSync(sandbox.credentialsFile, 'utf8');
+
+  await popup.result(removed!.roleArn).getByTestId('remove-saved').click();
+  await expect.poll(() => readFileSync(sandbox.credentialsFile, 'utf8'), { timeout: 10_000 }).not.toBe(both);
+  const after = readFileSync(sandbox.credentialsFile, 'utf8');
+  expect(after.startsWith(USERS_OWN)).toBe(true);
+  expect(after).toContain(`[${profileNameOf(kept!)}]\n`);
+  expect(after).not.toContain(`[${profileNameOf(removed!)}]`);
+  // The session is still there to copy or save again; only its "saved" line is gone.
+  await expect(popup.result(removed!.roleArn).getByTestId('saved')).toHaveCount(0);
+  await expect(popup.result(removed!.roleArn)).toContainText(profileNameOf(removed!));
+});
