@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { formatExpiration } from '../../lib/credentials';
 import { EXIT } from '../../native-host/agent/exit-codes';
@@ -18,6 +17,7 @@ import { agentPaths } from '../../native-host/agent/run-dir';
 import { APP_IDS, rolesFor } from '../emulators/world';
 import { extensionPageUrl, launchWithExtension, openAwsTile, openPopup, signInToMyApps } from '../support/browser';
 import { profileNameOf } from '../support/profile-names';
+import { runAws } from '../support/aws-cli';
 import { expect, testWithHost } from './fixtures';
 
 const ALICE = 'alice@contoso.com';
@@ -63,20 +63,6 @@ function credentialProcessRun(home: string, runtimeDir: string, profile: string,
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/**
- * The planned tests/support/aws-cli.ts (another branch): once that file exists, the AWS CLI part runs by itself, and a
- * module that is there but cannot be loaded fails the test instead of silently falling back.
- */
-type RunAws = (
-  args: readonly string[],
-  opts: { port: number; home?: string; configFile?: string; profile?: string; env?: Record<string, string> },
-) => Promise<Run>;
-async function loadRunAws(): Promise<RunAws | null> {
-  if (!existsSync(fileURLToPath(new URL('../support/aws-cli.ts', import.meta.url)))) return null;
-  const modulePath = '../support/aws-cli';
-  return ((await import(/* @vite-ignore */ modulePath)) as { runAws: RunAws }).runAws;
 }
 
 async function signInAndAssume15Minutes(ext: Parameters<typeof openPopup>[0], page: Page, roleArns: string[]) {
@@ -148,31 +134,24 @@ test('credential-process answers from the browser: 15-minute sessions renewed fi
     `aws-saml-bridge: The browser has no session for profile no-such-profile (it has: ${[...names].sort().join(', ')}). Assume that role in the extension's popup, or check the name.\n`,
   );
 
-  // The real AWS CLI with credential_process in ~/.aws/config (configure-profiles comes from another branch).
+  // The real AWS CLI with credential_process in ~/.aws/config (written here as `configure-profiles` would write it).
   const configFile = join(sandbox.home, '.aws', 'config');
   mkdirSync(join(sandbox.home, '.aws'), { recursive: true, mode: 0o700 });
   writeFileSync(configFile, `[profile x]\ncredential_process = ${process.execPath} ${installedCli(sandbox.home)} credential-process --profile ${names[0]}\n`);
-  const runAws = await loadRunAws();
-  if (runAws) {
-    const aws = await runAws(['sts', 'get-caller-identity'], {
-      port: emulators.port,
-      home: sandbox.home,
-      configFile,
-      profile: 'x',
-      env: { XDG_RUNTIME_DIR: runtimeDir },
-    });
-    expect(aws.stderr).toBe('');
-    expect(aws.code).toBe(0);
-    expect(JSON.parse(aws.stdout)).toMatchObject({ Account: admin.accountId });
-  } else {
-    // Until tests/support/aws-cli.ts lands: the configured command, run as the CLI runs it.
-    const direct = await credentialProcessRun(sandbox.home, runtimeDir, names[0]!);
-    expect(direct.code).toBe(EXIT.ok);
-    expect(JSON.parse(direct.stdout)).toMatchObject({
-      Version: 1,
-      AccessKeyId: emulators.sts.issued.filter((i) => i.roleArn === admin.roleArn)[1]!.accessKeyId,
-    });
-  }
+  // The real AWS CLI (Debian's awscli) runs the configured credential_process and signs GetCallerIdentity with its answer.
+  const aws = await runAws(['sts', 'get-caller-identity'], {
+    port: emulators.port,
+    home: sandbox.home,
+    configFile,
+    profile: 'x',
+    env: { XDG_RUNTIME_DIR: runtimeDir },
+  });
+  expect(aws.stderr).toBe('');
+  expect(aws.code).toBe(0);
+  expect(JSON.parse(aws.stdout)).toMatchObject({ Account: admin.accountId });
+  // The keys the CLI signed with are the agent's (the renewed session); profile x has no keys in any file.
+  const signedWith = emulators.sts.callerIdentityLog.at(-1)!.accessKeyId;
+  expect(emulators.sts.issued.filter((i) => i.roleArn === admin.roleArn).map((i) => i.accessKeyId)).toContain(signedWith);
   expect(emulators.sts.issued).toHaveLength(4);
 
   // The browser closes: the helper goes with it, and the command says what to do (exit 4).
