@@ -12,7 +12,8 @@ export function lazy<P extends object>(load: () => Promise<FunctionComponent<P>>
   let loaded: FunctionComponent<P> | undefined;
   let loading: Promise<FunctionComponent<P>> | undefined;
   return function Lazy(props: P) {
-    const [, setLoaded] = useState(loaded);
+    // An initializer function, not `loaded` itself: useState would call a component passed as the initial value.
+    const [, setLoaded] = useState<FunctionComponent<P> | undefined>(() => loaded);
     const [failure, setFailure] = useState<{ error: unknown }>();
     useEffect(() => {
       if (loaded) return;
