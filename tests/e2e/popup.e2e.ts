@@ -68,7 +68,8 @@ test('300 roles: all listed by account, the filter narrows them and select-all p
   await expect(popup.assumeButton()).toHaveText(/Assume 10 roles/);
   await popup.filter('');
   await expect(popup.roles()).toHaveCount(300);
-  await expect(popup.page.getByRole('checkbox', { checked: true })).toHaveCount(10);
+  // The role grid's checked boxes (each sign-in also has its Keep fresh and zero-click switches).
+  await expect(popup.page.getByRole('grid').getByRole('checkbox', { checked: true })).toHaveCount(10);
 });
 
 test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space ticks, Assume is a Tab away', async ({ ext, page, emulators }) => {
@@ -119,8 +120,8 @@ test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space tic
   await expect(assume).toBeFocused();
   await expect(assume).toHaveText('Assume 3 roles');
   expect(presses).toBeLessThanOrEqual(10);
-  // Screen readers hear the checked state: three checked checkboxes in the accessibility tree.
-  await expect(popup.page.getByRole('checkbox', { checked: true })).toHaveCount(3);
+  // Screen readers hear the checked state: three checked checkboxes in the role grid's accessibility tree.
+  await expect(popup.page.getByRole('grid').getByRole('checkbox', { checked: true })).toHaveCount(3);
 
   // Home, End and PageDown move by rows; still one tab stop.
   await box(0).focus();
@@ -132,11 +133,12 @@ test('keyboard only, 300 roles: the list is one tab stop, arrows move, Space tic
   expect(await focused()).toBe(await rows.nth(6).getAttribute('data-role-arn')); // 10 grid rows on: 4 heads and 6 roles
   await expect(tabStops).toHaveCount(1);
 
-  // After typing again, Tab alone goes: Select all, Select none, Forget, the list (at its first row), Assume.
+  // After typing again, Tab alone goes: Select all, Select none, Forget, the sign-in's Keep fresh switch and its
+  // "Allow", the list (at its first row), Assume.
   await filter.focus();
   await popup.page.keyboard.type(' 555500000003');
   await expect(rows).toHaveCount(2);
-  for (let i = 0; i < 4; i++) await popup.page.keyboard.press('Tab');
+  for (let i = 0; i < 6; i++) await popup.page.keyboard.press('Tab');
   await expect(box(0)).toBeFocused();
   await popup.page.keyboard.press('Tab');
   await expect(assume).toBeFocused();
