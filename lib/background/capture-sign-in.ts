@@ -20,6 +20,8 @@ export interface SignInRequestDetails extends RequestOriginDetails {
   requestBody?: RequestBodyLike | null;
   /** The tab that sent it (-1 when none): a renewal's background tab is recognised by it. */
   tabId?: number;
+  /** Firefox: the cookie store (container) of that tab; `firefox-default` outside containers. */
+  cookieStoreId?: string;
 }
 
 let queue: Promise<void> = Promise.resolve();
@@ -65,7 +67,7 @@ async function handle(details: SignInRequestDetails): Promise<void> {
   // scheduleExpiry refreshes the badge too.
   await scheduleExpiry();
   // Keep fresh learns the source first, so the usual roles assumed next are the ones it keeps fresh.
-  await trackCapture(plan.capture, true);
+  await trackCapture(plan.capture, true, details.cookieStoreId);
   await onCaptured(plan.capture);
   await onAssumed(plan.capture.id);
 }

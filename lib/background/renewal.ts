@@ -371,7 +371,7 @@ export async function observeSignInRequest(details: { url: string; type?: string
  * A new capture was saved (the person's sign-in, or a background tab's). Records the source's facts (the exact app
  * identifier from the request it answered, when seen) and tells its state machine.
  */
-export async function trackCapture(capture: Capture, interactive: boolean): Promise<void> {
+export async function trackCapture(capture: Capture, interactive: boolean, cookieStoreId?: string): Promise<void> {
   const key = sourceKeyFor(capture);
   const now = deps.now();
   const observed = requestAnswered((await observedRequestsItem.getValue()) ?? [], capture.summary.inResponseTo, now);
@@ -390,7 +390,9 @@ export async function trackCapture(capture: Capture, interactive: boolean): Prom
           ? { ...facts, spIssuer: entered, spIssuerFrom: 'user' }
           : facts;
   const { on, granted } = await gates(key);
-  const manual = 'manual' in source ? source.code : undefined;
+  // A Firefox container's session is not the one background requests carry (they use the default store).
+  const inContainer = cookieStoreId !== undefined && cookieStoreId !== 'firefox-default';
+  const manual = 'manual' in source ? source.code : inContainer ? ('container' as const) : undefined;
   const state = existing?.state ?? initialSourceState({ on, permission: granted, ...(manual ? { manual } : {}) });
   await renewals.set([{ ...(existing ?? {}), key, captureId: capture.id, source, state }]);
   await dispatch(key, { type: 'switched', on });

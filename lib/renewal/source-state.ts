@@ -10,7 +10,8 @@ import type { NeedsUserReason } from './needs-user';
 import { backoffDelay, budgetAllows, DEFAULT_SCHEDULE, isPausedForIdle, nextBudgetSlot, recentRequests, renewalDueAt, type ScheduleConfig } from './schedule';
 
 /** Why a source is manual: no silent renewal for it until the cause changes. */
-export type ManualReason = 'not-entra' | 'no-permission' | 'signed-request-required' | 'no-source';
+/** `container`: the sign-in was made in a Firefox container tab, whose cookies a background request cannot use. */
+export type ManualReason = 'not-entra' | 'no-permission' | 'signed-request-required' | 'no-source' | 'container';
 
 export type SourcePhase =
   | { kind: 'idle' }
@@ -253,7 +254,7 @@ function transition(s: Stepper, state: SourceState, event: SourceEvent): SourceS
   switch (event.type) {
     case 'captured': {
       if (event.manual !== undefined) m.sourceManual = event.manual;
-      else if (m.sourceManual === 'not-entra' || m.sourceManual === 'no-source') delete m.sourceManual;
+      else if (m.sourceManual === 'not-entra' || m.sourceManual === 'no-source' || m.sourceManual === 'container') delete m.sourceManual;
       if (event.interactive) {
         m.lastInteractiveAt = s.now;
         m.failures = 0;

@@ -44,6 +44,11 @@ export function renewalStatus(
           return { kind: state.kind, text: 'Manual: credentials are kept fresh for Microsoft Entra ID sign-ins only. You get a reminder before they expire.' };
         case 'signed-request-required':
           return { kind: state.kind, text: 'Manual: this AWS app accepts only signed sign-in requests. You get a reminder before credentials expire.' };
+        case 'container':
+          return {
+            kind: state.kind,
+            text: 'Manual: you signed in inside a Firefox container, whose session renewal in the background cannot use. You get a reminder before credentials expire.',
+          };
         case 'no-source':
           return {
             kind: state.kind,

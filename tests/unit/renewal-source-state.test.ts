@@ -371,6 +371,24 @@ describe('step: single events', () => {
     expect(s).toEqual({ state: expect.objectContaining({ kind: 'manual', reason: 'not-entra' }), effects: [] });
   });
 
+  it('a sign-in made in a Firefox container is manual (no request is sent); the next one outside it renews again', () => {
+    const inContainer = step(
+      initialSourceState({ on: true, permission: true }),
+      { type: 'captured', interactive: true, expirations: [T0 + LIFETIME], lifetimeMs: LIFETIME, manual: 'container' },
+      T0,
+      CFG,
+    );
+    expect(inContainer).toEqual({ state: expect.objectContaining({ kind: 'manual', reason: 'container' }), effects: [] });
+    expect(step(inContainer.state, { type: 'tick' }, T0 + LIFETIME, CFG).effects).toEqual([]);
+    const outside = step(
+      inContainer.state,
+      { type: 'captured', interactive: true, expirations: [T0 + 1_000 + LIFETIME], lifetimeMs: LIFETIME },
+      T0 + 1_000,
+      CFG,
+    );
+    expect(outside.state).toMatchObject({ kind: 'fresh' });
+  });
+
   it('roles the person assumes themselves move the renewal point', () => {
     const s = step(fresh(), { type: 'assumed', ok: true, expirations: [T0 + 10_000 + LIFETIME], lifetimeMs: LIFETIME }, T0 + 10_000, CFG);
     expect(s).toEqual({ state: expect.objectContaining({ kind: 'fresh', dueAt: T0 + 70_000 }), effects: [{ type: 'alarm', at: T0 + 70_000 }] });
