@@ -8,6 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAcsUrl } from '../partitions';
 
 import { isEntraSignInHost, isTenantName } from './entra-hosts';
+import { readAll } from './streams';
 
 export { newRequestId } from './ids';
 export { ENTRA_SIGN_IN_HOSTS, isEntraSignInHost, isTenantName, type EntraSignInHost } from './entra-hosts';
@@ -101,29 +102,6 @@ function bytesToBase64(bytes: Uint8Array): string {
   const step = 0x8000;
   for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
   return btoa(binary);
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | 'too-large'> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 /** Feeds `bytes` to a (de)compression stream in slices, so output is produced (and can be refused) as it goes. */

@@ -7,6 +7,7 @@
 import { buildAuthnRequest, encodeRedirectRequest, renewalUrl } from './authn-request';
 import { classifyIdpAnswer, type IdpAnswer } from './classify';
 import type { RefreshSource } from './refresh-source';
+import { readAll } from './streams';
 
 /** The slice of `fetch` used here (the service worker's own, with the user's cookies). */
 export type FetchLike = (
@@ -30,26 +31,8 @@ export interface Tier1Result {
 /** Reads a response body as UTF-8 text, refusing more than `max` bytes (reads stop there). */
 export async function readBounded(body: ReadableStream<Uint8Array> | null, max = MAX_PAGE_BYTES): Promise<string | undefined> {
   if (!body) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder('utf-8').decode(bytes);
+  const bytes = await readAll(body, max);
+  return bytes === 'too-large' ? undefined : new TextDecoder('utf-8').decode(bytes);
 }
 
 /**

@@ -6,7 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_IDS, rolesFor } from '../emulators/world';
-import { openAwsTile, openPopup, signInToMyApps } from '../support/browser';
+import type { Page } from '@playwright/test';
+import { openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
+import type { HostSandbox } from '../support/native-host';
 import { profileNameOf } from '../support/profile-names';
 import { expect, testWithHost as test } from './fixtures';
 
@@ -27,12 +29,8 @@ const USERS_OWN = [
   '',
 ].join('\n');
 
-test('save three profiles, then Forget everything with removal: the credentials file is the user’s own again, byte for byte', async ({
-  ext,
-  page,
-  sandbox,
-  installHost,
-}) => {
+/** The user's own credentials file, the helper installed, Alice signed in and the popup ready to save. */
+async function withUsersOwnFile(ext: ExtensionBrowser, page: Page, sandbox: HostSandbox, installHost: () => void) {
   mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
   writeFileSync(sandbox.credentialsFile, USERS_OWN, { mode: 0o600 });
   installHost();
@@ -41,6 +39,16 @@ test('save three profiles, then Forget everything with removal: the credentials 
   const popup = await openPopup(ext);
   await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
   await expect(popup.accountNames().first()).toBeVisible();
+  return popup;
+}
+
+test('save three profiles, then Forget everything with removal: the credentials file is the user’s own again, byte for byte', async ({
+  ext,
+  page,
+  sandbox,
+  installHost,
+}) => {
+  const popup = await withUsersOwnFile(ext, page, sandbox, installHost);
 
   const picked = rolesFor(ALICE, APP_IDS.aws).slice(0, 3);
   await popup.assume(picked.map((r) => r.roleArn));
@@ -61,14 +69,7 @@ test('Remove from file on one saved profile: its section goes, the others and th
   sandbox,
   installHost,
 }) => {
-  mkdirSync(join(sandbox.home, '.aws'), { mode: 0o700 });
-  writeFileSync(sandbox.credentialsFile, USERS_OWN, { mode: 0o600 });
-  installHost();
-  await signInToMyApps(page, ALICE);
-  await openAwsTile(page, 'AWS');
-  const popup = await openPopup(ext);
-  await expect(popup.hostStatus()).toHaveAttribute('data-state', 'ready');
-  await expect(popup.accountNames().first()).toBeVisible();
+  const popup = await withUsersOwnFile(ext, page, sandbox, installHost);
   const [kept, removed] = rolesFor(ALICE, APP_IDS.aws);
   await popup.assume([kept!.roleArn, removed!.roleArn]);
   await popup.save();

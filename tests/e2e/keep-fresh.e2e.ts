@@ -88,27 +88,13 @@ test('a compressed day: one sign-in, ≥ 6 silent renewals, the AWS CLI never se
 }) => {
   test.setTimeout(9 * 60_000);
   installHost();
-  emulators.sts.setLifetimeSeconds(LIFETIME_S);
-  const role = rolesFor(ALICE, APP_IDS.aws)[0]!;
+  // The morning: one ordinary sign-in, pick a role, save it.
+  const { sw, role } = await morning(ext, page, emulators);
   const profile = profileNameOf(role);
-
+  const clicksBefore = emulators.idp.samlRequests.filter((r) => !r.passive).length;
   // Any tab or window the extension opens from now on would show up here (tier 1 must open none).
   const opened: string[] = [];
   ext.context.on('page', (p) => opened.push(p.url()));
-
-  // The morning: one ordinary sign-in, pick a role, save it.
-  await signInToMyApps(page, ALICE);
-  await openAwsTile(page, 'AWS');
-  const popup = await openPopup(ext);
-  await expect(popup.page.getByTestId('keep-fresh')).toBeVisible();
-  await popup.assume([role.roleArn]);
-  await popup.save();
-  await expect(popup.saveStatus()).toContainText('Saved 1 profile');
-  await popup.page.close();
-  const sw = await ext.serviceWorker();
-  await waitFor('the source to be fresh', async () => (await renewalState(sw))?.kind === 'fresh', 15_000);
-  const clicksBefore = emulators.idp.samlRequests.filter((r) => !r.passive).length;
-  opened.length = 0;
 
   // The day: the CLI reads the profile every few seconds while the extension renews by itself.
   const keyIds = new Set<string>([savedKeyId(sandbox.credentialsFile, profile)!]);
@@ -176,6 +162,7 @@ async function morning(ext: ExtensionBrowser, page: Page, emulators: Emulators):
   await signInToMyApps(page, ALICE);
   await openAwsTile(page, 'AWS');
   const popup = await openPopup(ext);
+  await expect(popup.keepFresh()).toBeVisible();
   await popup.assume([role.roleArn]);
   await popup.save();
   await expect(popup.saveStatus()).toContainText('Saved 1 profile');
