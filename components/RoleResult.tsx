@@ -70,9 +70,12 @@ function Session({ outcome, saved, subject }: { outcome: Extract<RoleOutcome, { 
         <dd class="mono">{outcome.credentials.accessKeyId}</dd>
       </dl>
       {saved && (
-        <p class="saved-line" data-testid="saved" data-profile={saved.profileName} title={`Written to ${saved.file}`}>
-          {savedText(saved)} <RemoveFromFile roleArn={outcome.roleArn} profile={saved.profileName} />
-        </p>
+        <div class="saved-row">
+          <p class="saved-line" data-testid="saved" data-profile={saved.profileName} title={`Written to ${saved.file}`}>
+            {savedText(saved)}
+          </p>
+          <RemoveFromFile roleArn={outcome.roleArn} profile={saved.profileName} />
+        </div>
       )}
       {outcome.renameTo && <RenameOffer roleArn={outcome.roleArn} to={outcome.renameTo} />}
       {outcome.notice && (
