@@ -151,7 +151,12 @@ hostTest('options change how profiles are named, how long they last, and auto-sa
   // Defaults and delivery.
   await options.getByTestId('default-region').fill('eu-central-1');
   await expect(settingsRow(options, prodAdmin.roleArn).getByTestId('role-region')).toHaveAttribute('placeholder', 'eu-central-1');
-  // check() fails if the box is unchecked right after the click: the page must show the stored value at once.
+  // Auto-save is on by default once the helper answers (the setting stays unset: it follows the helper); the page
+  // says why. Switched off and on again, it is the user's own choice.
+  await expect(options.getByTestId('auto-save-default')).toContainText('(it is)');
+  await expect(options.getByTestId('auto-save-to-host')).toBeChecked();
+  // uncheck()/check() fail if the box does not follow the click at once: the page must show the stored value.
+  await options.getByTestId('auto-save-to-host').uncheck();
   await options.getByTestId('auto-save-to-host').check();
 
   await expect

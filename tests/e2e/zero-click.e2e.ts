@@ -82,6 +82,8 @@ test('second sign-in of the day: the usual roles are assumed and saved with no p
   // Second sign-in: no popup is open, and none is opened until the file holds new keys.
   const issuedBefore = emulators.sts.issued.length;
   await signInAgain(ext, page, 'AWS', aws);
+  // New sessions first (the file still holding the morning's keys would satisfy the check below at once).
+  await expect.poll(() => emulators.sts.issued.length - issuedBefore, { timeout: 20_000 }).toBeGreaterThanOrEqual(picked.length);
   await expect
     .poll(() => names.map((n) => keyIds(sandbox.credentialsFile)[n]), { timeout: 20_000 })
     .toEqual(picked.map((r) => emulators.sts.issued.filter((c) => c.roleArn === r.roleArn).at(-1)?.accessKeyId));
