@@ -10,12 +10,12 @@ import { assertionDigest, type Capture } from '../capture';
 import { planCapture } from '../capture-plan';
 import { identifyIdp } from '../idp';
 import { parseAcsUrl } from '../partitions';
-import { buildAuthnRequest, decodeRedirectRequest, encodeRedirectRequest, newRequestId, renewalUrl } from '../renewal/authn-request';
-import { classifyIdpAnswer, needsUserWords, type NeedsUserReason } from '../renewal/classify';
+import { decodeRedirectRequest, newRequestId } from '../renewal/authn-request';
+import { classifyPostedResponse, needsUserWords, type NeedsUserReason } from '../renewal/classify';
 import { idpHostPermissions, isEntraSignInHost } from '../renewal/entra-hosts';
-import { runTier1, type FetchLike } from '../renewal/passive-fetch';
+import { runTier1, signInRequestUrl, type FetchLike } from '../renewal/passive-fetch';
 import { canRenewSilently, rememberRequest, requestAnswered, type RenewalRecord } from '../renewal/record';
-import { parseUserAccessUrl, refreshSourceFor, type RefreshSource } from '../renewal/refresh-source';
+import { parseUserAccessUrl, refreshSourceFor } from '../renewal/refresh-source';
 import { DEFAULT_SCHEDULE, type ScheduleConfig } from '../renewal/schedule';
 import { initialSourceState, step, type Effect, type SourceEvent } from '../renewal/source-state';
 import { sourceKeyFor } from '../sign-in-source';
@@ -24,8 +24,7 @@ import { readSettings } from '../browser/settings-store';
 import { appIdentifiersItem, keepFreshOffItem, observedRequestsItem, renewals } from '../browser/storage';
 import { assumeRoles } from './assume-roles';
 import { refreshBadge } from './badge';
-import { saveToCredentialsFile } from './credentials-host';
-import { autoSaveDecision } from './credentials-host';
+import { autoSaveDecision, saveToCredentialsFile } from './credentials-host';
 import { scheduleExpiry } from './expiry';
 
 /** Alarm and notification names: `<prefix><source key>`. */
@@ -38,13 +37,8 @@ export const TAB_TIMEOUT_MS = 25_000;
 /** The origins of the Entra sign-in hosts: the optional host permissions "Keep fresh" asks for. */
 export const IDP_ORIGINS = idpHostPermissions();
 
-/** Test seams: the clock, the fetch, and the schedule's fixed delays. */
-export interface RenewalDeps {
-  now: () => number;
-  fetch: FetchLike;
-  config: ScheduleConfig;
-}
-const deps: RenewalDeps = {
+/** The clock, the fetch (the worker's own, with the person's cookies) and the schedule's fixed delays. */
+const deps: { now: () => number; fetch: FetchLike; config: ScheduleConfig } = {
   now: () => Date.now(),
   fetch: (url, init) => fetch(url, init),
   config: DEFAULT_SCHEDULE,
@@ -71,15 +65,14 @@ function serially(key: string, work: () => Promise<void>): Promise<void> {
   return run;
 }
 
+/** Whether the browser granted the Entra sign-in hosts. */
+const idpHostsGranted = (): Promise<boolean> => browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false);
+
 /** Whether the user (or policy) lets this source be kept fresh, and whether the browser granted the IdP hosts. */
-async function gates(key: string): Promise<{ on: boolean; granted: boolean; settings: Awaited<ReturnType<typeof readSettings>> }> {
-  const [settings, off, granted] = await Promise.all([
-    readSettings(),
-    keepFreshOffItem.getValue(),
-    browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false),
-  ]);
+async function gates(key: string): Promise<{ on: boolean; granted: boolean }> {
+  const [settings, off, granted] = await Promise.all([readSettings(), keepFreshOffItem.getValue(), idpHostsGranted()]);
   const offList = Array.isArray(off) ? off : [];
-  return { on: settings.renewal.keepFresh && !offList.includes(key), granted, settings };
+  return { on: settings.renewal.keepFresh && !offList.includes(key), granted };
 }
 
 /** Feeds one event to a source's state machine and runs what it asks for. */
@@ -87,7 +80,7 @@ export function dispatch(key: string, event: SourceEvent): Promise<void> {
   return serially(key, async () => {
     const record = await renewals.get(key);
     if (!record) return;
-    const { settings } = await gates(key);
+    const settings = await readSettings();
     const now = deps.now();
     const { state, effects } = step(record.state, event, now, {
       ...deps.config,
@@ -129,11 +122,15 @@ async function run(record: RenewalRecord, effect: Effect): Promise<void> {
 
 // ── tier 1: the passive request ──────────────────────────────────────────────────────────────────────────────────
 
+/** What a renewed assertion must share with the sign-in it renews: the issuer (tenant) and the audience (app). */
+async function sameSignIn(record: RenewalRecord): Promise<{ issuer?: string; audience?: string }> {
+  const summary = (await getCapture(record.captureId))?.summary;
+  return summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {};
+}
+
 async function tier1(record: RenewalRecord, flightId: string, requestId: string): Promise<void> {
   if (!canRenewSilently(record)) return;
-  const summary = (await getCapture(record.captureId))?.summary;
-  const same = summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {};
-  const result = await runTier1(record.source, requestId, deps, same);
+  const result = await runTier1(record.source, requestId, deps, await sameSignIn(record));
   // An identifier guessed from the Audience (Entra drops `#N` from it) names another app of the tenant, or none:
   // Entra's "not assigned" or "app not found" then means the guess is wrong, so the person is asked for the identifier.
   const guessed = record.source.spIssuerFrom === 'audience';
@@ -226,8 +223,8 @@ async function acceptRenewedAssertion(
 // ── tier 2: a background tab, for tenants that need the browser's device sign-in ─────────────────────────────────
 
 async function openTier2(record: RenewalRecord, flightId: string, requestId: string): Promise<void> {
-  if (!canRenewSilently(record)) return;
-  const url = await signInUrl(record.source, requestId, true);
+  const url = canRenewSilently(record) ? await signInRequestUrl(record.source, requestId, true, deps.now()) : undefined;
+  if (url === undefined) return;
   const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] }).catch(() => undefined);
   const tab = await browser.tabs.create({ url, active: false, ...(win?.id !== undefined ? { windowId: win.id } : {}) });
   if (tab.id === undefined) return;
@@ -251,17 +248,10 @@ export async function onTier2Post(record: RenewalRecord, samlResponse: string, a
   const tab = record.tab;
   if (!tab) return;
   await closeTab(record);
-  const html = `<form method="POST" action="${escapeAttr(acsUrl)}"><input type="hidden" name="SAMLResponse" value="${escapeAttr(samlResponse)}"></form>`;
-  const summary = (await getCapture(record.captureId))?.summary;
-  const answer = classifyIdpAnswer({
-    status: 200,
-    finalUrl: acsUrl,
-    html,
-    expect: {
-      requestId: tab.requestId,
-      acsUrl: canRenewSilently(record) ? record.source.acsUrl : '',
-      ...(summary ? { issuer: summary.issuer, ...(summary.audience ? { audience: summary.audience } : {}) } : {}),
-    },
+  const answer = classifyPostedResponse(acsUrl, samlResponse, {
+    requestId: tab.requestId,
+    acsUrl: canRenewSilently(record) ? record.source.acsUrl : '',
+    ...(await sameSignIn(record)),
   });
   if (answer.kind !== 'assertion') {
     await dispatch(record.key, {
@@ -274,10 +264,6 @@ export async function onTier2Post(record: RenewalRecord, samlResponse: string, a
   }
   await holdAssertion(record.key, tab.flightId, { samlResponse: answer.samlResponse, action: answer.action });
   await dispatch(record.key, { type: 'tier2-result', flightId: tab.flightId, outcome: 'captured' });
-}
-
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 async function closeTab(record: RenewalRecord): Promise<void> {
@@ -315,31 +301,20 @@ async function notifyNeedsYou(record: RenewalRecord, reason: NeedsUserReason): P
   await refreshBadge();
 }
 
-/** The SP-initiated sign-in URL for a source: passive for renewal, interactive for the person's own sign-in. */
-async function signInUrl(source: RefreshSource, requestId: string, passive: boolean): Promise<string> {
-  const xml = buildAuthnRequest({ id: requestId, issuer: source.spIssuer ?? '', acsUrl: source.acsUrl, issueInstant: new Date(deps.now()), passive });
-  return renewalUrl({
-    idpHost: source.idpHost ?? '',
-    tenant: source.tenant ?? '',
-    samlRequest: await encodeRedirectRequest(xml),
-    ...(source.loginHint ? { loginHint: source.loginHint } : {}),
-  });
-}
-
 /** A click on the needs-you notification: the sign-in, in a normal tab the person sees. Returns whether it was ours. */
 export async function onNeedsYouClicked(notificationId: string): Promise<boolean> {
   if (!notificationId.startsWith(NEEDS_YOU_NOTIFICATION)) return false;
   await browser.notifications.clear(notificationId).catch(() => undefined);
-  const record = await renewals.get(notificationId.slice(NEEDS_YOU_NOTIFICATION.length));
-  if (record && canRenewSilently(record)) await browser.tabs.create({ url: await signInUrl(record.source, newRequestId(), false), active: true });
+  await openSignIn({ sourceKey: notificationId.slice(NEEDS_YOU_NOTIFICATION.length) });
   return true;
 }
 
-/** The popup's "Sign in" on a source that needs the person. */
+/** The popup's "Sign in" (and the notification's click): the source's interactive sign-in, in a normal tab. */
 export async function openSignIn({ sourceKey }: { sourceKey: string }): Promise<{ ok: boolean }> {
   const record = await renewals.get(sourceKey);
-  if (!record || !canRenewSilently(record)) return { ok: false };
-  await browser.tabs.create({ url: await signInUrl(record.source, newRequestId(), false), active: true });
+  const url = record && canRenewSilently(record) ? await signInRequestUrl(record.source, newRequestId(), false, deps.now()) : undefined;
+  if (url === undefined) return { ok: false };
+  await browser.tabs.create({ url, active: true });
   return { ok: true };
 }
 
@@ -475,8 +450,7 @@ export async function setKeepFresh({ sourceKey, on }: { sourceKey: string; on: b
   else off.add(sourceKey);
   // Bounded: a list of source keys the person switched off, never more than a few hundred.
   await keepFreshOffItem.setValue([...off].slice(-200));
-  const granted = await browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false);
-  await dispatch(sourceKey, { type: 'permission', granted });
+  await dispatch(sourceKey, { type: 'permission', granted: await idpHostsGranted() });
   await dispatch(sourceKey, { type: 'switched', on: on && (await readSettings()).renewal.keepFresh });
   return { ok: true };
 }
@@ -510,19 +484,9 @@ export async function onRenewalWorkerStart(): Promise<void> {
 
 /** The IdP host permission was granted or withdrawn (the person, in the browser's own settings too). */
 export async function onPermissionsChanged(): Promise<void> {
-  const granted = await browser.permissions.contains({ origins: IDP_ORIGINS }).catch(() => false);
+  const granted = await idpHostsGranted();
   const { renewals: all } = await readState();
   await Promise.all(Object.keys(all).map((key) => dispatch(key, { type: 'permission', granted })));
-}
-
-/** Whether any source needs the person (the badge shows it). */
-export function needsYou(records: readonly RenewalRecord[]): boolean {
-  return records.some((r) => r.state.kind === 'needs-you');
-}
-
-/** For tests: replace the clock, the fetch or the schedule. */
-export function setRenewalDeps(change: Partial<RenewalDeps>): void {
-  Object.assign(deps, change);
 }
 
 /**

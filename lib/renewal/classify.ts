@@ -155,6 +155,14 @@ function hopAnswer(page: ScannedPage, base: string): IdpAnswer | null {
   return { kind: 'hop', action: url.href, fields: fields.map((i) => [i.name, i.value]) };
 }
 
+/**
+ * Classifies a SAMLResponse the browser itself posted to `action` (a renewal's background tab): the same checks as an
+ * auto-post form in an answer page.
+ */
+export function classifyPostedResponse(action: string, samlResponse: string, expect: IdpAnswerInput['expect']): IdpAnswer {
+  return assertionAnswer({ action, method: 'post', name: '', inputs: [{ name: 'SAMLResponse', value: samlResponse, type: 'hidden' }] }, samlResponse, expect);
+}
+
 /** Classifies one answer of the IdP to a silent renewal request (after the engine followed redirects). */
 export function classifyIdpAnswer(input: IdpAnswerInput): IdpAnswer {
   const { status, html, expect, finalUrl } = input;

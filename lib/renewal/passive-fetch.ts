@@ -28,6 +28,26 @@ export interface Tier1Result {
   requests: number;
 }
 
+/**
+ * The SP-initiated sign-in URL for a source (`/<tenant>/saml2?SAMLRequest=…&login_hint=…`): passive for a silent
+ * renewal, interactive for the person's own sign-in. Undefined while the source lacks its host, tenant or identifier.
+ */
+export async function signInRequestUrl(
+  source: Pick<RefreshSource, 'idpHost' | 'tenant' | 'spIssuer' | 'acsUrl' | 'loginHint'>,
+  requestId: string,
+  passive: boolean,
+  now: number,
+): Promise<string | undefined> {
+  if (!source.idpHost || !source.tenant || !source.spIssuer) return undefined;
+  const xml = buildAuthnRequest({ id: requestId, issuer: source.spIssuer, acsUrl: source.acsUrl, issueInstant: new Date(now), passive });
+  return renewalUrl({
+    idpHost: source.idpHost,
+    tenant: source.tenant,
+    samlRequest: await encodeRedirectRequest(xml),
+    ...(source.loginHint ? { loginHint: source.loginHint } : {}),
+  });
+}
+
 /** Reads a response body as UTF-8 text, refusing more than `max` bytes (reads stop there). */
 export async function readBounded(body: ReadableStream<Uint8Array> | null, max = MAX_PAGE_BYTES): Promise<string | undefined> {
   if (!body) return '';
@@ -47,15 +67,13 @@ export async function runTier1(
   /** The sign-in being renewed: the fresh assertion must come from the same tenant for the same AWS app. */
   same: { issuer?: string; audience?: string } = {},
 ): Promise<Tier1Result> {
-  if (!source.idpHost || !source.tenant || !source.spIssuer) return { answer: { kind: 'needs-user', reason: 'app-unknown' }, requests: 0 };
+  const firstUrl = await signInRequestUrl(source, requestId, true, deps.now());
+  if (firstUrl === undefined) return { answer: { kind: 'needs-user', reason: 'app-unknown' }, requests: 0 };
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deps.timeoutMs ?? TIER1_TIMEOUT_MS);
   let requests = 0;
   try {
-    const xml = buildAuthnRequest({ id: requestId, issuer: source.spIssuer, acsUrl: source.acsUrl, issueInstant: new Date(deps.now()), passive: true });
-    const samlRequest = await encodeRedirectRequest(xml);
-    const url = renewalUrl({ idpHost: source.idpHost, tenant: source.tenant, samlRequest, ...(source.loginHint ? { loginHint: source.loginHint } : {}) });
-    let next: { url: string; method: 'GET' | 'POST'; body?: string } = { url, method: 'GET' };
+    let next: { url: string; method: 'GET' | 'POST'; body?: string } = { url: firstUrl, method: 'GET' };
     for (let hop = 0; ; hop++) {
       requests++;
       const response = await deps.fetch(next.url, {
