@@ -34,7 +34,6 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ensureBrowsers } from './ensure-browsers';
 import { parseRoleValue } from '../lib/arn';
 import { mapWithConcurrency } from '../lib/concurrency';
-import { parseCredentialsFile } from '../lib/credentials-file';
 import { parseAcsUrl, stsEndpointsFor } from '../lib/partitions';
 import { idpHostPermissions } from '../lib/renewal/entra-hosts';
 import { ASSUME_CONCURRENCY, assumeRoleWithSaml, sdkTransport } from '../lib/sts';
@@ -57,6 +56,7 @@ import { POPUP } from '../tests/support/popup-page';
 import type { PlaywrightPopup } from '../tests/support/popup-playwright';
 import { buildHost, installHostForChromium, makeSandbox, removeSandbox } from '../tests/support/native-host';
 import { profileNameOf } from '../tests/support/profile-names';
+import { savedKeyId } from '../tests/support/saved-keys';
 
 type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 type Unit = 'ms' | 'KB' | 'x';
@@ -574,13 +574,6 @@ async function benchSave(emulators: Emulators): Promise<void> {
     removeSandbox(sandbox);
     rmSync(hostDist, { recursive: true, force: true });
   }
-}
-
-/** The saved profile's access key id, or undefined while the file or section is not there. */
-function savedKeyId(file: string, profile: string): string | undefined {
-  if (!existsSync(file)) return undefined;
-  const parsed = parseCredentialsFile(readFileSync(file, 'utf8'));
-  return parsed.ok ? parsed.sections.get(profile)?.get('aws_access_key_id') : undefined;
 }
 
 /**

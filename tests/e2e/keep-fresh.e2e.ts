@@ -5,9 +5,7 @@
  * Time is compressed: STS issues 60-second credentials, so a renewal comes every ~30 s (the rule is
  * `remaining ≤ min(30 min, lifetime / 2)`).
  */
-import { readFileSync } from 'node:fs';
 import type { Worker } from '@playwright/test';
-import { parseCredentialsFile } from '../../lib/credentials-file';
 import { idpHostPermissions } from '../../lib/renewal/entra-hosts';
 import { LOCAL_KEYS, SESSION_KEYS } from '../../lib/storage-keys';
 import type { Emulators } from '../emulators/index';
@@ -17,6 +15,8 @@ import type { Page } from '@playwright/test';
 import { PASSWORD } from '../emulators/world';
 import { launchWithExtension, openAwsTile, openPopup, signInToMyApps, stopServiceWorker, type ExtensionBrowser } from '../support/browser';
 import { ENTRA_FORM, isAcsPost } from '../support/sign-in';
+import { waitFor } from '../support/poll';
+import { savedKeyId } from '../support/saved-keys';
 import { profileNameOf } from '../support/profile-names';
 import { expect, storageArea, testWithHost } from './fixtures';
 
@@ -45,23 +45,6 @@ async function renewalState(sw: Worker): Promise<{ kind: string; reason?: string
     const record = Object.entries(items).find(([k]) => k.startsWith(prefix))?.[1] as { state: { kind: string; reason?: string } } | undefined;
     return record?.state;
   }, SESSION_KEYS.renewal.prefix);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 10_000; i++) {
-    const got = await probe();
-    if (got !== undefined && got !== false) return got;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
-/** Keys of the saved profile, as the CLI would read them. */
-function savedKeyId(file: string, profile: string): string | undefined {
-  const parsed = parseCredentialsFile(readFileSync(file, 'utf8'));
-  return parsed.ok ? parsed.sections.get(profile)?.get('aws_access_key_id') : undefined;
 }
 
 /** The person signs in again the ordinary way: My Apps (still signed in there), the tile, Entra's password form. */

@@ -7,12 +7,12 @@
  * affected; storage.local holds role ARNs and durations, never key material.
  */
 import { readFileSync } from 'node:fs';
-import { parseCredentialsFile } from '../../lib/credentials-file';
 import { captureIdFor } from '../../lib/capture';
 import { LOCAL_KEYS, SESSION_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, ENTRA_ISSUER, findApp, rolesFor } from '../emulators/world';
 import { openAwsTile, openPopup, signInToMyApps, type ExtensionBrowser } from '../support/browser';
 import { profileNameOf } from '../support/profile-names';
+import { savedKeyIds } from '../support/saved-keys';
 import { expect, storageArea, testWithHost } from './fixtures';
 
 const test = testWithHost;
@@ -27,13 +27,6 @@ async function capturedAt(ext: ExtensionBrowser, captureId: string): Promise<num
   const sw = await ext.serviceWorker();
   const key = SESSION_KEYS.capture.key(captureId);
   return sw.evaluate(async (k) => ((await chrome.storage.session.get(k))[k] as { capturedAt?: number } | undefined)?.capturedAt ?? 0, key);
-}
-
-/** Each profile's access key id in the sandbox's credentials file. */
-function keyIds(file: string): Record<string, string | undefined> {
-  const parsed = parseCredentialsFile(readFileSync(file, 'utf8'));
-  if (!parsed.ok) throw new Error('the credentials file does not parse');
-  return Object.fromEntries([...parsed.sections].map(([name, section]) => [name, section.get('aws_access_key_id')]));
 }
 
 /** Signs in again through My Apps (the IdP session is still there) and waits until the extension holds the new sign-in. */
@@ -70,7 +63,7 @@ test('second sign-in of the day: the usual roles are assumed and saved with no p
   );
   // Saved without a click on Save: the helper answers and auto-save was never set.
   await expect(first.saved()).toHaveCount(2);
-  const morning = keyIds(sandbox.credentialsFile);
+  const morning = savedKeyIds(sandbox.credentialsFile);
   for (const [i, role] of picked.entries()) {
     const issued = emulators.sts.issued.filter((c) => c.roleArn === role.roleArn);
     expect(issued).toHaveLength(1);
@@ -85,11 +78,11 @@ test('second sign-in of the day: the usual roles are assumed and saved with no p
   // New sessions first (the file still holding the morning's keys would satisfy the check below at once).
   await expect.poll(() => emulators.sts.issued.length - issuedBefore, { timeout: 20_000 }).toBeGreaterThanOrEqual(picked.length);
   await expect
-    .poll(() => names.map((n) => keyIds(sandbox.credentialsFile)[n]), { timeout: 20_000 })
+    .poll(() => names.map((n) => savedKeyIds(sandbox.credentialsFile)[n]), { timeout: 20_000 })
     .toEqual(picked.map((r) => emulators.sts.issued.filter((c) => c.roleArn === r.roleArn).at(-1)?.accessKeyId));
   const automatic = emulators.sts.issued.slice(issuedBefore);
   expect(automatic.map((c) => [c.roleArn, c.requestedDurationSeconds]).sort()).toEqual(picked.map((r) => [r.roleArn, 7200]).sort());
-  for (const name of names) expect(keyIds(sandbox.credentialsFile)[name]).not.toBe(morning[name]);
+  for (const name of names) expect(savedKeyIds(sandbox.credentialsFile)[name]).not.toBe(morning[name]);
   expect(ext.context.pages().filter((p) => p.url().includes('popup.html'))).toHaveLength(0);
 
   // The popup, opened afterwards: the quiet line, the remembered roles and duration ticked.

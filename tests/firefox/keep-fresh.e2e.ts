@@ -7,6 +7,7 @@
 import { idpHostPermissions } from '../../lib/renewal/entra-hosts';
 import { SESSION_KEYS } from '../../lib/storage-keys';
 import { APP_IDS, rolesFor } from '../emulators/world';
+import { waitFor } from '../support/poll';
 import { MY_APPS_URL } from '../support/sign-in';
 import { expect, test } from './fixtures';
 import { openAwsTile, signInToMyApps } from './flows';
@@ -24,17 +25,6 @@ async function keyIdOf(popup: FirefoxPopup, roleArn: string): Promise<string | u
     const o = items[key] as { status?: string; credentials?: { accessKeyId: string } } | undefined;
     return o?.status === 'ok' ? o.credentials?.accessKeyId : undefined;
   }, SESSION_KEYS.outcome.key(roleArn));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let i = 0; i < 5_000; i++) {
-    const got = await probe();
-    if (got !== undefined && got !== false) return got;
-    if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 test('Firefox: Allow from the popup, a silent renewal from the Entra session, then a zero-click sign-in', async ({ firefox, tab, emulators }) => {
@@ -58,10 +48,10 @@ test('Firefox: Allow from the popup, a silent renewal from the Entra session, th
   await popup.assume([role.roleArn]);
   const first = await keyIdOf(popup, role.roleArn);
   expect(first).toBeDefined();
-  await until('the line to say fresh', async () => (await popup.attributeOf(popup.keepFresh(), 'data-state')) === 'fresh', 15_000);
+  await waitFor('the line to say fresh', async () => (await popup.attributeOf(popup.keepFresh(), 'data-state')) === 'fresh', 15_000);
 
   // One renewal cycle: a passive request with the session cookie, a new assertion, new keys.
-  const renewed = await until(
+  const renewed = await waitFor(
     'a renewed session',
     async () => {
       const now = await keyIdOf(popup, role.roleArn);
@@ -79,7 +69,7 @@ test('Firefox: Allow from the popup, a silent renewal from the Entra session, th
   const issuedBefore = emulators.sts.issued.length;
   await tab.goto(MY_APPS_URL, { waitUntil: 'load' });
   await openAwsTile(tab, 'AWS');
-  await until('the usual role assumed by itself', async () => emulators.sts.issued.slice(issuedBefore).some((i) => i.roleArn === role.roleArn), 20_000);
+  await waitFor('the usual role assumed by itself', async () => emulators.sts.issued.slice(issuedBefore).some((i) => i.roleArn === role.roleArn), 20_000);
   const after = await openPopup(firefox);
   const latest = await keyIdOf(after, role.roleArn);
   expect(latest).toBeDefined();
