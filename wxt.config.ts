@@ -25,6 +25,31 @@ function sdkXmlParserWithoutDom(): Plugin {
   };
 }
 
+/** The module the SDK's event-stream loader gets instead of the real one: using it throws, loading it does not. */
+export const NO_EVENT_STREAMS_ID = '\0aws-sdk-no-event-streams';
+
+/**
+ * The SDK loads its event-stream support with `import('@smithy/core/event-streams')`, only for operations with an
+ * event-stream member; STS has none (tests/unit/sdk-build.test.ts checks its schemas). A module service worker
+ * cannot load chunks, so the build inlines that import into background.js (~4 KB gzip of dead code): resolve this
+ * one dynamic import to a stub that says why if it is ever reached. Static imports are left alone.
+ */
+export function sdkWithoutEventStreams(): Plugin {
+  const why = 'AWS SDK event streams are left out of this build: STS has no event-stream operation';
+  return {
+    name: 'aws-sdk-without-event-streams',
+    enforce: 'pre',
+    resolveDynamicImport(specifier) {
+      return specifier === '@smithy/core/event-streams' ? NO_EVENT_STREAMS_ID : null;
+    },
+    load(id) {
+      if (id !== NO_EVENT_STREAMS_ID) return null;
+      const no = `() => { throw new Error(${JSON.stringify(why)}); }`;
+      return `export const eventStreamSerdeProvider = ${no};\nexport class EventStreamSerde { constructor() { (${no})(); } }\n`;
+    },
+  };
+}
+
 // See https://wxt.dev/api/config.html
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
@@ -60,7 +85,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
-    plugins: [sdkXmlParserWithoutDom(), preact({ devtoolsInProd: false, prefreshEnabled: false })],
+    plugins: [sdkXmlParserWithoutDom(), sdkWithoutEventStreams(), preact({ devtoolsInProd: false, prefreshEnabled: false })],
     build: { sourcemap: false },
   }),
   manifest: ({ browser }) => ({
