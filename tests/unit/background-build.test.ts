@@ -1,15 +1,18 @@
-// What the background build leaves out of the AWS SDK, and why that is safe: the SDK loads event-stream support
-// only for operations with an event-stream member, and STS has none; the build's stub says so if it is ever reached.
+// How the background is built smaller: it leaves out the AWS SDK's event-stream support, which is safe because the
+// SDK loads it only for operations with an event-stream member and STS has none (the build's stub says so if it is
+// ever reached); and it is minified with terser, the pages with esbuild.
 import * as sts from '@aws-sdk/client-sts';
 import { NormalizedSchema } from '@smithy/core/schema';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StaticOperationSchema } from '@smithy/types';
-import type { Plugin } from 'vite';
+import type { InlineConfig, Plugin } from 'vite';
+import type { Entrypoint } from 'wxt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NO_EVENT_STREAMS_ID, sdkWithoutEventStreams } from '../../wxt.config';
+import config, { NO_EVENT_STREAMS_ID, sdkWithoutEventStreams } from '../../wxt.config';
 
 /** Every operation schema the STS client ships (`AssumeRole$`, `AssumeRoleWithSAML$`, …), by name. */
 const operations = Object.entries(sts as Record<string, unknown>).filter(
@@ -55,5 +58,26 @@ describe('sdkWithoutEventStreams', () => {
     };
     expect(() => new stub.EventStreamSerde({})).toThrow(/event streams are left out of this build: STS has no event-stream operation/);
     expect(() => stub.eventStreamSerdeProvider({})).toThrow(/STS has no event-stream operation/);
+  });
+});
+
+describe('the background minifier', () => {
+  const extend = (config.hooks as Record<string, unknown>)['vite:build:extendConfig'] as (entrypoints: readonly Entrypoint[], viteConfig: InlineConfig) => void;
+  const group = (...types: string[]) => types.map((type) => ({ type, name: type }) as Entrypoint);
+
+  it.each([[['background']], [['background', 'content-script']]])('%j: terser', (types) => {
+    const viteConfig: InlineConfig = { build: { sourcemap: false } };
+    extend(group(...types), viteConfig);
+    expect(viteConfig.build).toEqual({ sourcemap: false, minify: 'terser' });
+  });
+
+  it.each([[['popup']], [['options', 'popup']], [['content-script']]])('%j: left to the default', (types) => {
+    const viteConfig: InlineConfig = { build: { sourcemap: false } };
+    extend(group(...types), viteConfig);
+    expect(viteConfig.build).toEqual({ sourcemap: false });
+  });
+
+  it('terser is installed (Vite loads it by name)', () => {
+    expect(() => createRequire(import.meta.url).resolve('terser')).not.toThrow();
   });
 });
