@@ -341,12 +341,12 @@ const interactiveProbe = (count: number) => `
   window.__all = when(${count});
 })();`;
 
-/** Where a popup open's time went: ms since navigation start (Navigation and Resource Timing). */
+/** Where a popup open's time went: ms since navigation start (Navigation Timing). */
 interface OpenSteps {
   /** The page's HTML received. */
   html: number;
-  /** The last script or stylesheet the page loaded before its first paint received. */
-  files: number;
+  /** The HTML parsed (domInteractive): the module, fetched meanwhile, runs next. Extension files have no Resource Timing. */
+  parsed: number;
   /** DOMContentLoaded: the module has run (it starts the storage reads) and the page is parsed. */
   ran: number;
 }
@@ -362,11 +362,7 @@ async function timePopupOpen(ext: ExtensionBrowser, count: number): Promise<{ fi
       const w = window as unknown as { __first: Promise<number>; __all: Promise<number> };
       const [first, all] = [await w.__first, await w.__all];
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const atStart = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
-        (r) => /\.(js|css)$/.test(r.name) && r.startTime < nav.domContentLoadedEventStart,
-      );
-      const files = Math.max(nav.responseEnd, ...atStart.map((r) => r.responseEnd));
-      return { first, all, steps: { html: nav.responseEnd, files, ran: nav.domContentLoadedEventStart } };
+      return { first, all, steps: { html: nav.responseEnd, parsed: nav.domInteractive, ran: nav.domContentLoadedEventStart } };
     });
   } finally {
     await page.close();
@@ -500,6 +496,8 @@ async function benchFirstUse(emulators: Emulators): Promise<void> {
       if (!runs('popup')) continue;
       for (const [b, build] of builds.entries()) {
         const { first, warm, floor } = byBuild[b]!;
+        // The other build's figures are reported for comparison only: they never fail this bench.
+        const target = (ms: number) => (b === 0 ? ms : undefined);
         const base = { name: 'an empty extension page', value: median(floor) };
         const shown = Math.min(n, FIRST_SCREEN_ROWS);
         for (const [when, times] of [
@@ -510,7 +508,7 @@ async function benchFirstUse(emulators: Emulators): Promise<void> {
             name: `popup → ${shown} of ${n} rows interactive, ${when}${build.label}`,
             samples: times.map((t) => t.first),
             unit: 'ms',
-            target: 150,
+            target: target(150),
             baseline: base,
           });
           if (n > shown)
@@ -518,15 +516,15 @@ async function benchFirstUse(emulators: Emulators): Promise<void> {
               name: `popup → all ${n} rows interactive, ${when}${build.label}`,
               samples: times.map((t) => t.all),
               unit: 'ms',
-              target: 300,
+              target: target(300),
               baseline: base,
             });
         }
         const step = (pick: (s: OpenSteps) => number) => median(first.map((t) => pick(t.steps))).toFixed(0);
         console.log(
-          `  first open${build.label}, medians from navigation start: HTML received ${step((s) => s.html)} ms, its scripts and styles ${step((s) => s.files)} ms, ` +
+          `  first open${build.label}, medians from navigation start: HTML received ${step((s) => s.html)} ms, parsed ${step((s) => s.parsed)} ms, ` +
             `module run (DOMContentLoaded) ${step((s) => s.ran)} ms, ${shown} rows interactive ${median(first.map((t) => t.first)).toFixed(0)} ms; ` +
-            `an empty extension page's script ${median(floor).toFixed(0)} ms`,
+            `an empty extension page ready ${median(floor).toFixed(0)} ms`,
         );
       }
     }
