@@ -80,6 +80,19 @@ export default defineConfig({
     'vite:build:extendConfig': (entrypoints, viteConfig) => {
       if (entrypoints.some((entrypoint) => entrypoint.type === 'background')) viteConfig.build = { ...viteConfig.build, minify: 'terser' };
     },
+    // The popup is built on its own: built with the options page (WXT's default: all pages in one step), every
+    // module both use lands in one shared chunk with the options' code in it, and the popup loads that before its
+    // first paint.
+    'entrypoints:grouped': (_wxt, groups) => {
+      const pages = groups.find((g) => Array.isArray(g) && g.length > 1 && g.some((e) => e.name === 'popup'));
+      if (Array.isArray(pages))
+        groups.push(
+          pages.splice(
+            pages.findIndex((e) => e.name === 'popup'),
+            1,
+          ),
+        );
+    },
     // The credentials helper ships inside the extension, same version, for the popup's "Download the helper": built
     // here (not a separate step) so every build — tests, `npm run zip`, the AMO sources rebuild — carries it.
     'build:publicAssets': (wxt, files) => {

@@ -22,9 +22,10 @@ import { useForget } from './popup/use-forget';
 import { useRoleList } from './popup/use-role-list';
 import { useDurationChoice, useSelection } from './popup/use-selection';
 import { ZeroClickLine } from './lazy';
-import { useRemembered, useZeroClickRuns } from './use-remembered';
+import { followRemembered, useRemembered, useZeroClickRuns } from './use-remembered';
 import { sourceKeyFor } from '../lib/sign-in-source';
 import type { Capture } from '../lib/capture';
+import type { Remembered } from '../lib/remembered';
 import type { Followed } from './follow';
 import { followSessionState, useSessionState, type LoadedState } from './use-session-state';
 import { followLearntAliases, followSettings, useLearntAliases, useSettings } from './use-settings';
@@ -35,16 +36,22 @@ export interface PopupSources {
   session: Followed<LoadedState>;
   settings: ReturnType<typeof followSettings>;
   learnt: Followed<LearntAliases>;
+  remembered: Followed<Remembered>;
 }
 
 /**
- * Starts every storage read the popup needs at once (session state, settings, learnt names), before anything
- * renders; the organisation's policy is not waited for (its values apply when it answers). `ready` resolves when
+ * Starts every storage read the popup needs at once (session state, settings, learnt names, remembered roles),
+ * before anything renders; the organisation's policy is not waited for (its values apply when it answers). `ready` resolves when
  * the popup can render in full, in one go.
  */
 export function startPopupSources(): PopupSources & { ready: Promise<unknown> } {
-  const sources = { session: followSessionState(), settings: followSettings({ policyWaitMs: 0 }), learnt: followLearntAliases() };
-  return { ...sources, ready: Promise.all([sources.session.ready, sources.settings.ready, sources.learnt.ready]) };
+  const sources = {
+    session: followSessionState(),
+    settings: followSettings({ policyWaitMs: 0 }),
+    learnt: followLearntAliases(),
+    remembered: followRemembered(),
+  };
+  return { ...sources, ready: Promise.all([sources.session.ready, sources.settings.ready, sources.learnt.ready, sources.remembered.ready]) };
 }
 
 /** The popup, inside a last-resort boundary: whatever fails to render, "Forget everything" stays offered. */
@@ -60,12 +67,16 @@ function LoadedPopup({ sources }: { sources: PopupSources | undefined }) {
   const loaded = useSessionState(sources?.session);
   const loadedSettings = useSettings(sources?.settings);
   const learnt = useLearntAliases(sources?.learnt);
+  // The remembered roles come with the first render: their ticks do not appear a moment after the rows.
+  const remembered = useRemembered(sources?.remembered);
   if (loaded.status !== 'ready' || loadedSettings.status === 'loading') return <NotLoaded failed={loaded.status === 'failed'} />;
   // Settings that cannot be read must not keep the user from their credentials: the defaults apply then.
   const settings = loadedSettings.status === 'ready' ? loadedSettings.settings : DEFAULT_SETTINGS;
   const update = loadedSettings.status === 'ready' ? loadedSettings.update : undefined;
   const locked = loadedSettings.status === 'ready' ? loadedSettings.locked : undefined;
-  return <Popup state={loaded.state} broken={loaded.broken} settings={settings} locked={locked} learnt={learnt} updateSettings={update} />;
+  return (
+    <Popup state={loaded.state} broken={loaded.broken} settings={settings} locked={locked} learnt={learnt} remembered={remembered} updateSettings={update} />
+  );
 }
 
 interface PopupProps {
@@ -76,16 +87,17 @@ interface PopupProps {
   /** Setting paths fixed by the organisation's policy. */
   locked: ReadonlySet<string> | undefined;
   learnt: LearntAliases;
+  /** What was last chosen from each sign-in source. */
+  remembered: Remembered;
   updateSettings: ((change: (local: Settings) => Settings) => Promise<Settings>) | undefined;
 }
 
-function Popup({ state, broken, settings, locked, learnt, updateSettings }: PopupProps) {
+function Popup({ state, broken, settings, locked, learnt, remembered, updateSettings }: PopupProps) {
   const { captures, outcomes } = state;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const mainRef = useRef<HTMLElement>(null);
   const focusTop = useCallback(() => headingRef.current?.focus(), []);
   const [query, setQuery] = useState('');
-  const remembered = useRemembered();
   const runs = useZeroClickRuns();
   const [duration, setDuration] = useDurationChoice(captures, remembered, settings.defaultDuration);
   const [actionError, setActionError] = useState<string>();

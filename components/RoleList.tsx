@@ -31,15 +31,17 @@ export interface RoleListProps {
   gridLabel?: string;
 }
 
-/** Rows the list's first render shows (the popup has room for about 15); the rest follow in steps of this many. */
+/** Rows the list's first render shows: what the popup has room for (whole account groups, see `firstGroups`). */
+export const FIRST_ROWS = 15;
+/** Rows each later step adds. */
 export const ROWS_PER_STEP = 40;
 
 /**
- * How many rows to render: ROWS_PER_STEP at first, then ROWS_PER_STEP more per task until `total`, so 300 roles
- * paint as fast as 40 and a click between two steps is answered at once.
+ * How many rows to render: FIRST_ROWS at first, then ROWS_PER_STEP more per task until `total`, so 300 roles
+ * paint as fast as 15 and a click between two steps is answered at once.
  */
 function useRowsShown(total: number): number {
-  const [shown, setShown] = useState(ROWS_PER_STEP);
+  const [shown, setShown] = useState(FIRST_ROWS);
   useEffect(() => {
     if (shown >= total) return;
     const step = setTimeout(() => setShown((n) => n + ROWS_PER_STEP), 0);

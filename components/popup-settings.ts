@@ -1,7 +1,6 @@
 /** Settings the popup's deep components read without threading them through every memoised row. */
 import { createContext } from 'preact';
-import type { ExportFormat } from '../lib/export-formats';
-import { EXPORT_FORMATS } from '../lib/export-formats';
+import { EXPORT_FORMATS, type ExportFormat } from '../lib/export-format-ids';
 
 export interface PopupSettings {
   /** Copy formats, the ones the user wants first first. */

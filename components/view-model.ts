@@ -7,7 +7,7 @@ import type { SamlRole } from '../lib/arn';
 import type { Capture, RoleOutcome } from '../lib/capture';
 import type { AwsCredentials } from '../lib/credentials';
 import { effectiveDuration, formatDuration, type DurationChoice } from '../lib/duration';
-import { allCredentialsFile, clockTime, type CredentialsFileResult, type DeliveryOptions, type OkOutcome } from '../lib/delivery';
+import { clockTime } from '../lib/delivery';
 import { PARTITION_INFO, type Partition } from '../lib/partitions';
 import type { SessionState } from '../lib/browser/session-store';
 import type { SavedProfile, SaveProblem } from '../lib/delivery';
@@ -244,30 +244,6 @@ export function chainedBySource(outcomes: Record<string, RoleOutcome>): Map<stri
     bySource.set(key, [...(bySource.get(key) ?? []), o]);
   }
   return bySource;
-}
-
-/** Identifies a set of sessions by what a credentials file holds of them (a new key id or expiry is a new file). */
-export function sessionSetKey(sessions: readonly OkOutcome[]): string {
-  return sessions
-    .map((s) => JSON.stringify([s.roleArn, s.profileName, s.credentials.accessKeyId, s.credentials.expiration]))
-    .sort()
-    .join('\n');
-}
-
-/**
- * `allCredentialsFile` remembering its last answer: the file is built again only when the set of sessions or the
- * delivery options changed, not on every storage change, selection or keystroke while roles are assumed.
- * Undefined while there is no session.
- */
-export function credentialsFileCache(): (sessions: readonly OkOutcome[], options: DeliveryOptions) => CredentialsFileResult | undefined {
-  let last: { key: string; options: DeliveryOptions; file: CredentialsFileResult | undefined } | undefined;
-  return (sessions, options) => {
-    const key = sessionSetKey(sessions);
-    if (last?.key !== key || last.options !== options) {
-      last = { key, options, file: sessions.length > 0 ? allCredentialsFile(sessions, options) : undefined };
-    }
-    return last.file;
-  };
 }
 
 /** "1 role", "3 roles": a count with its noun. */

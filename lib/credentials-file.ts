@@ -14,18 +14,9 @@
  * for botocore, as the old file plus exactly the requested changes.
  */
 import { formatExpiration, type AwsCredentials } from './credentials';
+import { isValidProfileName } from './profile-name';
 
-/** The characters every SDK accepts in a profile name (a regex character-class body; the Java SDK drops others). */
-export const PROFILE_NAME_CHARACTERS = 'A-Za-z0-9_-';
-/** The longest profile name written. */
-export const MAX_PROFILE_NAME_LENGTH = 64;
-/** Profile names every SDK accepts; anything else could corrupt the file (`]`, `=`, newlines). */
-export const PROFILE_NAME = new RegExp(`^[${PROFILE_NAME_CHARACTERS}]{1,${MAX_PROFILE_NAME_LENGTH}}$`);
-
-/** Whether `name` is a profile name every SDK accepts. */
-export function isValidProfileName(name: string): boolean {
-  return PROFILE_NAME.test(name);
-}
+export { isValidProfileName, MAX_PROFILE_NAME_LENGTH, PROFILE_NAME, PROFILE_NAME_CHARACTERS } from './profile-name';
 
 /** The key/value lines of one profile, in the order written. `aws_security_token` repeats the token for boto2/Ansible. */
 export function profileEntries(credentials: AwsCredentials, region?: string): [string, string][] {

@@ -9,7 +9,7 @@ import type { NamingRules } from './profile-template';
 import type { DeliveryMode } from './settings';
 import { checkHelperVersion } from './helper-version';
 import type { RoleOutcome } from './capture';
-import { renderCredentialsFile, type ProfileUpdate } from './credentials-file';
+import type { ProfileUpdate } from './credentials-file';
 import { failureReason } from './host-errors';
 import { regionFor, type Settings } from './settings';
 import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
@@ -123,23 +123,6 @@ export function savedRecords(profiles: readonly ProfileToDeliver[], file: string
     if (p.name === DEFAULT_PROFILE && record) record.alsoDefault = true;
   }
   return [...records.values()];
-}
-
-/** The downloadable credentials file: the very writer the native host uses, on an empty file. */
-export function credentialsFileText(profiles: readonly ProfileUpdate[]): string {
-  return renderCredentialsFile(profiles);
-}
-
-export type CredentialsFileResult = { ok: true; text: string } | { ok: false; message: string };
-
-/**
- * Every session as one credentials file, for Download and Copy all: the plan Save sends to the native host and
- * the host's own writer, so the three hold the same sections in the same order. The reason instead when two
- * sessions would share a profile name.
- */
-export function allCredentialsFile(sessions: readonly OkOutcome[], options: DeliveryOptions = {}): CredentialsFileResult {
-  const plan = planDelivery(sessions, options);
-  return plan.ok ? { ok: true, text: credentialsFileText(plan.profiles) } : plan;
 }
 
 /** The saved record for this outcome, if the last save wrote exactly these credentials. */

@@ -8,7 +8,7 @@
  * (see `resolveProfileNames`).
  */
 import type { SamlRole } from './arn';
-import { isValidProfileName, MAX_PROFILE_NAME_LENGTH, PROFILE_NAME_CHARACTERS } from './credentials-file';
+import { isValidProfileName, MAX_PROFILE_NAME_LENGTH, PROFILE_NAME_CHARACTERS } from './profile-name';
 
 /** The placeholders a template may use, in the order the options page lists them. */
 export const PLACEHOLDERS = [

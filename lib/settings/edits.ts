@@ -3,7 +3,7 @@
  * (the input is not changed); an empty value removes an entry rather than store "". Values are expected to have
  * passed their rule in fields.ts already. Pure.
  */
-import type { ExportFormat } from '../export-formats';
+import type { ExportFormat } from '../export-format-ids';
 import type { ChainedRole, DeliverySettings, ReminderSettings, RenewalSettings, RolePreferences, Settings, ZeroClickSettings } from './schema';
 
 /** Sets one top-level setting to a value that passed its rule (the nested ones have their own edits below). */

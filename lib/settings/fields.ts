@@ -6,9 +6,9 @@
 import { MAX_EXPIRED_DAYS } from '../host-protocol';
 import { ACCOUNT_ID } from '../account-aliases';
 import { parseRoleArn } from '../arn';
-import { isValidProfileName } from '../credentials-file';
+import { isValidProfileName } from '../profile-name';
 import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from '../duration';
-import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
+import { EXPORT_FORMATS, type ExportFormat } from '../export-format-ids';
 import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../console';
 import { isRegionName, PARTITION_INFO, type Partition } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';

@@ -5,7 +5,7 @@
  */
 import { parseRoleArn } from '../arn';
 import { errorText } from '../error-text';
-import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
+import { EXPORT_FORMATS, type ExportFormat } from '../export-format-ids';
 import {
   checkAccountId,
   checkAccountIdKey,

@@ -10,7 +10,7 @@
  */
 import type { ConsoleDestination } from '../console';
 import type { DurationChoice } from '../duration';
-import { EXPORT_FORMATS, type ExportFormat } from '../export-formats';
+import { EXPORT_FORMATS, type ExportFormat } from '../export-format-ids';
 import { DEFAULT_PROFILE_TEMPLATE } from '../profile-template';
 
 export const SETTINGS_VERSION = 2;

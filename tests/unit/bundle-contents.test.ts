@@ -68,4 +68,16 @@ describe('the popup loads what its first paint does not need after it', () => {
     const all = await packagesIn('entrypoints/popup/main.tsx');
     expect(LATER.filter((f) => !all.has(f))).toEqual([]);
   });
+
+  // The first paint checks profile names and lists copy formats by id: those live apart from the renderers. (The
+  // credentials file module itself stays in esbuild's first load through lib/host-protocol.ts's name rules; the
+  // build's tree-shaking leaves its reader and writer to the chunks that call them, as `npm run bench` sizes show.)
+  it('the credentials file text and the copy renderers come with those chunks, not before the first paint', async () => {
+    const renderers = ['lib/delivery-file.ts', 'lib/export-formats.ts'];
+    const first = await packagesIn('entrypoints/popup/main.tsx', { firstLoad: true });
+    expect(first.has('lib/settings/fields.ts') && first.has('lib/export-format-ids.ts') && first.has('lib/profile-name.ts')).toBe(true);
+    expect(renderers.filter((f) => first.has(f))).toEqual([]);
+    const all = await packagesIn('entrypoints/popup/main.tsx');
+    expect(renderers.filter((f) => !all.has(f))).toEqual([]);
+  });
 });

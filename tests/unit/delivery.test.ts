@@ -7,10 +7,9 @@ import type { HostRequest } from '../../lib/host-protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { groupByAccount } from '../../components/view-model';
 import { EXTENSION_OLDER, HELPER_OLDER } from '../../lib/helper-version';
+import { allCredentialsFile, credentialsFileText } from '../../lib/delivery-file';
 import {
-  allCredentialsFile,
   clockTime,
-  credentialsFileText,
   deliveryOptions,
   hostStatusOf,
   liveOkOutcomes,

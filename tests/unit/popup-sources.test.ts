@@ -8,11 +8,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Capture, RoleOutcome } from '@/lib/capture';
 import type { IdpShape } from '../support/saml-builder';
+import { LOCAL_KEYS } from '@/lib/storage-keys';
 import { storedCapture } from '../support/stored-capture';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 const { saveCapture, saveOutcome } = await import('@/lib/browser/session-store');
 const { followSessionState } = await import('@/components/use-session-state');
+const { startPopupSources } = await import('@/components/App');
+const { rememberChoice } = await import('@/lib/browser/remembered-store');
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -58,5 +61,32 @@ describe('followSessionState', () => {
     expect(seen).toHaveLength(1);
     const latest = source.current();
     expect(latest?.status === 'ready' && Object.keys(latest.state.outcomes).sort()).toEqual(roles.map((r) => r.roleArn).sort());
+  });
+});
+
+describe('startPopupSources', () => {
+  const ADMIN = 'arn:aws:iam::111111111111:role/Admin';
+  const ENTRA = 'https://sts.windows.net/8f2c1d3e-4b5a-4c6d-9e7f-0a1b2c3d4e5f/|https://signin.aws.amazon.com/saml|https://signin.aws.amazon.com/saml';
+
+  it('reads the remembered roles with the rest before the first render (their ticks come with the rows)', async () => {
+    await saveCapture(storedCapture('entra', [{ roleArn: ADMIN, providerArn: 'arn:aws:iam::111111111111:saml-provider/EntraID' }]));
+    await rememberChoice(ENTRA, { roleArns: [ADMIN], durationSeconds: 7200, label: 'AWS · Microsoft Entra ID' }, 1_000);
+    const sources = startPopupSources();
+    await sources.ready;
+    expect(sources.remembered.current()?.[ENTRA]?.roleArns).toEqual([ADMIN]);
+    expect(sources.session.current()?.status).toBe('ready');
+  });
+
+  it('an unreadable memory counts as nothing remembered and does not hold up the first render', async () => {
+    vi.spyOn(fakeBrowser.storage.local, 'get').mockImplementation((keys) =>
+      keys === LOCAL_KEYS.remembered ? Promise.reject(new Error('storage is broken')) : Promise.resolve({}),
+    );
+    try {
+      const sources = startPopupSources();
+      await sources.ready;
+      expect(sources.remembered.current()).toEqual({});
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

@@ -5,12 +5,12 @@ import type { OkOutcome } from '../../lib/delivery';
 import type { DurationChoice } from '../../lib/duration';
 import type { Partition } from '../../lib/partitions';
 import type { SessionState } from '../../lib/browser/session-store';
+import { credentialsFileCache } from '../../components/popup/use-credentials-file';
 import {
   assumeLabel,
   assumeStatusText,
   checkState,
   countOf,
-  credentialsFileCache,
   durationNotesText,
   errorVersions,
   expiryPreviewText,
