@@ -174,34 +174,6 @@ function pyRstrip(s: string): string {
   while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--;
   return end === s.length ? s : s.slice(0, end);
 }
-/**
- * RawConfigParser's `SECTCRE` (`\[(?P<header>.+)\]`, `re.match` on the stripped line `text[first, last)`): the
- * header runs from the leading `[` to the line's last `]`, at least one character. Null when the line is not a header.
- */
-function sectionHeaderAt(text: string, first: number, last: number): string | null {
-  if (text.charCodeAt(first) !== 0x5b) return null;
-  for (let close = last - 1; close >= first + 2; close--) if (text.charCodeAt(close) === 0x5d) return text.slice(first + 1, close);
-  return null;
-}
-/**
- * RawConfigParser's `OPTCRE` with delimiters `=` and `:` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`) on the
- * stripped line `text[first, last)`: the lazy option ends at the first `=` or `:`. Returns the raw option (before
- * `rstrip`) and the stripped value.
- */
-function optionAt(text: string, first: number, last: number): { option: string; value: string } | null {
-  let at = first;
-  while (at < last) {
-    const c = text.charCodeAt(at);
-    if (c === 0x3d || c === 0x3a) break;
-    at++;
-  }
-  if (at === last) return null;
-  let optionEnd = at;
-  while (optionEnd > first && isPySpace(text.charCodeAt(optionEnd - 1))) optionEnd--;
-  let valueStart = at + 1;
-  while (valueStart < last && isPySpace(text.charCodeAt(valueStart))) valueStart++;
-  return { option: text.slice(first, optionEnd), value: text.slice(valueStart, last) };
-}
 /** `str.splitlines()` boundaries, used by botocore's nested-value parser. */
 const PY_SPLITLINES = /\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]/;
 const DEFAULT_SECTION = 'DEFAULT';
@@ -218,7 +190,10 @@ interface ScannedOption {
   lastLine: number;
   /** Leading whitespace of the key line, kept when the line is rewritten. */
   indent: string;
-  pieces: string[];
+  /** The value on the key line (stripped). */
+  value: string;
+  /** The continuation lines' values (blank ones as ''), when there are any. */
+  more?: string[];
 }
 
 interface ScannedSection {
@@ -275,14 +250,21 @@ function scanLines(text: string): Scan {
   const issues: CredentialsFileIssue[] = [];
   const firstHeaderLine = new Map<string, number>();
   /** Per section name, the line of each key's first appearance (two [DEFAULT] blocks share one; see _read). */
-  const firstKeyLine = new Map<string, Map<string, number>>();
-  let keyLines = new Map<string, number>();
+  let defaultKeyLines: Map<string, number> | undefined;
+  /** Reused for each section: only [DEFAULT]'s keys carry over to its next block. */
+  const sectionKeyLines = new Map<string, number>();
+  let keyLines = sectionKeyLines;
+  /** Each key as written → lower-cased, one string per distinct key (thousands of options, a handful of keys). */
+  const keyNames = new Map<string, string>();
   let section: ScannedSection | undefined;
   let option: ScannedOption | undefined;
   let indentLevel = 0;
-  // Line breaks are found with indexOf (native, fast on a large file); -1: no more of that character.
+  // The next line break, `=` and `:` at or after the current line, found with indexOf (native, fast on a large
+  // file) and looked for again only once passed, so the text is searched once for each; -1: no more of them.
   let nextLf = text.indexOf('\n');
   let nextCr = text.indexOf('\r');
+  let nextEq = text.indexOf('=');
+  let nextColon = text.indexOf(':');
 
   for (let i = 0, start = 0; start < text.length; i++) {
     if (nextLf !== -1 && nextLf < start) nextLf = text.indexOf('\n', start);
@@ -301,8 +283,11 @@ function scanLines(text: string): Scan {
     const lineStart = start;
     start = next;
 
-    // [first, last): the stripped line (`value` in RawConfigParser._read).
-    const [first, last] = stripBounds(text, lineStart, end);
+    // [first, last): the stripped line (`value` in RawConfigParser._read). Inline: this runs once per line.
+    let first = lineStart;
+    while (first < end && isPySpace(text.charCodeAt(first))) first++;
+    let last = end;
+    while (last > first && isPySpace(text.charCodeAt(last - 1))) last--;
     const c = text.charCodeAt(first);
     if (first < last && (c === 0x23 || c === 0x3b)) {
       kinds.push('comment');
@@ -310,19 +295,23 @@ function scanLines(text: string): Scan {
     }
     if (first === last) {
       kinds.push('blank');
-      if (option?.key) option.pieces.push('');
+      if (option?.key) (option.more ??= []).push('');
       continue;
     }
     const curIndent = first - lineStart;
     if (section && option?.key && curIndent > indentLevel) {
       kinds.push('continuation');
-      option.pieces.push(text.slice(first, last));
+      (option.more ??= []).push(text.slice(first, last));
       option.lastLine = i;
       continue;
     }
     indentLevel = curIndent;
-    const name = sectionHeaderAt(text, first, last);
-    if (name !== null) {
+    // RawConfigParser's `SECTCRE` (`\[(?P<header>.+)\]`, `re.match` on the stripped line): the header runs from
+    // the leading `[` to the line's last `]`, at least one character.
+    let close = c === 0x5b ? last - 1 : -1;
+    while (close >= first + 2 && text.charCodeAt(close) !== 0x5d) close--;
+    if (close >= first + 2) {
+      const name = text.slice(first + 1, close);
       const firstLine = firstHeaderLine.get(name);
       const duplicate = firstLine !== undefined && name !== DEFAULT_SECTION;
       if (duplicate) {
@@ -335,8 +324,12 @@ function scanLines(text: string): Scan {
       // `end` is the line count until the next header says otherwise (set after the loop).
       section = { name, headerLine: i, end: -1, options: [], duplicate };
       // A duplicate section is already an error; its keys are not also reported against the first one's.
-      keyLines = duplicate ? new Map() : (firstKeyLine.get(name) ?? new Map());
-      if (!duplicate) firstKeyLine.set(name, keyLines);
+      if (duplicate) keyLines = new Map();
+      else if (name === DEFAULT_SECTION) keyLines = defaultKeyLines ??= new Map();
+      else {
+        keyLines = sectionKeyLines;
+        keyLines.clear();
+      }
       sections.push(section);
       option = undefined;
       kinds.push('header');
@@ -353,20 +346,30 @@ function scanLines(text: string): Scan {
       });
       continue;
     }
-    const opt = optionAt(text, first, last);
-    if (!opt) {
+    // RawConfigParser's `OPTCRE` with delimiters `=` and `:` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`):
+    // the lazy option ends at the first `=` or `:`; the option is right-stripped, the value stripped.
+    if (nextEq !== -1 && nextEq < first) nextEq = text.indexOf('=', first);
+    if (nextColon !== -1 && nextColon < first) nextColon = text.indexOf(':', first);
+    const at = nextColon !== -1 && (nextEq === -1 || nextColon < nextEq) ? nextColon : nextEq;
+    if (at === -1 || at >= last) {
       // RawConfigParser keeps the previous key current here (later deeper lines still continue it).
       kinds.push('invalid');
       issues.push({ line: i + 1, message: `in [${section.name}]: neither a [section] header, a "key = value" line nor a comment` });
       continue;
     }
-    const key = opt.option.toLowerCase();
-    if (!opt.option) issues.push({ line: i + 1, message: `in [${section.name}]: a "= value" line without a key` });
+    let optionEnd = at;
+    while (optionEnd > first && isPySpace(text.charCodeAt(optionEnd - 1))) optionEnd--;
+    let valueStart = at + 1;
+    while (valueStart < last && isPySpace(text.charCodeAt(valueStart))) valueStart++;
+    const written = text.slice(first, optionEnd);
+    let key = keyNames.get(written);
+    if (key === undefined) keyNames.set(written, (key = written.toLowerCase()));
+    if (!written) issues.push({ line: i + 1, message: `in [${section.name}]: a "= value" line without a key` });
     const firstKey = keyLines.get(key);
     if (firstKey !== undefined) {
       issues.push({ line: i + 1, message: `second "${key}" key in [${section.name}] (the first is on line ${firstKey + 1})` });
     } else keyLines.set(key, i);
-    option = { key, line: i, lastLine: i, indent: text.slice(lineStart, first), pieces: [opt.value] };
+    option = { key, line: i, lastLine: i, indent: first === lineStart ? '' : text.slice(lineStart, first), value: text.slice(valueStart, last) };
     section.options.push(option);
     kinds.push('option');
   }
@@ -374,11 +377,11 @@ function scanLines(text: string): Scan {
   if (section) section.end = kinds.length;
 
   const flagged = new Set<ScannedOption>();
-  const nested = (o: ScannedOption) => o.pieces.length > 1 && o.pieces[0] === '';
+  const nested = (o: ScannedOption) => o.more !== undefined && o.value === '';
   const candidates = sections.some((x) => x.name === DEFAULT_SECTION) ? effectiveOptions(sections) : sectionsWithNestedValues(sections, nested);
   for (const [name, options] of candidates) {
     for (const o of options.values()) {
-      if (flagged.has(o) || !nested(o) || nestedValueIsValid(joinValue(o.pieces))) continue;
+      if (flagged.has(o) || !nested(o) || nestedValueIsValid(joinValue(o))) continue;
       flagged.add(o);
       issues.push({
         line: o.line + 1,
@@ -390,8 +393,8 @@ function scanLines(text: string): Scan {
   return { text, starts, ends, kinds, sections, issues };
 }
 
-/** `_join_multiline_values`: pieces joined by newlines, trailing whitespace dropped. */
-const joinValue = (pieces: readonly string[]): string => (pieces.length === 1 ? pieces[0]! : pyRstrip(pieces.join('\n')));
+/** `_join_multiline_values`: the value's lines joined by newlines, trailing whitespace dropped. */
+const joinValue = (o: ScannedOption): string => (o.more ? pyRstrip([o.value, ...o.more].join('\n')) : o.value);
 
 /** botocore's `_parse_nested`: a value starting with a newline must be `key = value` lines. */
 function nestedValueIsValid(value: string): boolean {
@@ -418,7 +421,7 @@ function effectiveOptions(sections: readonly ScannedSection[]): Map<string, Map<
 }
 
 function sectionsOf(s: Scan): Map<string, Map<string, string>> {
-  return new Map([...effectiveOptions(s.sections)].map(([name, keys]) => [name, new Map([...keys].map(([k, o]) => [k, joinValue(o.pieces)]))]));
+  return new Map([...effectiveOptions(s.sections)].map(([name, keys]) => [name, new Map([...keys].map(([k, o]) => [k, joinValue(o)]))]));
 }
 
 /** Reads `text` the way botocore does: sections (without `DEFAULT`, which is folded into each), lower-cased keys. */
@@ -757,18 +760,18 @@ function sameReading(
     if (targets.has(name) || removals.has(name)) continue;
     const next = now.get(name);
     if (!next || next.length !== options.length) return fail(name);
-    if (options.some((o, i) => next[i]!.key !== o.key || joinValue(next[i]!.pieces) !== joinValue(o.pieces))) return fail(name);
+    if (options.some((o, i) => next[i]!.key !== o.key || joinValue(next[i]!) !== joinValue(o))) return fail(name);
   }
   for (const [name, edit] of targets) {
     const options = now.get(name);
     if (!options) return fail(name);
-    const keys = new Map(options.map((o) => [o.key, joinValue(o.pieces)]));
+    const keys = new Map(options.map((o) => [o.key, joinValue(o)]));
     if (edit.set.some(([k, v]) => keys.get(k) !== v)) return fail(name);
     const set = new Set(edit.set.map(([k]) => k));
     const drop = new Set(edit.drop ?? []);
     for (const k of drop) if (!set.has(k) && keys.has(k)) return fail(name);
     for (const o of old.get(name) ?? []) {
-      if (!set.has(o.key) && !drop.has(o.key) && keys.get(o.key) !== joinValue(o.pieces)) return fail(name);
+      if (!set.has(o.key) && !drop.has(o.key) && keys.get(o.key) !== joinValue(o)) return fail(name);
     }
   }
   if (now.size !== [...new Set([...old.keys(), ...targets.keys()])].filter((n) => !removals.has(n)).length) return fail(null);
