@@ -196,14 +196,67 @@ interface ScannedOption {
   more?: string[];
 }
 
-interface ScannedSection {
-  name: string;
-  headerLine: number;
+class ScannedSection {
   /** Index of the next header line, or the number of lines. */
-  end: number;
-  options: ScannedOption[];
-  /** A second header of the same name (already reported): its keys are not compared with the first one's. */
-  duplicate: boolean;
+  end = -1;
+  /** Whether a key in it has a value on indented lines only (botocore reads it as nested settings: checked). */
+  nested = false;
+  private read: ScannedOption[] | undefined;
+
+  constructor(
+    private readonly lines: ScanLines,
+    readonly name: string,
+    readonly headerLine: number,
+    /** A second header of the same name (already reported): its keys are not compared with the first one's. */
+    readonly duplicate: boolean,
+  ) {}
+
+  /** Its keys, read from its lines when first asked for: a large file's scan keeps no object per key line. */
+  get options(): ScannedOption[] {
+    return (this.read ??= optionsOf(this.lines, this.headerLine + 1, this.end));
+  }
+}
+
+/** The lines of a scanned text, as `Scan` holds them. */
+type ScanLines = Pick<Scan, 'text' | 'starts' | 'ends' | 'kinds'>;
+
+/** Where the option on the stripped line `text[first, last)` ends, given its delimiter at `at` (RawConfigParser right-strips it). */
+function optionEnd(text: string, first: number, at: number): number {
+  let end = at;
+  while (end > first && isPySpace(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** The key lines of a section, lines `from` to `to` (as the scan classified them): keys, values, continuations. */
+function optionsOf(s: ScanLines, from: number, to: number): ScannedOption[] {
+  const { text, starts, ends, kinds } = s;
+  const options: ScannedOption[] = [];
+  let option: ScannedOption | undefined;
+  for (let i = from; i < to; i++) {
+    const kind = kinds[i];
+    if (kind === 'blank') {
+      if (option?.key) (option.more ??= []).push('');
+      continue;
+    }
+    if (kind !== 'option' && kind !== 'continuation') continue;
+    let first = starts[i]!;
+    while (isPySpace(text.charCodeAt(first))) first++;
+    let last = ends[i]!;
+    while (isPySpace(text.charCodeAt(last - 1))) last--;
+    if (kind === 'continuation') {
+      (option!.more ??= []).push(text.slice(first, last));
+      option!.lastLine = i;
+      continue;
+    }
+    let at = first;
+    while (text.charCodeAt(at) !== 0x3d && text.charCodeAt(at) !== 0x3a) at++;
+    let valueStart = at + 1;
+    while (valueStart < last && isPySpace(text.charCodeAt(valueStart))) valueStart++;
+    const key = text.slice(first, optionEnd(text, first, at)).toLowerCase();
+    option = { key, line: i, lastLine: i, indent: text.slice(starts[i], first), value: text.slice(valueStart, last) };
+    options.push(option);
+  }
+  return options;
 }
 
 /**
@@ -256,8 +309,12 @@ function scanLines(text: string): Scan {
   let keyLines = sectionKeyLines;
   /** Each key as written → lower-cased, one string per distinct key (thousands of options, a handful of keys). */
   const keyNames = new Map<string, string>();
+  const lines: ScanLines = { text, starts, ends, kinds };
   let section: ScannedSection | undefined;
-  let option: ScannedOption | undefined;
+  /** The current key (RawConfigParser's `cursect[optname]`): undefined after a header; '' (no key) takes no continuation. */
+  let key: string | undefined;
+  /** Whether the current key's value on its own line is empty (then indented lines make it nested). */
+  let emptyValue = false;
   let indentLevel = 0;
   // The next line break, `=` and `:` at or after the current line, found with indexOf (native, fast on a large
   // file) and looked for again only once passed, so the text is searched once for each; -1: no more of them.
@@ -295,14 +352,13 @@ function scanLines(text: string): Scan {
     }
     if (first === last) {
       kinds.push('blank');
-      if (option?.key) (option.more ??= []).push('');
+      if (key && emptyValue) section!.nested = true;
       continue;
     }
     const curIndent = first - lineStart;
-    if (section && option?.key && curIndent > indentLevel) {
+    if (section && key && curIndent > indentLevel) {
       kinds.push('continuation');
-      (option.more ??= []).push(text.slice(first, last));
-      option.lastLine = i;
+      if (emptyValue) section.nested = true;
       continue;
     }
     indentLevel = curIndent;
@@ -321,8 +377,7 @@ function scanLines(text: string): Scan {
         });
       } else if (firstLine === undefined) firstHeaderLine.set(name, i);
       if (section) section.end = i;
-      // `end` is the line count until the next header says otherwise (set after the loop).
-      section = { name, headerLine: i, end: -1, options: [], duplicate };
+      section = new ScannedSection(lines, name, i, duplicate);
       // A duplicate section is already an error; its keys are not also reported against the first one's.
       if (duplicate) keyLines = new Map();
       else if (name === DEFAULT_SECTION) keyLines = defaultKeyLines ??= new Map();
@@ -331,7 +386,7 @@ function scanLines(text: string): Scan {
         keyLines.clear();
       }
       sections.push(section);
-      option = undefined;
+      key = undefined;
       kinds.push('header');
       continue;
     }
@@ -357,20 +412,16 @@ function scanLines(text: string): Scan {
       issues.push({ line: i + 1, message: `in [${section.name}]: neither a [section] header, a "key = value" line nor a comment` });
       continue;
     }
-    let optionEnd = at;
-    while (optionEnd > first && isPySpace(text.charCodeAt(optionEnd - 1))) optionEnd--;
-    let valueStart = at + 1;
-    while (valueStart < last && isPySpace(text.charCodeAt(valueStart))) valueStart++;
-    const written = text.slice(first, optionEnd);
-    let key = keyNames.get(written);
+    const written = text.slice(first, optionEnd(text, first, at));
+    key = keyNames.get(written);
     if (key === undefined) keyNames.set(written, (key = written.toLowerCase()));
+    // The stripped line ends at a non-space: the value is empty exactly when the delimiter is its last character.
+    emptyValue = at === last - 1;
     if (!written) issues.push({ line: i + 1, message: `in [${section.name}]: a "= value" line without a key` });
     const firstKey = keyLines.get(key);
     if (firstKey !== undefined) {
       issues.push({ line: i + 1, message: `second "${key}" key in [${section.name}] (the first is on line ${firstKey + 1})` });
     } else keyLines.set(key, i);
-    option = { key, line: i, lastLine: i, indent: first === lineStart ? '' : text.slice(lineStart, first), value: text.slice(valueStart, last) };
-    section.options.push(option);
     kinds.push('option');
   }
   starts.push(text.length);
@@ -378,7 +429,10 @@ function scanLines(text: string): Scan {
 
   const flagged = new Set<ScannedOption>();
   const nested = (o: ScannedOption) => o.more !== undefined && o.value === '';
-  const candidates = sections.some((x) => x.name === DEFAULT_SECTION) ? effectiveOptions(sections) : sectionsWithNestedValues(sections, nested);
+  // Without [DEFAULT], each section's own options are what botocore sees: only sections with a nested value need reading.
+  const candidates = sections.some((x) => x.name === DEFAULT_SECTION)
+    ? effectiveOptions(sections)
+    : sections.filter((x) => x.nested).map((x) => [x.name, x.options] as const);
   for (const [name, options] of candidates) {
     for (const o of options.values()) {
       if (flagged.has(o) || !nested(o) || nestedValueIsValid(joinValue(o))) continue;
@@ -400,11 +454,6 @@ const joinValue = (o: ScannedOption): string => (o.more ? pyRstrip([o.value, ...
 function nestedValueIsValid(value: string): boolean {
   if (!value.startsWith('\n')) return true;
   return value.split(PY_SPLITLINES).every((line) => !pyStrip(line) || line.includes('='));
-}
-
-/** Without [DEFAULT], each section's own options are what botocore sees; only those matching `keep` are listed. */
-function sectionsWithNestedValues(sections: readonly ScannedSection[], keep: (o: ScannedOption) => boolean): [string, ScannedOption[]][] {
-  return sections.filter((x) => x.options.some(keep)).map((x) => [x.name, x.options]);
 }
 
 /** Each section's keys as botocore's `cp.options(section)` lists them: its own over `[DEFAULT]`'s. */

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentialsFilePath } from './credentials-store';
 import { configFilePath } from './config-store';
-import { CLI_SCRIPT_NAME } from './installer';
+// From manifest.ts, not installer.ts: a host never installs, and need not load child_process for a file name.
+import { CLI_SCRIPT_NAME } from './manifest';
 import { encodeFrame, FrameDecoder, MAX_REQUEST_BYTES } from './framing';
 import { encodeReply, handleFrame, type HostContext } from './handlers';
 import { HOST_CONFIG_FILE, identifyCaller, isAllowedCaller, loadHostConfig } from './host-config';
