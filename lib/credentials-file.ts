@@ -10,8 +10,9 @@
  * anything after that `]` is ignored (`[dev] # x` is section `dev`, `[ dev ]` is section ` dev `).
  *
  * Writing follows the AWS CLI's `ConfigFileWriter`: only target sections change, line by line; every other byte
- * stays as it was. The result is re-read before it is returned, so a file this module hands back always reads,
- * for botocore, as the old file plus exactly the requested changes.
+ * stays as it was. The result is re-read before it is returned (the stretches an edit can affect; the whole file
+ * when that cannot be told), so a file this module hands back always reads, for botocore, as the old file plus
+ * exactly the requested changes.
  */
 import { formatExpiration, type AwsCredentials } from './credentials';
 
@@ -261,7 +262,7 @@ function optionsOf(s: ScanLines, from: number, to: number): ScannedOption[] {
 
 /**
  * A scanned text. Lines are offsets into `text` rather than copies, so a scan of a large file allocates little
- * more than its sections and options: line i is `text.slice(starts[i], ends[i])`, and its line break (`\r\n`,
+ * more than its sections (their keys are read when asked for): line i is `text.slice(starts[i], ends[i])`, and its line break (`\r\n`,
  * `\r`, `\n`, or none on a last line without one; Python reads files with universal newlines) runs from
  * `ends[i]` to `starts[i + 1]`.
  */
