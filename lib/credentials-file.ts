@@ -262,9 +262,9 @@ function optionsOf(s: ScanLines, from: number, to: number): ScannedOption[] {
 
 /**
  * A scanned text. Lines are offsets into `text` rather than copies, so a scan of a large file allocates little
- * more than its sections (their keys are read when asked for): line i is `text.slice(starts[i], ends[i])`, and its line break (`\r\n`,
- * `\r`, `\n`, or none on a last line without one; Python reads files with universal newlines) runs from
- * `ends[i]` to `starts[i + 1]`.
+ * more than its sections (their keys are read when asked for): line i is `text.slice(starts[i], ends[i])`, and
+ * its line break (`\r\n`, `\r`, `\n`, or none on a last line without one; Python reads files with universal
+ * newlines) runs from `ends[i]` to `starts[i + 1]`.
  */
 interface Scan {
   text: string;
