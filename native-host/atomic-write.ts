@@ -21,16 +21,19 @@ export interface AtomicWriteOptions {
   beforeRename?: () => Promise<void>;
 }
 
-/** Replaces `file` with `data`: the old content or the new, never a mix, even after a crash. */
-export async function writeFileAtomic(file: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+/** Replaces `file` with `data` (bytes, or pieces written in order): the old content or the new, never a mix, even after a crash. */
+export async function writeFileAtomic(file: string, data: Uint8Array | readonly Uint8Array[], options: AtomicWriteOptions): Promise<void> {
   const { mode, owner } = options;
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TMP_SUFFIX}`);
   const handle = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(data);
+    const chunks = data instanceof Uint8Array ? [data] : data;
+    // Each writeFile continues where the last one ended.
+    for (const chunk of chunks) await handle.writeFile(chunk);
+    const length = chunks.reduce((n, c) => n + c.byteLength, 0);
     const { size } = await handle.stat();
-    if (size !== data.byteLength) throw new Error(`short write to ${tmp} (${size} of ${data.byteLength} bytes)`);
+    if (size !== length) throw new Error(`short write to ${tmp} (${size} of ${length} bytes)`);
     await handle.chmod(mode);
     if (owner) await handle.chown(owner.uid, owner.gid);
     await handle.sync();

@@ -3,9 +3,16 @@
  * through lib's one writer. Next to the file (in its real directory) live one backup of the previous content and
  * the list of profiles this host manages. Nothing here logs a value from the file.
  */
-import { chmod, link, lstat, mkdir, readFile, realpath, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, readFile, realpath, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { CredentialsFileError, mergeCredentialsFile, parseCredentialsFile, type ProfileUpdate } from '../lib/credentials-file';
+import {
+  CredentialsFileError,
+  mergeCredentialsFilePieces,
+  mergePiecesChange,
+  parseCredentialsFile,
+  type MergePiece,
+  type ProfileUpdate,
+} from '../lib/credentials-file';
 import { removeStaleTemporaryFiles, writeFileAtomic } from './atomic-write';
 import { acquireLock, LockBusyError, type HeldLock } from './file-lock';
 import {
@@ -216,27 +223,66 @@ export class Snapshot {
   constructor(
     private readonly lock: HeldLock,
     private readonly location: StoreLocation,
-    private file: Buffer | null,
-    private state: Buffer | null,
+    private file: Content | null,
+    private state: Content | null,
   ) {}
 
   /** Throws Conflict unless the lock is ours and both files are as expected. */
   readonly check = async (): Promise<void> => {
     if (!(await this.lock.isHeld())) throw new Conflict('the lock was taken over');
-    if (!sameBytes(await readOrNull(this.location.file), this.file)) throw new Conflict('the credentials file changed');
-    if (!sameBytes(await readOrNull(this.location.stateFile), this.state)) throw new Conflict('the state file changed');
+    if (!(await holds(this.location.file, this.file))) throw new Conflict('the credentials file changed');
+    if (!(await holds(this.location.stateFile, this.state))) throw new Conflict('the state file changed');
   };
 
   /** After our own rename: the new content is what the next check expects. */
-  wrote(which: 'file' | 'state', bytes: Buffer): void {
+  wrote(which: 'file' | 'state', bytes: Content): void {
     if (which === 'file') this.file = bytes;
     else this.state = bytes;
   }
 }
 
-const sameBytes = (a: Buffer | null, b: Buffer | null) => (a === null || b === null ? a === b : a.equals(b));
-async function readOrNull(file: string): Promise<Buffer | null> {
-  return readFile(file).catch((e: unknown) => (errno(e) === 'ENOENT' ? null : Promise.reject(fileError(e, 'read', file))));
+/** A file's content: its bytes, or the pieces that make them up in order. */
+export type Content = Uint8Array | readonly Uint8Array[];
+
+/** Compared a block at a time, so checking a large file costs no copy of it. */
+const COMPARE_BLOCK_BYTES = 256 * 1024;
+
+/** Whether `file` holds exactly `expected` (null: the file is absent). */
+export async function holds(file: string, expected: Content | null): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return expected === null;
+    throw fileError(e, 'read', file);
+  }
+  try {
+    if (expected === null) return false;
+    const chunks = expected instanceof Uint8Array ? [expected] : expected;
+    const size = chunks.reduce((n, c) => n + c.byteLength, 0);
+    if ((await handle.stat()).size !== size) return false;
+    const block = Buffer.allocUnsafe(Math.min(COMPARE_BLOCK_BYTES, size + 1));
+    let chunk = 0;
+    let offset = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.length, null);
+      for (let at = 0; at < bytesRead;) {
+        while (chunk < chunks.length && offset === chunks[chunk]!.byteLength) [chunk, offset] = [chunk + 1, 0];
+        if (chunk === chunks.length) return false;
+        const n = Math.min(bytesRead - at, chunks[chunk]!.byteLength - offset);
+        if (Buffer.compare(block.subarray(at, at + n), chunks[chunk]!.subarray(offset, offset + n)) !== 0) return false;
+        at += n;
+        offset += n;
+      }
+      if (bytesRead === 0) break;
+    }
+    while (chunk < chunks.length && offset === chunks[chunk]!.byteLength) [chunk, offset] = [chunk + 1, 0];
+    return chunk === chunks.length;
+  } catch (e) {
+    throw fileError(e, 'read', file);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /** Why a request gave up on the lock. */
@@ -290,13 +336,33 @@ export async function withLock<T>(
 }
 
 /** lib's merge with its refusals turned into protocol errors for `file`. */
-function merge(text: string, file: string, updates: readonly ProfileUpdate[], removals: readonly string[] = []): string {
+function merge(text: string, file: string, updates: readonly ProfileUpdate[], removals: readonly string[] = []): MergePiece[] {
   try {
-    return mergeCredentialsFile(text, updates, { removals });
+    return mergeCredentialsFilePieces(text, updates, { removals });
   } catch (e) {
     if (!(e instanceof CredentialsFileError)) throw e;
     throw new StoreError(mergeRefusal(e.detail, file));
   }
+}
+
+/**
+ * The bytes of a merge of `current`: kept pieces are views of the bytes read (no copy of a large file), new text
+ * is encoded. The text was decoded strictly from those bytes, so each piece's bytes are its text's UTF-8.
+ */
+export function mergedBytes(current: CurrentFile, pieces: readonly MergePiece[]): Uint8Array[] {
+  const ascii = current.bytes.length === current.text.length;
+  let char = 0;
+  let byte = 0;
+  const byteOffset = (at: number) => {
+    if (ascii) return at;
+    byte += Buffer.byteLength(current.text.slice(char, at), 'utf8');
+    char = at;
+    return byte;
+  };
+  return pieces.map((p) => {
+    if (p.text !== undefined) return Buffer.from(p.text, 'utf8');
+    return current.bytes.subarray(byteOffset(p.from), byteOffset(p.to));
+  });
 }
 
 /**
@@ -317,7 +383,12 @@ async function linkBackup(location: StoreLocation, current: CurrentFile): Promis
 }
 
 /** Backs up the current content (one backup, 0600) and replaces the file, keeping its mode (0600 when new). */
-export async function replaceFile(location: StoreLocation, current: CurrentFile, next: string, snapshot: Snapshot): Promise<string | null> {
+export async function replaceFile(
+  location: StoreLocation,
+  current: CurrentFile,
+  next: string | readonly Uint8Array[],
+  snapshot: Snapshot,
+): Promise<string | null> {
   let backup: string | null = null;
   if (current.exists) {
     if (!(await linkBackup(location, current))) {
@@ -328,7 +399,7 @@ export async function replaceFile(location: StoreLocation, current: CurrentFile,
     backup = location.backupFile;
   }
   // One directory fsync makes this rename and the backup's and state file's before it durable (same directory).
-  const bytes = Buffer.from(next, 'utf8');
+  const bytes = typeof next === 'string' ? Buffer.from(next, 'utf8') : next;
   await writeFileAtomic(location.file, bytes, { mode: current.mode, owner: current.owner, beforeRename: snapshot.check }).catch((e: unknown) =>
     Promise.reject(fileError(e, 'write', location.file)),
   );
@@ -387,14 +458,14 @@ export async function writeProfiles(
     }
     const days = options.removeExpiredAfterDays;
     const expired = days === undefined ? [] : expiredManagedSections(current.text, managed.names, names, (options.now ?? Date.now()) - days * DAY_MS);
-    const next = merge(current.text, configured, profiles, expired);
+    const pieces = merge(current.text, configured, profiles, expired);
     // State first: after a crash between the two writes, a listed-but-absent profile is harmless; the reverse
     // would make our own profile look foreign on the next write. For the same reason removed names leave the list
     // only after the file no longer has them.
     const nextManaged = new Set([...managed.names, ...names]);
     if (nextManaged.size !== managed.names.size) snapshot.wrote('state', await writeManaged(location.stateFile, nextManaged, snapshot.check));
-    const changed = next !== current.text || !current.exists;
-    const backupFile = changed ? await replaceFile(location, current, next, snapshot) : null;
+    const changed = mergePiecesChange(current.text, pieces) || !current.exists;
+    const backupFile = changed ? await replaceFile(location, current, mergedBytes(current, pieces), snapshot) : null;
     if (expired.length) {
       const kept = new Set([...nextManaged].filter((n) => !expired.includes(n)));
       snapshot.wrote('state', await writeManaged(location.stateFile, kept, snapshot.check));
@@ -423,8 +494,8 @@ export async function removeProfiles(
     const removed = names.filter((n) => managed.names.has(n));
     const skipped = names.filter((n) => !managed.names.has(n));
     if (removed.length === 0) return { credentialsFile: configured, removed, skipped };
-    const next = merge(current.text, configured, [], removed);
-    if (current.exists && next !== current.text) await replaceFile(location, current, next, snapshot);
+    const pieces = merge(current.text, configured, [], removed);
+    if (current.exists && mergePiecesChange(current.text, pieces)) await replaceFile(location, current, mergedBytes(current, pieces), snapshot);
     await writeManaged(location.stateFile, new Set([...managed.names].filter((n) => !removed.includes(n))), snapshot.check);
     return { credentialsFile: configured, removed, skipped };
   });

@@ -14,11 +14,9 @@ import { NATIVE_HOST_NAME } from '../lib/native-host-name';
 import { writeFileAtomic } from './atomic-write';
 import { BROWSERS, browserConfigDir, browserFamily, installDir, manifestDirs, pathFor, registryKey, type BrowserId, type PathContext } from './browsers';
 import { HOST_CONFIG_FILE, hostConfigWith } from './host-config';
-import { hostManifest, launcherName, launcherScript } from './manifest';
+import { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME, hostManifest, launcherName, launcherScript } from './manifest';
 
-export const HOST_SCRIPT_NAME = 'aws-saml-bridge-host.mjs';
-/** The CLI's file name: in the extension package (`helper/`), in Downloads, and in the install folder. */
-export const CLI_SCRIPT_NAME = 'aws-saml-bridge.mjs';
+export { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME } from './manifest';
 
 /** What to install, already resolved from the command line. */
 export interface InstallRequest {

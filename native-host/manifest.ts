@@ -21,6 +21,10 @@ export interface FirefoxHostManifest extends ManifestBase {
 }
 export type HostManifest = ChromiumHostManifest | FirefoxHostManifest;
 
+export const HOST_SCRIPT_NAME = 'aws-saml-bridge-host.mjs';
+/** The CLI's file name: in the extension package (`helper/`), in Downloads, and in the install folder. */
+export const CLI_SCRIPT_NAME = 'aws-saml-bridge.mjs';
+
 export const HOST_DESCRIPTION = 'AWS SAML Bridge: writes AWS CLI credentials to the shared credentials file';
 
 /** The manifest `browser` reads, allowing the callers in `config`. */

@@ -127,9 +127,10 @@ for (const [label, content] of [
     rmSync(home, { recursive: true, force: true });
   }
   record(`host start + ping round trip, ${label} (median of 10)`, median(starts), 'ms', 150);
-  // The 2,000-profile write also reads, backs up (3 MB, fsync) and rewrites (3 MB, fsync) the file in a cold process.
-  record(`host write-profiles of 2 profiles, ${label} (median of 10)`, median(writes), 'ms', label === 'small file' ? 50 : 250);
-  record(`host peak RSS, ${label} (max of 10)`, peaks.length ? Math.max(...peaks) : null, 'MB', label === 'small file' ? 60 : 100);
+  // The 2,000-profile write also reads the 3 MB file, compares it twice before renaming, and rewrites it (fsync),
+  // in a cold process (issue 14: ≤ 100 ms and ≤ 60 MB; `node -e ''` alone peaks at ~43 MB).
+  record(`host write-profiles of 2 profiles, ${label} (median of 10)`, median(writes), 'ms', label === 'small file' ? 50 : 100);
+  record(`host peak RSS, ${label} (max of 10)`, peaks.length ? Math.max(...peaks) : null, 'MB', 60);
 }
 // ── concurrent writers ───────────────────────────────────────────────────────────────────────────────────────
 /** One host writing one profile; resolves with the reply's error code (null when saved). */

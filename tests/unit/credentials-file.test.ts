@@ -12,7 +12,10 @@ import { describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '@/lib/credentials';
 import {
   CredentialsFileError,
+  joinMergePieces,
   mergeCredentialsFile,
+  mergeCredentialsFilePieces,
+  mergePiecesChange,
   type CredentialsFileErrorDetail,
   parseCredentialsFile,
   renderCredentialsFile,
@@ -423,5 +426,85 @@ describe('parseCredentialsFile', () => {
         { line: 4, message: expect.stringContaining('second [b] section (the first is on line 2)') },
       ],
     });
+  });
+});
+
+// ── large files: the edit is local ───────────────────────────────────────────────────────────────────────────
+
+describe('mergeCredentialsFilePieces — a large file is edited where the change is, and re-read only there', () => {
+  // 300 Entra-style profiles (account id + role) with 700-character tokens, as a long-lived file looks.
+  const sessionCreds = (i: number): AwsCredentials => ({
+    ...creds,
+    accessKeyId: `ASIA${String(i).padStart(16, '0')}`,
+    sessionToken: `FwoG${'A'.repeat(700)}${i}`,
+  });
+  const names = Array.from({ length: 300 }, (_, i) => `${String(100000000000 + i)}-Admin`);
+  const big = renderCredentialsFile(names.map((name, i) => ({ name, credentials: sessionCreds(i) })));
+  const section = (name: string, c: AwsCredentials, region?: string) => renderProfileSection(name, c, { region });
+  const fresh = sessionCreds(9999);
+
+  it.each<[string, ProfileUpdate[], string[], string]>([
+    [
+      'an update in the middle',
+      [{ name: names[150]!, credentials: fresh }],
+      [],
+      big.replace(section(names[150]!, sessionCreds(150)), section(names[150]!, fresh)),
+    ],
+    [
+      'an update of the first profile',
+      [{ name: names[0]!, credentials: fresh }],
+      [],
+      big.replace(section(names[0]!, sessionCreds(0)), section(names[0]!, fresh)),
+    ],
+    ['a new profile', [{ name: 'new-profile', credentials: fresh, region: 'eu-west-1' }], [], `${big}\n${section('new-profile', fresh, 'eu-west-1')}`],
+    ['a removal in the middle', [], [names[42]!], big.replace(`${section(names[42]!, sessionCreds(42))}\n`, '')],
+    [
+      'the last profile removed and a new one added',
+      [{ name: 'new-profile', credentials: fresh }],
+      [names[299]!],
+      big.replace(section(names[299]!, sessionCreds(299)), section('new-profile', fresh)),
+    ],
+  ])('%s: the exact bytes, the rest kept as ranges of the old text, the new text a section or two long', (_title, updates, removals, expected) => {
+    const pieces = mergeCredentialsFilePieces(big, updates, { removals });
+    expect(joinMergePieces(big, pieces)).toBe(expected);
+    expect(mergeCredentialsFile(big, updates, { removals })).toBe(expected);
+    expect(pieces.map((p) => [p.from, p.to]).flat()).toEqual([0, ...pieces.slice(1).flatMap((p) => [p.from, p.from]), big.length]);
+    const rewritten = pieces.filter((p) => p.text !== undefined).reduce((n, p) => n + p.text!.length + (p.to - p.from), 0);
+    expect(rewritten).toBeLessThan(4 * section(names[0]!, fresh).length);
+    expect(referenceRead(expected).ok).toBe(true);
+  });
+
+  it('reads on past an indented header: it belongs to the edited stretch, and is kept', () => {
+    // [c] is a header only because the key line before it is indented as deeply; the window runs to [d].
+    const file = `[a]\nx = 1\n[b]\n  k = 1\n  [c]\n  y = 2\n[d]\nz = 3\n`;
+    const pieces = mergeCredentialsFilePieces(file, [{ name: 'b', credentials: creds }]);
+    expect(pieces.find((p) => p.text !== undefined)).toMatchObject({ from: file.indexOf('[b]'), to: file.indexOf('[d]') });
+    const out = joinMergePieces(file, pieces);
+    expect(out).toBe(`[a]\nx = 1\n[b]\n  k = 1\n${KEYS().replace(/^(?=.)/gm, '  ')}  [c]\n  y = 2\n[d]\nz = 3\n`);
+    const read = parseCredentialsFile(out);
+    expect(read.ok && asRecord(read.sections)).toMatchObject({ c: { y: '2' }, d: { z: '3' } });
+  });
+
+  it.each<[string, string, ProfileUpdate[], string[], CredentialsFileErrorDetail]>([
+    [
+      'a removal that turns an indented header far below into a value',
+      `[a]\nx = 1\n[gone]\n  [c]\n  y = 2\n[d]\nz = 3\n`,
+      [],
+      ['gone'],
+      { code: 'UNSAFE_EDIT', section: 'a', issue: null },
+    ],
+  ])('still refuses %s, with the full re-read’s words', (_title, file, updates, removals, detail) => {
+    expect(() => mergeCredentialsFilePieces(file, updates, { removals })).toThrow(expect.objectContaining({ detail }));
+  });
+
+  it('with a [DEFAULT] section (folded into every other one, so nothing is local) it checks the whole file, and still edits in place', () => {
+    const file = `[DEFAULT]\nregion = eu-west-1\n[a]\nx = 1\n${big}`;
+    const out = mergeCredentialsFile(file, [{ name: names[150]!, credentials: fresh }]);
+    expect(out).toBe(file.replace(section(names[150]!, sessionCreds(150)), section(names[150]!, fresh)));
+  });
+
+  it('tells a rewrite with the same values (no change) from a change', () => {
+    expect(mergePiecesChange(big, mergeCredentialsFilePieces(big, [{ name: names[7]!, credentials: sessionCreds(7) }]))).toBe(false);
+    expect(mergePiecesChange(big, mergeCredentialsFilePieces(big, [{ name: names[7]!, credentials: fresh }]))).toBe(true);
   });
 });
