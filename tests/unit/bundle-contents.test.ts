@@ -80,4 +80,16 @@ describe('the popup loads what its first paint does not need after it', () => {
     const all = await packagesIn('entrypoints/popup/main.tsx');
     expect(renderers.filter((f) => !all.has(f))).toEqual([]);
   });
+
+  // The popup paints from the background's copy of the validated settings (components/popup/use-popup-settings.ts):
+  // reading and validating them, and writing them, come in a chunk of their own, only when that copy is missing or
+  // the popup changes a setting.
+  it('the settings parser, the policy and the settings writer are not loaded before the first paint', async () => {
+    const validator = ['lib/settings/parse.ts', 'lib/settings/policy.ts', 'lib/settings/migrations/index.ts', 'lib/browser/settings-store.ts'];
+    const first = await packagesIn('entrypoints/popup/main.tsx', { firstLoad: true });
+    expect(first.has('components/popup/use-popup-settings.ts')).toBe(true);
+    expect(validator.filter((f) => first.has(f))).toEqual([]);
+    const all = await packagesIn('entrypoints/popup/main.tsx');
+    expect(validator.filter((f) => !all.has(f))).toEqual([]);
+  });
 });
