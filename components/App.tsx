@@ -6,7 +6,9 @@
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import type { LearntAliases } from '../lib/account-aliases';
 import type { SessionState } from '../lib/browser/session-store';
-import { DEFAULT_SETTINGS, isLocked, withPinned, type Settings } from '../lib/settings';
+// The settings' submodules, not lib/settings itself: its index brings the parser into the first load.
+import { DEFAULT_SETTINGS, type Settings } from '../lib/settings/schema';
+import { withPinned } from '../lib/settings/edits';
 import { errorText } from '../lib/error-text';
 import { ErrorBoundary } from './ErrorBoundary';
 import { PopupSettingsContext } from './popup-settings';
@@ -28,29 +30,33 @@ import type { Capture } from '../lib/capture';
 import type { Remembered } from '../lib/remembered';
 import type { Followed } from './follow';
 import { followSessionState, useSessionState, type LoadedState } from './use-session-state';
-import { followLearntAliases, followSettings, useLearntAliases, useSettings } from './use-settings';
-import { assumeRequests, currentProblem, errorVersions, type BrokenEntry } from './view-model';
+import { followLearntAliases, useLearntAliases } from './use-learnt-aliases';
+import { followPopupSettings, usePopupSettings, type PopupSettingsSource } from './popup/use-popup-settings';
+import { assumeRequests, compareNames, currentProblem, errorVersions, type BrokenEntry } from './view-model';
 
 /** What the popup shows, followed from storage from the moment the page starts (`startPopupSources`). */
 export interface PopupSources {
   session: Followed<LoadedState>;
-  settings: ReturnType<typeof followSettings>;
+  settings: PopupSettingsSource;
   learnt: Followed<LearntAliases>;
   remembered: Followed<Remembered>;
 }
 
 /**
- * Starts every storage read the popup needs at once (session state, settings, learnt names, remembered roles),
- * before anything renders; the organisation's policy is not waited for (its values apply when it answers). `ready` resolves when
- * the popup can render in full, in one go.
+ * Starts every storage read the popup needs at once (session state, the background's copy of the validated
+ * settings, learnt names, remembered roles), before anything renders. `ready` resolves when the popup can render in
+ * full, in one go.
  */
 export function startPopupSources(): PopupSources & { ready: Promise<unknown> } {
   const sources = {
     session: followSessionState(),
-    settings: followSettings({ policyWaitMs: 0 }),
+    settings: followPopupSettings(),
     learnt: followLearntAliases(),
     remembered: followRemembered(),
   };
+  // While the reads are in flight: the role list's sort makes the page's first Intl.Collator (10–20 ms) here, not
+  // in the first render.
+  setTimeout(() => compareNames('a', 'b'), 0);
   return { ...sources, ready: Promise.all([sources.session.ready, sources.settings.ready, sources.learnt.ready, sources.remembered.ready]) };
 }
 
@@ -65,7 +71,7 @@ export function App({ sources }: { sources?: PopupSources }) {
 
 function LoadedPopup({ sources }: { sources: PopupSources | undefined }) {
   const loaded = useSessionState(sources?.session);
-  const loadedSettings = useSettings(sources?.settings);
+  const loadedSettings = usePopupSettings(sources?.settings);
   const learnt = useLearntAliases(sources?.learnt);
   // The remembered roles come with the first render: their ticks do not appear a moment after the rows.
   const remembered = useRemembered(sources?.remembered);
@@ -105,7 +111,7 @@ function Popup({ state, broken, settings, locked, learnt, remembered, updateSett
   const [errorsAtOpen] = useState(() => errorVersions(outcomes));
   const list = useRoleList(captures, settings, learnt, query);
   const { selected, count, toggle, setKeys, dropSignIn } = useSelection(captures, remembered);
-  const autoAssumeLocked = locked ? isLocked(locked, 'zeroClick.autoAssume') : false;
+  const autoAssumeLocked = locked?.has('zeroClick.autoAssume') ?? false;
   const zeroClick = useCallback(
     (capture: Capture) => {
       const key = sourceKeyFor(capture);

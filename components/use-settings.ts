@@ -1,7 +1,8 @@
-/** Browser: settings and learnt account aliases for Preact pages, kept current from storage. */
+/**
+ * Browser: settings for the options page, read and validated, kept current from storage (the popup's come from the
+ * background's copy: components/popup/use-popup-settings.ts), and the learnt account aliases.
+ */
 import { useCallback, useState } from 'preact/hooks';
-import type { LearntAliases } from '../lib/account-aliases';
-import { watchLearntAliases } from '../lib/browser/account-names-store';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
 import { readSettingsSnapshot, updateLocalSettings, watchSettings } from '../lib/browser/settings-store';
 import { errorText } from '../lib/error-text';
@@ -25,7 +26,7 @@ type SettingsRead = { snapshot: SettingsSnapshot } | { failure: string };
 
 /**
  * Follows the settings from now on. `policyWaitMs`: how long the first value waits for the organisation's policy
- * (see `watchSettings`); the popup passes 0 and shows the policy's values when they arrive.
+ * (see `watchSettings`).
  */
 export function followSettings(options: { policyWaitMs?: number } = {}): Followed<SettingsRead> {
   return follow<SettingsRead>((emit) =>
@@ -56,14 +57,5 @@ export function useSettings(source?: Followed<SettingsRead>): LoadedSettings {
   return { status: 'ready', settings: snapshot.settings, locked: snapshot.locked, snapshot, update };
 }
 
-/** Follows the account aliases learnt from the AWS sign-in page from now on (empty when they cannot be read). */
-export function followLearntAliases(): Followed<LearntAliases> {
-  return follow<LearntAliases>((emit) => watchLearntAliases(emit, () => emit({})));
-}
-
-/** Account aliases learnt from the AWS sign-in page (empty until read, and when there are none). */
-export function useLearntAliases(source?: Followed<LearntAliases>): LearntAliases {
-  const [followed] = useState(() => source ?? followLearntAliases());
-  return useFollowed(followed) ?? EMPTY;
-}
-const EMPTY: LearntAliases = {};
+// The popup takes these from their own module: this one brings the settings parser (components/popup/use-popup-settings.ts).
+export { followLearntAliases, useLearntAliases } from './use-learnt-aliases';

@@ -52,7 +52,11 @@ export interface ListOptions {
   durations?: Readonly<Record<string, DurationChoice>>;
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+// Made on first use, not when the module loads: a page's first Intl.Collator costs 10–20 ms (the locale's data), and
+// the popup starts its storage reads first (components/App.tsx `startPopupSources`).
+let collator: Intl.Collator | undefined;
+/** Names compared as people read them: case and accents aside, numbers by value ("Role2" before "Role10"). */
+export const compareNames = (a: string, b: string): number => (collator ??= new Intl.Collator('en', { sensitivity: 'base', numeric: true })).compare(a, b);
 
 /** The key a role is selected under. */
 export function selectionKey(captureId: string, roleArn: string): string {
@@ -97,13 +101,13 @@ export function groupByAccount(captureId: string, roles: readonly SamlRole[], op
     (a, b) =>
       hasPinned(a) - hasPinned(b) ||
       (a.accountName === undefined ? 1 : 0) - (b.accountName === undefined ? 1 : 0) ||
-      collator.compare(a.accountName ?? '', b.accountName ?? '') ||
+      compareNames(a.accountName ?? '', b.accountName ?? '') ||
       a.accountId.localeCompare(b.accountId) ||
       a.partition.localeCompare(b.partition),
   );
   for (const group of sorted) {
     group.rows.sort(
-      (a, b) => Number(b.pinned) - Number(a.pinned) || collator.compare(a.role.roleName, b.role.roleName) || collator.compare(a.role.rolePath, b.role.rolePath),
+      (a, b) => Number(b.pinned) - Number(a.pinned) || compareNames(a.role.roleName, b.role.roleName) || compareNames(a.role.rolePath, b.role.rolePath),
     );
   }
   return sorted;
@@ -231,14 +235,14 @@ export function orphanOutcomes(state: Pick<SessionState, 'captures' | 'outcomes'
   const known = new Set(state.captures.flatMap((c) => c.summary.roles.map((r) => selectionKey(c.id, r.roleArn))));
   return Object.values(state.outcomes)
     .filter((o) => !known.has(selectionKey(o.captureId, o.chainedFrom ?? o.roleArn)))
-    .sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+    .sort((a, b) => a.accountId.localeCompare(b.accountId) || compareNames(a.roleName, b.roleName));
 }
 
 /** Roles reached by chaining, by their source's `selectionKey`, in account and role order. */
 export function chainedBySource(outcomes: Record<string, RoleOutcome>): Map<string, RoleOutcome[]> {
   const bySource = new Map<string, RoleOutcome[]>();
   const chained = Object.values(outcomes).filter((o) => o.chainedFrom !== undefined);
-  chained.sort((a, b) => a.accountId.localeCompare(b.accountId) || collator.compare(a.roleName, b.roleName));
+  chained.sort((a, b) => a.accountId.localeCompare(b.accountId) || compareNames(a.roleName, b.roleName));
   for (const o of chained) {
     const key = selectionKey(o.captureId, o.chainedFrom!);
     bySource.set(key, [...(bySource.get(key) ?? []), o]);

@@ -6,7 +6,8 @@
 import { parseRoleArn } from './arn';
 import { PARTITION_INFO, type Partition } from './partitions';
 import { resolveProfileNames, type NamingRole, type NamingRules } from './profile-template';
-import { MAX_CHAINED_DURATION_SECONDS, type ChainedRole, type Settings } from './settings';
+import { MAX_CHAINED_DURATION_SECONDS } from './duration';
+import type { ChainedRole, Settings } from './settings/schema';
 import { classifyStsError, describeStsError, plainError, stsErrorCode, type PlainError } from './sts-errors';
 
 /** What one chained role is asked for, worked out from its settings and its source's session. */

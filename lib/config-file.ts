@@ -10,7 +10,6 @@
  */
 import { parseRoleArn } from './arn';
 import { CredentialsFileError, editSections, isWritableProfileName, parseCredentialsFile, REGION_VALUE, type SectionEdit } from './credentials-file';
-import { checkExternalId, checkSessionName } from './settings/fields';
 
 /** Keys of a config section this module writes; every other key of the section is the user's and is kept. */
 export const CONFIG_MANAGED_KEYS = [
@@ -153,6 +152,11 @@ export function credentialProcessCommand(profile: string, argv: readonly string[
 /** The longest command line written (botocore has no limit; a path is at most 4096 bytes on Linux). */
 const MAX_COMMAND_LENGTH = 8192;
 
+/** AWS's rule for sts:ExternalId: 2–1224 characters of letters, digits and `_+=,.@:/-`. */
+export const isExternalId = (value: unknown): value is string => typeof value === 'string' && /^[\w+=,.@:/-]{2,1224}$/.test(value);
+/** AWS's rule for RoleSessionName: 2–64 characters of letters, digits and `_+=,.@-`. */
+export const isSessionName = (value: unknown): value is string => typeof value === 'string' && /^[\w+=,.@-]{2,64}$/.test(value);
+
 /** The lines of a chain (`role_arn`, `source_profile`, then the optional ones), validated. */
 export function chainEntries(profile: string, chain: ConfigChain): [string, string][] {
   const bad = (field: ConfigField, reason: string) => new ConfigValueError(profile, field, reason);
@@ -164,7 +168,7 @@ export function chainEntries(profile: string, chain: ConfigChain): [string, stri
     ['source_profile', chain.sourceProfile],
   ];
   if (chain.externalId !== undefined) {
-    if (!checkExternalId(chain.externalId).ok) throw bad('externalId', 'must be 2–1224 letters, digits and _+=,.@:/-');
+    if (!isExternalId(chain.externalId)) throw bad('externalId', 'must be 2–1224 letters, digits and _+=,.@:/-');
     entries.push(['external_id', chain.externalId]);
   }
   if (chain.durationSeconds !== undefined) {
@@ -175,7 +179,7 @@ export function chainEntries(profile: string, chain: ConfigChain): [string, stri
     entries.push(['duration_seconds', String(d)]);
   }
   if (chain.sessionName !== undefined) {
-    if (!checkSessionName(chain.sessionName).ok) throw bad('sessionName', 'must be 2–64 letters, digits and _+=,.@-');
+    if (!isSessionName(chain.sessionName)) throw bad('sessionName', 'must be 2–64 letters, digits and _+=,.@-');
     entries.push(['role_session_name', chain.sessionName]);
   }
   return entries;

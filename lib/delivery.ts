@@ -11,7 +11,8 @@ import { checkHelperVersion } from './helper-version';
 import type { RoleOutcome } from './capture';
 import type { ProfileUpdate } from './credentials-file';
 import { failureReason } from './host-errors';
-import { regionFor, type Settings } from './settings';
+import { regionFor } from './settings/queries';
+import type { Settings } from './settings/schema';
 import { INSTALL_HOST_COMMAND, type NativeHostFailure } from './native-port';
 
 export type OkOutcome = Extract<RoleOutcome, { status: 'ok' }>;

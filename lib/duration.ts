@@ -8,6 +8,14 @@ export const FALLBACK_DURATION_SECONDS = 3600;
 /** The user's choice: a number of seconds, or the longest the sign-in allows. */
 export type DurationChoice = number | 'max';
 
+/** Whether `value` is a session duration choice: "max", or whole seconds within STS's limits. */
+export function isDurationChoice(value: unknown): value is DurationChoice {
+  return value === 'max' || (Number.isInteger(value) && (value as number) >= MIN_DURATION_SECONDS && (value as number) <= MAX_DURATION_SECONDS);
+}
+
+/** AWS caps a session reached by role chaining at one hour, whatever the role's MaxSessionDuration. */
+export const MAX_CHAINED_DURATION_SECONDS = 3600;
+
 /** Durations offered in the popup. */
 export const DURATION_CHOICES: readonly { value: DurationChoice; label: string }[] = [
   { value: 900, label: '15 minutes' },

@@ -6,8 +6,7 @@
  */
 import { parseRoleArn } from './arn';
 import { signInHeading, type Capture } from './capture';
-import type { DurationChoice } from './duration';
-import { isDurationChoice } from './settings/fields';
+import { isDurationChoice, type DurationChoice } from './duration';
 
 /** At most this many sources are remembered; choosing from another drops the one chosen from longest ago. */
 export const MAX_REMEMBERED_SOURCES = 50;

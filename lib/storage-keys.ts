@@ -46,6 +46,8 @@ export const SESSION_KEYS = {
   observedRequests: 'observed-sign-in-requests',
   /** Whether the credential_process agent is serving, or why not (no secrets; lib/agent-link.ts). */
   agentStatus: 'agent-status',
+  /** The effective settings and their locked paths as the background last validated them, for the popup (no secrets). */
+  settingsMirror: 'settings-mirror',
 } as const;
 
 /** storage.local: kept across restarts, readable by the content script too. Never secrets. */

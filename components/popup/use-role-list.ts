@@ -2,7 +2,9 @@
 import { useMemo } from 'preact/hooks';
 import { aliasNames, type LearntAliases } from '../../lib/account-aliases';
 import type { Capture } from '../../lib/capture';
-import { accountDisplayNames, type Settings } from '../../lib/settings';
+// Not lib/settings itself: its index brings the parser into the popup's first load.
+import { accountDisplayNames } from '../../lib/settings/queries';
+import type { Settings } from '../../lib/settings/schema';
 import { filterGroups, groupByAccount, hiddenByAllowList, rowKeys, type AccountGroup, type ListOptions } from '../view-model';
 
 export interface RoleListModel {

@@ -31,6 +31,7 @@ import {
   setKeepFresh,
 } from './renewal';
 import { renameProfile } from './rename-profile';
+import { mirrorSettings } from './settings-mirror';
 import { SignInRequests } from './sign-in-requests';
 
 /** What the popup and options pages may ask of the background (typed by `BackgroundRequests`). */
@@ -115,6 +116,8 @@ export function registerListeners(): void {
     return { ok: false, reason: 'needs-sign-in', message: kept.message };
   });
   watchAgentSessions();
+  // The popup's copy of the validated settings (storage.session), written now and on every change.
+  mirrorSettings();
   watchSettings((snapshot) => syncAgent(snapshot.settings, () => void openPopupOrTab(popupApi()).catch(() => undefined)));
   // Settings stored by an older version are written back in the current shape once, on update.
   browser.runtime.onInstalled.addListener(() => {

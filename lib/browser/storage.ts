@@ -13,6 +13,7 @@ import type { Reminded } from '../reminders';
 import type { ZeroClickRun } from '../remembered';
 import type { ObservedRequest, RenewalRecord } from '../renewal/record';
 import type { AgentStatus } from '../agent-link';
+import type { Settings } from '../settings/schema';
 import { LOCAL_KEYS, SESSION_KEYS, type KeyFamily } from '../storage-keys';
 
 /** A storage area the extension uses. */
@@ -59,6 +60,16 @@ export const problemItem = /* @__PURE__ */ defineItem<CaptureProblem>(`session:$
 export const saveProblemItem = /* @__PURE__ */ defineItem<SaveProblem>(`session:${SESSION_KEYS.saveProblem}`);
 /** storage.session: whether the credential_process agent serves, or why not (lib/agent-link.ts). */
 export const agentStatusItem = /* @__PURE__ */ defineItem<AgentStatus>(`session:${SESSION_KEYS.agentStatus}`);
+/** The effective settings as the background last validated them (lib/background/settings-mirror.ts): settings only. */
+export interface SettingsMirror {
+  /** The extension version that wrote it: a mirror of another version's shape is not read. */
+  extensionVersion: string;
+  settings: Settings;
+  /** Setting paths fixed by the organisation's policy. */
+  locked: string[];
+}
+/** storage.session: the popup reads the settings from here without the validator (read unchecked as `unknown`). */
+export const settingsMirrorItem = /* @__PURE__ */ defineItem<unknown>(`session:${SESSION_KEYS.settingsMirror}`);
 /** storage.session: the sessions already reminded about (background only, lib/reminders.ts). */
 export const remindedItem = /* @__PURE__ */ defineItem<Reminded>(`session:${SESSION_KEYS.reminded}`);
 

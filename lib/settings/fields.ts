@@ -7,12 +7,13 @@ import { MAX_EXPIRED_DAYS } from '../host-protocol';
 import { ACCOUNT_ID } from '../account-aliases';
 import { parseRoleArn } from '../arn';
 import { isValidProfileName } from '../profile-name';
-import { MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from '../duration';
+import { isDurationChoice, MAX_CHAINED_DURATION_SECONDS, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS, type DurationChoice } from '../duration';
 import { EXPORT_FORMATS, type ExportFormat } from '../export-format-ids';
 import { CONSOLE_SERVICES, isConsoleService, type ConsoleDestination } from '../console';
 import { isRegionName, PARTITION_INFO, type Partition } from '../partitions';
 import { isReservedProfileName, parseTemplate } from '../profile-template';
 import { normaliseTrustedHost } from '../sign-in-origin';
+import { isExternalId, isSessionName } from '../config-file';
 import { CHAIN_ASSUMERS, DELIVERY_MODES, type ChainAssumer, type ChainedRole, type DeliveryMode } from './schema';
 
 // ── limits ───────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -23,8 +24,8 @@ export const MAX_PINNED_ROLES = 500;
 export const MIN_REMINDER_MINUTES = 1;
 export const MAX_REMINDER_MINUTES = 120;
 export const MAX_CHAINED_ROLES = 50;
-/** AWS caps a session reached by role chaining at one hour, whatever the role's MaxSessionDuration. */
-export const MAX_CHAINED_DURATION_SECONDS = 3600;
+// Kept with the durations (lib/duration.ts): the popup's first load uses them without the rules here.
+export { isDurationChoice, MAX_CHAINED_DURATION_SECONDS };
 
 /** A checked value: the value to keep, or why it cannot be kept. */
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -111,11 +112,6 @@ export function checkProfileTemplate(value: unknown): FieldCheck<string> {
 }
 
 // ── durations, regions, reminders ────────────────────────────────────────────────────────────────────────────────
-
-/** Whether `value` is a session duration choice (see `checkDuration`). */
-export function isDurationChoice(value: unknown): value is DurationChoice {
-  return value === 'max' || (Number.isInteger(value) && (value as number) >= MIN_DURATION_SECONDS && (value as number) <= MAX_DURATION_SECONDS);
-}
 
 const DURATION_SECONDS = `a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}`;
 
@@ -204,23 +200,14 @@ export function checkTrustedHost(value: unknown): FieldCheck<string> {
 
 // ── roles reached by chaining ────────────────────────────────────────────────────────────────────────────────────
 
-/** AWS's rule for sts:ExternalId: 2–1224 characters of letters, digits and `_+=,.@:/-`. */
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-/** AWS's rule for RoleSessionName: 2–64 characters of letters, digits and `_+=,.@-`. */
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-
 /** The external ID a target role's trust policy requires. */
 export function checkExternalId(value: unknown): FieldCheck<string> {
-  return typeof value === 'string' && EXTERNAL_ID.test(value)
-    ? ok(value)
-    : fail('the external ID must be 2–1224 letters, digits and _+=,.@:/- (as AWS allows)');
+  return isExternalId(value) ? ok(value) : fail('the external ID must be 2–1224 letters, digits and _+=,.@:/- (as AWS allows)');
 }
 
 /** A role session name for a chained session. */
 export function checkSessionName(value: unknown): FieldCheck<string> {
-  return typeof value === 'string' && SESSION_NAME.test(value)
-    ? ok(value)
-    : fail(`${shown(value)} is not a session name: use 2–64 letters, digits and _+=,.@-`);
+  return isSessionName(value) ? ok(value) : fail(`${shown(value)} is not a session name: use 2–64 letters, digits and _+=,.@-`);
 }
 
 /** A chained session's duration: whole seconds within AWS's one-hour cap for role chaining. */

@@ -75,9 +75,28 @@ describe('the popup loads what its first paint does not need after it', () => {
   it('the credentials file text and the copy renderers come with those chunks, not before the first paint', async () => {
     const renderers = ['lib/delivery-file.ts', 'lib/export-formats.ts'];
     const first = await packagesIn('entrypoints/popup/main.tsx', { firstLoad: true });
-    expect(first.has('lib/settings/fields.ts') && first.has('lib/export-format-ids.ts') && first.has('lib/profile-name.ts')).toBe(true);
+    expect(first.has('lib/export-format-ids.ts') && first.has('lib/profile-name.ts')).toBe(true);
     expect(renderers.filter((f) => first.has(f))).toEqual([]);
     const all = await packagesIn('entrypoints/popup/main.tsx');
     expect(renderers.filter((f) => !all.has(f))).toEqual([]);
+  });
+
+  // The popup paints from the background's copy of the validated settings (components/popup/use-popup-settings.ts):
+  // reading and validating them, and writing them, come in a chunk of their own, only when that copy is missing or
+  // the popup changes a setting. (A module sits in one chunk: one field rule used before the first paint would bring
+  // every rule the parser uses into the first load.)
+  it('the settings parser, the field rules, the policy and the settings writer are not loaded before the first paint', async () => {
+    const validator = [
+      'lib/settings/parse.ts',
+      'lib/settings/fields.ts',
+      'lib/settings/policy.ts',
+      'lib/settings/migrations/index.ts',
+      'lib/browser/settings-store.ts',
+    ];
+    const first = await packagesIn('entrypoints/popup/main.tsx', { firstLoad: true });
+    expect(first.has('components/popup/use-popup-settings.ts')).toBe(true);
+    expect(validator.filter((f) => first.has(f))).toEqual([]);
+    const all = await packagesIn('entrypoints/popup/main.tsx');
+    expect(validator.filter((f) => !all.has(f))).toEqual([]);
   });
 });

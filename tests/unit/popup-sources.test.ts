@@ -1,5 +1,5 @@
 /**
- * The popup's storage sources (components/use-session-state.ts, components/use-settings.ts) with the browser faked:
+ * The popup's storage sources (components/use-session-state.ts, components/popup/use-popup-settings.ts) with the browser faked:
  * the first state comes whole, and an Assume that writes each role's outcome on its own reaches the popup as one
  * new state per batch of queued writes, not one per write (each new state re-renders 300 rows and rebuilds the
  * delivery texts).
@@ -8,7 +8,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Capture, RoleOutcome } from '@/lib/capture';
 import type { IdpShape } from '../support/saml-builder';
-import { LOCAL_KEYS } from '@/lib/storage-keys';
+import { DEFAULT_SETTINGS } from '@/lib/settings';
+import { LOCAL_KEYS, SESSION_KEYS } from '@/lib/storage-keys';
 import { storedCapture } from '../support/stored-capture';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
@@ -17,7 +18,12 @@ const { followSessionState } = await import('@/components/use-session-state');
 const { startPopupSources } = await import('@/components/App');
 const { rememberChoice } = await import('@/lib/browser/remembered-store');
 
-beforeEach(() => fakeBrowser.reset());
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.restoreAllMocks();
+  // The fake browser has no manifest (the popup reads the version the settings mirror must carry).
+  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ version: '2.4.0' } as never);
+});
 
 const rolesIn = (partition: string, account: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -75,6 +81,14 @@ describe('startPopupSources', () => {
     await sources.ready;
     expect(sources.remembered.current()?.[ENTRA]?.roleArns).toEqual([ADMIN]);
     expect(sources.session.current()?.status).toBe('ready');
+  });
+
+  it('the settings come with the first batch, from the background’s mirror', async () => {
+    const pinned = { ...DEFAULT_SETTINGS, pinnedRoles: [ADMIN] };
+    await fakeBrowser.storage.session.set({ [SESSION_KEYS.settingsMirror]: { extensionVersion: '2.4.0', settings: pinned, locked: ['allowedAccounts'] } });
+    const sources = startPopupSources();
+    await sources.ready;
+    expect(sources.settings.current()).toEqual({ settings: pinned, locked: new Set(['allowedAccounts']) });
   });
 
   it('an unreadable memory counts as nothing remembered and does not hold up the first render', async () => {
