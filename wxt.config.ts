@@ -75,10 +75,12 @@ export default defineConfig({
     ],
   },
   hooks: {
-    // The background is one file the service worker parses at every start: terser packs it ~5 KB (gzip) smaller than
-    // the default esbuild minifier, for a few seconds more per build. The pages keep esbuild (they load lazily).
+    // The background (one file the service worker parses at every start) and the popup (what it loads before its
+    // first paint has a budget) are minified with terser: ~4 % smaller gzip than the default esbuild minifier, for a
+    // few seconds more per build. The options page keeps esbuild.
     'vite:build:extendConfig': (entrypoints, viteConfig) => {
-      if (entrypoints.some((entrypoint) => entrypoint.type === 'background')) viteConfig.build = { ...viteConfig.build, minify: 'terser' };
+      if (entrypoints.some((entrypoint) => entrypoint.type === 'background' || entrypoint.name === 'popup'))
+        viteConfig.build = { ...viteConfig.build, minify: 'terser' };
     },
     // The popup is built on its own: built with the options page (WXT's default: all pages in one step), every
     // module both use lands in one shared chunk with the options' code in it, and the popup loads that before its

@@ -1,6 +1,6 @@
 // How the background is built smaller: it leaves out the AWS SDK's event-stream support, which is safe because the
 // SDK loads it only for operations with an event-stream member and STS has none (the build's stub says so if it is
-// ever reached); and it is minified with terser, the pages with esbuild.
+// ever reached); and it and the popup are minified with terser, the options page with esbuild.
 import * as sts from '@aws-sdk/client-sts';
 import { NormalizedSchema } from '@smithy/core/schema';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,17 +61,17 @@ describe('sdkWithoutEventStreams', () => {
   });
 });
 
-describe('the background minifier', () => {
+describe('the minifier per build step', () => {
   const extend = (config.hooks as Record<string, unknown>)['vite:build:extendConfig'] as (entrypoints: readonly Entrypoint[], viteConfig: InlineConfig) => void;
   const group = (...types: string[]) => types.map((type) => ({ type, name: type }) as Entrypoint);
 
-  it.each([[['background']], [['background', 'content-script']]])('%j: terser', (types) => {
+  it.each([[['background']], [['background', 'content-script']], [['popup']]])('%j: terser', (types) => {
     const viteConfig: InlineConfig = { build: { sourcemap: false } };
     extend(group(...types), viteConfig);
     expect(viteConfig.build).toEqual({ sourcemap: false, minify: 'terser' });
   });
 
-  it.each([[['popup']], [['options', 'popup']], [['content-script']]])('%j: left to the default', (types) => {
+  it.each([[['options']], [['content-script']]])('%j: left to the default', (types) => {
     const viteConfig: InlineConfig = { build: { sourcemap: false } };
     extend(group(...types), viteConfig);
     expect(viteConfig.build).toEqual({ sourcemap: false });
