@@ -132,7 +132,9 @@ describe('AgentState.answer', () => {
 
   it('--wait: opens the sign-in once and answers when fresh sessions arrive', async () => {
     const { b, signIns } = bridge();
-    const s = new AgentState(b, () => Date.now());
+    // Real timers run the wait, so the clock moves in real time — from NOW, which the sessions' expirations count from.
+    const started = Date.now();
+    const s = new AgentState(b, () => NOW + (Date.now() - started));
     const answer = s.answer('dev', 2000);
     await new Promise((r) => setTimeout(r, 20));
     expect(signIns).toEqual(['dev']);
