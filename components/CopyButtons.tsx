@@ -4,7 +4,8 @@
  */
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { AwsCredentials } from '../lib/credentials';
-import { EXPORT_FORMATS, formatExport, type ExportFormat } from '../lib/export-formats';
+import { EXPORT_FORMATS, type ExportFormat } from '../lib/export-format-ids';
+import { formatExport } from '../lib/export-formats';
 import { PopupSettingsContext } from './popup-settings';
 
 /** Short visible labels; the accessible name always carries the full label. */

@@ -17,8 +17,6 @@
 import { formatExpiration, type AwsCredentials } from './credentials';
 import { isValidProfileName } from './profile-name';
 
-export { isValidProfileName, MAX_PROFILE_NAME_LENGTH, PROFILE_NAME, PROFILE_NAME_CHARACTERS } from './profile-name';
-
 /** The key/value lines of one profile, in the order written. `aws_security_token` repeats the token for boto2/Ansible. */
 export function profileEntries(credentials: AwsCredentials, region?: string): [string, string][] {
   const entries: [string, string][] = [

@@ -1,6 +1,6 @@
 /**
  * The copy formats the extension offers, by id and label: what settings and the popup's first paint need, apart
- * from the renderers (lib/export-formats.ts re-exports them). Pure.
+ * from the renderers (lib/export-formats.ts). Pure.
  */
 
 export type ExportFormat = 'env' | 'env-no-export' | 'fish' | 'powershell' | 'windows-cmd' | 'process' | 'credentials-file';

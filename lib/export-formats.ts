@@ -6,8 +6,6 @@ import { formatExpiration, type AwsCredentials } from './credentials';
 import { renderProfileSection } from './credentials-file';
 import type { ExportFormat } from './export-format-ids';
 
-export { EXPORT_FORMATS, type ExportFormat } from './export-format-ids';
-
 const LINE: Record<Exclude<ExportFormat, 'process' | 'credentials-file'>, (name: string, value: string) => string> = {
   env: (n, v) => `export ${n}=${v}`,
   'env-no-export': (n, v) => `${n}=${v}`,

@@ -7,7 +7,8 @@
  */
 import type { AwsCredentials } from './credentials';
 import { chainEntries, ConfigValueError, type ConfigChain } from './config-file';
-import { CREDENTIAL_VALUE, isValidProfileName, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
+import { CREDENTIAL_VALUE, isWritableProfileName, REGION_VALUE, type CredentialsFileIssue } from './credentials-file';
+import { isValidProfileName } from './profile-name';
 import { parseRoleArn } from './arn';
 
 export const PROTOCOL_VERSION = 1;

@@ -1,6 +1,6 @@
 /**
  * Which profile names the extension writes: the one rule, apart from the credentials file's reader and writer
- * (lib/credentials-file.ts re-exports it) so that pages checking a name do not carry the file format. Pure.
+ * (lib/credentials-file.ts) so that pages checking a name do not carry the file format. Pure.
  */
 
 /** The characters every SDK accepts in a profile name (a regex character-class body; the Java SDK drops others). */

@@ -42,7 +42,7 @@ import { credentialProcess } from './agent/client';
 import { currentAgentPaths } from './agent/endpoint';
 import { EXIT_CODE_TABLE } from './agent/exit-codes';
 import { MAX_WAIT_SECONDS } from './agent/wire';
-import { isValidProfileName } from '../lib/credentials-file';
+import { isValidProfileName } from '../lib/profile-name';
 
 export const USAGE = `Usage: aws-saml-bridge <command> [options]
 

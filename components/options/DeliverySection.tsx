@@ -1,7 +1,7 @@
 /** How credentials are handed over: saved by the helper automatically, and which copy formats come first. */
 import { useEffect, useState } from 'preact/hooks';
 import { sendMessage } from '../../lib/browser/messages';
-import { EXPORT_FORMATS } from '../../lib/export-formats';
+import { EXPORT_FORMATS } from '../../lib/export-format-ids';
 import { MAX_EXPIRED_DAYS } from '../../lib/host-protocol';
 import { checkRemoveExpiredAfterDays, withDelivery, withFormatMoved } from '../../lib/settings';
 import type { OptionsContext } from './context';

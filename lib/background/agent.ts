@@ -8,7 +8,7 @@ import { AgentLink, type AgentStatus } from '../agent-link';
 import { liveOkOutcomes, type OkOutcome } from '../delivery';
 import type { AgentRenewResult, AgentSession } from '../host-protocol';
 import { identifyIdp, idpWords } from '../idp';
-import { isValidProfileName } from '../credentials-file';
+import { isValidProfileName } from '../profile-name';
 import { sourceKeyFor } from '../sign-in-source';
 import { getCapture, readState } from '../browser/session-store';
 import { readSettings } from '../browser/settings-store';

@@ -4,7 +4,8 @@
  */
 import type { Socket } from 'node:net';
 import type { AwsCredentials } from '../../lib/credentials';
-import { CREDENTIAL_VALUE, isValidProfileName } from '../../lib/credentials-file';
+import { CREDENTIAL_VALUE } from '../../lib/credentials-file';
+import { isValidProfileName } from '../../lib/profile-name';
 import { isRfc3339DateTime } from '../../lib/host-protocol';
 import { decodeBody, encodeFrame, FrameDecoder } from '../framing';
 import { MAC, NONCE } from './proof';

@@ -1,5 +1,5 @@
 /** Settings for the settings tests: realistic role ARNs and a full, non-default version 2 object. */
-import { EXPORT_FORMATS } from '../../lib/export-formats';
+import { EXPORT_FORMATS } from '../../lib/export-format-ids';
 import type { Settings } from '../../lib/settings';
 
 export const ADMIN = 'arn:aws:iam::111111111111:role/Admin';

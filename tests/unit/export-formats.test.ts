@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatExpiration } from '@/lib/credentials';
-import { isValidProfileName, renderProfileSection } from '@/lib/credentials-file';
-import { EXPORT_FORMATS, formatExport, type ExportFormat } from '@/lib/export-formats';
+import { renderProfileSection } from '@/lib/credentials-file';
+import { isValidProfileName } from '@/lib/profile-name';
+import { EXPORT_FORMATS, type ExportFormat } from '@/lib/export-format-ids';
+import { formatExport } from '@/lib/export-formats';
 
 const creds = {
   accessKeyId: 'ASIAEXAMPLEKEYID1234',

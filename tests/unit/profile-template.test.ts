@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRoleArn, type SamlRole } from '@/lib/arn';
-import { isValidProfileName } from '@/lib/credentials-file';
+import { isValidProfileName } from '@/lib/profile-name';
 import {
   checkTemplate,
   DEFAULT_PROFILE_TEMPLATE,
