@@ -9,18 +9,14 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DEFAULT_SETTINGS, settingsSnapshot, withPinned } from '@/lib/settings';
 import { LOCAL_KEYS, SESSION_KEYS } from '@/lib/storage-keys';
 import { ADMIN, custom, DEPLOYER, GOV } from '../support/settings-sample';
+import { resetFakeBrowser } from '../support/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 const { followPopupSettings, fromMirror } = await import('@/components/popup/use-popup-settings');
 const { mirrorSettings } = await import('@/lib/background/settings-mirror');
 
 const VERSION = '2.4.0';
-beforeEach(() => {
-  fakeBrowser.reset();
-  vi.restoreAllMocks();
-  // The fake browser has no manifest.
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ version: VERSION } as never);
-});
+beforeEach(() => resetFakeBrowser(VERSION));
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
 const POLICY = { accountNames: { '111111111111': 'Corp Production' }, allowedAccounts: ['111111111111'], zeroClick: { autoAssume: false } };

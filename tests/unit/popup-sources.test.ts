@@ -11,6 +11,7 @@ import type { IdpShape } from '../support/saml-builder';
 import { DEFAULT_SETTINGS } from '@/lib/settings';
 import { LOCAL_KEYS, SESSION_KEYS } from '@/lib/storage-keys';
 import { storedCapture } from '../support/stored-capture';
+import { resetFakeBrowser } from '../support/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 const { saveCapture, saveOutcome } = await import('@/lib/browser/session-store');
@@ -18,12 +19,8 @@ const { followSessionState } = await import('@/components/use-session-state');
 const { startPopupSources } = await import('@/components/App');
 const { rememberChoice } = await import('@/lib/browser/remembered-store');
 
-beforeEach(() => {
-  fakeBrowser.reset();
-  vi.restoreAllMocks();
-  // The fake browser has no manifest (the popup reads the version the settings mirror must carry).
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ version: '2.4.0' } as never);
-});
+// The popup reads the version the settings mirror must carry.
+beforeEach(() => resetFakeBrowser('2.4.0'));
 
 const rolesIn = (partition: string, account: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({

@@ -9,18 +9,14 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DEFAULT_SETTINGS, settingsSnapshot, type ManagedSettings } from '@/lib/settings';
 import { LOCAL_KEYS, SESSION_KEYS } from '@/lib/storage-keys';
 import { ADMIN, custom, GOV } from '../support/settings-sample';
+import { resetFakeBrowser } from '../support/fake-browser';
 
 vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 const { mirrorSettings, refreshSettingsMirror } = await import('@/lib/background/settings-mirror');
 const { settingsMirrorItem } = await import('@/lib/browser/storage');
 
 const VERSION = '2.4.0';
-beforeEach(() => {
-  fakeBrowser.reset();
-  vi.restoreAllMocks();
-  // The fake browser has no manifest.
-  vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ version: VERSION } as never);
-});
+beforeEach(() => resetFakeBrowser(VERSION));
 
 const settle = () => new Promise((r) => setTimeout(r, 10));
 const mirror = async () => (await fakeBrowser.storage.session.get(SESSION_KEYS.settingsMirror))[SESSION_KEYS.settingsMirror];
