@@ -19,6 +19,7 @@ import {
   type ConsoleFailure,
 } from '../console';
 import { PARTITION_INFO } from '../partitions';
+import { readText } from '../streams';
 import { consoleDestinationFor, regionFor } from '../settings';
 
 type OpenConsole = BackgroundRequests['openConsole'];
@@ -29,31 +30,6 @@ export interface ConsoleOptions {
   now?: () => number;
   timeoutMs?: number;
   openTab?: (url: string) => Promise<unknown>;
-}
-
-/** Reads at most `max` bytes of a body; null when it is longer (a real federation answer is a few KB). */
-async function readBounded(response: Response, max: number): Promise<string | null> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** Opens the console for one role's live session; a failure comes back in plain words for the popup. */
@@ -84,8 +60,9 @@ export async function openConsole({ roleArn }: OpenConsole['request'], opts: Con
       referrerPolicy: 'no-referrer',
       signal: controller.signal,
     });
-    const body = await readBounded(response, MAX_ANSWER_BYTES);
-    answer = body === null ? { ok: false, reason: 'not-aws' } : parseSigninTokenAnswer(response.status, body);
+    // A real federation answer is a few KB.
+    const body = await readText(response.body, MAX_ANSWER_BYTES);
+    answer = body === undefined ? { ok: false, reason: 'not-aws' } : parseSigninTokenAnswer(response.status, body);
   } catch {
     // The error itself is never shown: a fetch error may quote the URL, which holds the credentials.
     return fail(controller.signal.aborted ? 'timeout' : 'network');

@@ -8,7 +8,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAcsUrl } from '../partitions';
 
 import { isEntraSignInHost, isTenantName } from './entra-hosts';
-import { readAll } from './streams';
+import { readAll } from '../streams';
 
 export { newRequestId } from './ids';
 export { ENTRA_SIGN_IN_HOSTS, isEntraSignInHost, isTenantName, type EntraSignInHost } from './entra-hosts';

@@ -7,7 +7,7 @@
 import { buildAuthnRequest, encodeRedirectRequest, renewalUrl } from './authn-request';
 import { classifyIdpAnswer, type IdpAnswer } from './classify';
 import type { RefreshSource } from './refresh-source';
-import { readAll } from './streams';
+import { readText } from '../streams';
 
 /** The slice of `fetch` used here (the service worker's own, with the user's cookies). */
 export type FetchLike = (
@@ -48,13 +48,6 @@ export async function signInRequestUrl(
   });
 }
 
-/** Reads a response body as UTF-8 text, refusing more than `max` bytes (reads stop there). */
-export async function readBounded(body: ReadableStream<Uint8Array> | null, max = MAX_PAGE_BYTES): Promise<string | undefined> {
-  if (!body) return '';
-  const bytes = await readAll(body, max);
-  return bytes === 'too-large' ? undefined : new TextDecoder('utf-8').decode(bytes);
-}
-
 /**
  * Sends one passive AuthnRequest for `source` (with the request ID the caller recorded for this flight) and
  * follows at most MAX_HOPS of Entra's own auto-post hops. Never throws: a network failure, a timeout or an
@@ -83,7 +76,7 @@ export async function runTier1(
         redirect: 'follow',
         signal: abort.signal,
       });
-      const html = await readBounded(response.body);
+      const html = await readText(response.body, MAX_PAGE_BYTES);
       // Not a sign-in page: the IdP (or something in between) answered with something else.
       if (html === undefined) return { answer: { kind: 'needs-user', reason: 'unknown-page' }, requests };
       const answer = classifyIdpAnswer({ status: response.status, finalUrl: response.url, html, expect: { requestId, acsUrl: source.acsUrl, ...same } });
