@@ -229,10 +229,7 @@ function optionsOf(s: ScanLines, from: number, to: number): ScannedOption[] {
       continue;
     }
     if (kind !== 'option' && kind !== 'continuation') continue;
-    let first = starts[i]!;
-    while (isPySpace(text.charCodeAt(first))) first++;
-    let last = ends[i]!;
-    while (isPySpace(text.charCodeAt(last - 1))) last--;
+    const [first, last] = stripBounds(text, starts[i]!, ends[i]!);
     if (kind === 'continuation') {
       (option!.more ??= []).push(text.slice(first, last));
       option!.lastLine = i;
