@@ -1,6 +1,6 @@
 /**
  * Browser: settings for the options page, read and validated, kept current from storage (the popup's come from the
- * background's copy: components/popup/use-popup-settings.ts), and the learnt account aliases.
+ * background's copy: components/popup/use-popup-settings.ts; learnt account aliases: components/use-learnt-aliases.ts).
  */
 import { useCallback, useState } from 'preact/hooks';
 import type { Settings, SettingsSnapshot } from '../lib/settings';
@@ -56,6 +56,3 @@ export function useSettings(source?: Followed<SettingsRead>): LoadedSettings {
   const { snapshot } = value;
   return { status: 'ready', settings: snapshot.settings, locked: snapshot.locked, snapshot, update };
 }
-
-// The popup takes these from their own module: this one brings the settings parser (components/popup/use-popup-settings.ts).
-export { followLearntAliases, useLearntAliases } from './use-learnt-aliases';

@@ -7,7 +7,8 @@
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { aliasNames } from '../../lib/account-aliases';
 import { isLocked, type Settings } from '../../lib/settings';
-import { useLearntAliases, useSettings } from '../use-settings';
+import { useLearntAliases } from '../use-learnt-aliases';
+import { useSettings } from '../use-settings';
 import { useSessionState } from '../use-session-state';
 import { AccountNamesSection } from './AccountNamesSection';
 import type { OptionsContext } from './context';
