@@ -22,12 +22,10 @@ import { credentialsFilePath, listProfiles, locate, managedProfileNames, readMan
 import { formatDoctorReport, runDoctor } from './doctor';
 import { CHROME_EXTENSION_ID_PATTERN } from './host-config';
 import {
-  CLI_SCRIPT_NAME,
   applyInstall,
   applyUninstall,
   detectBrowsers,
   formatUninstall,
-  HOST_SCRIPT_NAME,
   planInstall,
   planUninstall,
   runRegistry,
@@ -36,6 +34,7 @@ import {
   type RegistryRunner,
   type RemovalOutcome,
 } from './installer';
+import { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME } from './manifest';
 import { MAX_PROFILES_PER_REQUEST } from '../lib/host-protocol';
 import { HOST_VERSION } from './version';
 import { credentialProcess } from './agent/client';

@@ -16,8 +16,6 @@ import { BROWSERS, browserConfigDir, browserFamily, installDir, manifestDirs, pa
 import { HOST_CONFIG_FILE, hostConfigWith } from './host-config';
 import { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME, hostManifest, launcherName, launcherScript } from './manifest';
 
-export { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME } from './manifest';
-
 /** What to install, already resolved from the command line. */
 export interface InstallRequest {
   context: PathContext;

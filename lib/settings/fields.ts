@@ -24,8 +24,6 @@ export const MAX_PINNED_ROLES = 500;
 export const MIN_REMINDER_MINUTES = 1;
 export const MAX_REMINDER_MINUTES = 120;
 export const MAX_CHAINED_ROLES = 50;
-// Kept with the durations (lib/duration.ts): the popup's first load uses them without the rules here.
-export { isDurationChoice, MAX_CHAINED_DURATION_SECONDS };
 
 /** A checked value: the value to keep, or why it cannot be kept. */
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string };

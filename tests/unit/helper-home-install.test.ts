@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_HOST_NAME } from '@/lib/native-host-name';
-import { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME } from '@/native-host/installer';
+import { CLI_SCRIPT_NAME, HOST_SCRIPT_NAME } from '@/native-host/manifest';
 import { frame, hostEnv, modeOf, sha, startHost, useBuiltHost } from '../support/host-process';
 
 const built = useBuiltHost();
