@@ -6,12 +6,8 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseAcsUrl } from '../partitions';
-
-import { isEntraSignInHost, isTenantName } from './entra-hosts';
 import { readAll } from '../streams';
-
-export { newRequestId } from './ids';
-export { ENTRA_SIGN_IN_HOSTS, isEntraSignInHost, isTenantName, type EntraSignInHost } from './entra-hosts';
+import { isEntraSignInHost, isTenantName } from './entra-hosts';
 
 /** The longest `SAMLRequest` parameter decoded (a real AuthnRequest deflates to well under 1 KB). */
 export const MAX_SAML_REQUEST_PARAM_LENGTH = 16 * 1024;

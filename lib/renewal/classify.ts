@@ -6,11 +6,9 @@
  */
 import { parseAcsUrl } from '../partitions';
 import { parseSamlResponse } from '../saml-response';
-import { isEntraSignInHost } from './authn-request';
+import { isEntraSignInHost } from './entra-hosts';
 import { scanHtml, type ScannedForm, type ScannedPage } from './html-scan';
 import type { NeedsUserReason } from './needs-user';
-
-export { needsUserWords, NEEDS_USER_REASONS, isNeedsUserReason, type NeedsUserReason } from './needs-user';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 

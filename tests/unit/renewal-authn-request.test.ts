@@ -5,14 +5,14 @@ import {
   buildAuthnRequest,
   decodeRedirectRequest,
   encodeRedirectRequest,
-  ENTRA_SIGN_IN_HOSTS,
   MAX_INFLATED_REQUEST_BYTES,
   MAX_SAML_REQUEST_PARAM_LENGTH,
-  newRequestId,
   RenewalInputError,
   renewalUrl,
   type AuthnRequestInput,
 } from '@/lib/renewal/authn-request';
+import { ENTRA_SIGN_IN_HOSTS } from '@/lib/renewal/entra-hosts';
+import { newRequestId } from '@/lib/renewal/ids';
 
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IdpKind } from '@/lib/idp';
-import { classifyIdpAnswer, NEEDS_USER_REASONS, needsUserWords, type IdpAnswer, type IdpAnswerInput } from '@/lib/renewal/classify';
+import { classifyIdpAnswer, type IdpAnswer, type IdpAnswerInput } from '@/lib/renewal/classify';
+import { NEEDS_USER_REASONS, needsUserWords } from '@/lib/renewal/needs-user';
 import { MAX_HTML_LENGTH } from '@/lib/renewal/html-scan';
 import { parseSamlResponse } from '@/lib/saml-response';
 import { generateIdpSigningKey, type SigningKeyPair } from '../emulators/certs';

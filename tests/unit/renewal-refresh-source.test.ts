@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '@/lib/capture';
 import { parseAcsUrl } from '@/lib/partitions';
-import { ENTRA_SIGN_IN_HOSTS } from '@/lib/renewal/authn-request';
+import { ENTRA_SIGN_IN_HOSTS } from '@/lib/renewal/entra-hosts';
 import { parseUserAccessUrl, refreshSourceFor, type ObservedRequest, type RefreshSource } from '@/lib/renewal/refresh-source';
 import { parseSamlResponse } from '@/lib/saml-response';
 import { sourceKeyFor } from '@/lib/sign-in-source';
